@@ -1,0 +1,469 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+namespace OlaSharp.Core;
+
+/// <summary>Raised after a universe accepted an update; <paramref name="contentChanged"/> is false when the merged frame is identical.</summary>
+public delegate void UniverseUpdatedHandler(Universe universe, bool contentChanged);
+
+/// <summary>
+/// A DMX universe: its sources, merge mode and merged frame.
+/// The merge runs when a frame arrives (and when a source expires or leaves), under one lock per
+/// universe; it is O(sources x slots) and allocates nothing once the sources exist.
+/// Outputs copy the merged frame on their own clock with <see cref="CopyMerged(DmxFrame, out int)"/>.
+/// </summary>
+public sealed partial class Universe
+{
+    /// <summary>Lowest universe id usable with sACN.</summary>
+    public const int MinSacnId = 1;
+
+    /// <summary>Highest universe id usable with sACN.</summary>
+    public const int MaxSacnId = 63999;
+
+    private readonly object _lock = new();
+    private readonly TimeProvider _time;
+    private readonly List<DmxSource> _sources = [];
+    private byte[] _merged = new byte[DmxFrame.MaxSlots];
+    private byte[] _scratch = new byte[DmxFrame.MaxSlots];
+    private int _mergedLength;
+    private long _updateSequence;
+    private MergeMode _mergeMode;
+    private string _name;
+    private int _activeSources;
+
+    /// <summary>Creates a universe. Use <see cref="UniverseRegistry"/> in a server; direct construction is for tests and tools.</summary>
+    public Universe(int id, TimeProvider? time = null, string? name = null, MergeMode mergeMode = MergeMode.Ltp, LossPolicy lossPolicy = LossPolicy.Hold)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
+        Id = id;
+        _time = time ?? TimeProvider.System;
+        _name = string.IsNullOrEmpty(name) ? DefaultName(id) : name;
+        _mergeMode = mergeMode;
+        LossPolicy = lossPolicy;
+    }
+
+    /// <summary>Raised outside the lock after every accepted update, expiry re-merge or loss action.</summary>
+    public event UniverseUpdatedHandler? Updated;
+
+    /// <summary>Raised when the name or merge mode changes (for persistence).</summary>
+    public event Action<Universe>? SettingsChanged;
+
+    /// <summary>Universe number.</summary>
+    public int Id { get; }
+
+    /// <summary>Name; defaults to <c>Universe N</c> as in OLA.</summary>
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            string name = string.IsNullOrEmpty(value) ? DefaultName(Id) : value;
+            if (name == _name)
+            {
+                return;
+            }
+
+            _name = name;
+            SettingsChanged?.Invoke(this);
+        }
+    }
+
+    /// <summary>How sources at the winning priority are combined; changing it re-merges at once.</summary>
+    public MergeMode MergeMode
+    {
+        get => _mergeMode;
+        set
+        {
+            if (value != MergeMode.Htp && value != MergeMode.Ltp)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Merge mode must be HTP or LTP.");
+            }
+
+            bool changed;
+            lock (_lock)
+            {
+                if (_mergeMode == value)
+                {
+                    return;
+                }
+
+                _mergeMode = value;
+                changed = _activeSources > 0 && MergeLocked(null, _time.GetTimestamp());
+            }
+
+            SettingsChanged?.Invoke(this);
+            if (changed)
+            {
+                Updated?.Invoke(this, true);
+            }
+        }
+    }
+
+    /// <summary>What happens when the last live source goes away.</summary>
+    public LossPolicy LossPolicy { get; set; }
+
+    /// <summary>Priority of the sources that won the last merge (0 before any data).</summary>
+    public int ActivePriority { get; private set; }
+
+    /// <summary>Incremented each time the merged frame's content changes.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>Incremented on each accepted update, changed or not (OLA forwards identical updates too).</summary>
+    public long UpdateCount { get; private set; }
+
+    /// <summary>Number of output ports patched to this universe (kept by the patch board).</summary>
+    public int OutputPortCount { get; internal set; }
+
+    /// <summary>Number of input ports patched to this universe (kept by the patch board).</summary>
+    public int InputPortCount { get; internal set; }
+
+    /// <summary>Number of registered sinks (e.g. OLA RPC RegisterForDmx clients).</summary>
+    public int SinkCount => Volatile.Read(ref _sinkCount);
+
+    private int _sinkCount;
+
+    /// <summary>Number of sources attached (active or not).</summary>
+    public int SourceCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _sources.Count;
+            }
+        }
+    }
+
+    /// <summary>True while something references the universe: a port, a source or a sink. Unused universes are collected.</summary>
+    public bool IsInUse => OutputPortCount > 0 || InputPortCount > 0 || SinkCount > 0 || SourceCount > 0;
+
+    /// <summary>Length of the merged frame.</summary>
+    public int Length
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _mergedLength;
+            }
+        }
+    }
+
+    /// <summary>OLA's default name for a universe.</summary>
+    public static string DefaultName(int id) => $"Universe {id}";
+
+    /// <summary>Registers a sink (a client that wants every update); returns the new count.</summary>
+    public int AddSink() => Interlocked.Increment(ref _sinkCount);
+
+    /// <summary>Removes a sink; returns the new count.</summary>
+    public int RemoveSink()
+    {
+        int v = Interlocked.Decrement(ref _sinkCount);
+        if (v < 0)
+        {
+            Interlocked.Exchange(ref _sinkCount, 0);
+            return 0;
+        }
+
+        return v;
+    }
+
+    /// <summary>
+    /// Attaches a new source. It counts in the merge once it sends data.
+    /// </summary>
+    /// <param name="name">Identity shown in APIs (address, CID, client id).</param>
+    /// <param name="kind">Protocol label.</param>
+    /// <param name="timeout">Silence after which it stops counting; <see cref="Timeout.InfiniteTimeSpan"/> for sources removed explicitly.</param>
+    /// <param name="priority">0..200 (clamped).</param>
+    public DmxSource AddSource(string name, string kind, TimeSpan timeout, int priority = OlaSharp.Core.Priority.Default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(kind);
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "Timeout must be positive or infinite.");
+        }
+
+        var source = new DmxSource(this, name, kind, timeout, priority, TimeUtil.ToTimestampTicks(timeout, _time.TimestampFrequency));
+        lock (_lock)
+        {
+            _sources.Add(source);
+        }
+
+        return source;
+    }
+
+    /// <summary>
+    /// Stores a level frame (start code 0) from <paramref name="source"/> and merges.
+    /// Returns true when the update was accepted (the source is among the winners), false when a
+    /// higher-priority source holds the universe, the source was removed, or the data is empty.
+    /// </summary>
+    /// <param name="source">A source of this universe.</param>
+    /// <param name="slots">0..512 slots; longer input is cut to 512.</param>
+    /// <param name="priority">New priority for the source (clamped to 0..200), or null to keep its current one.</param>
+    public bool Update(DmxSource source, ReadOnlySpan<byte> slots, int? priority = null)
+    {
+        CheckOwnership(source);
+        if (slots.Length > DmxFrame.MaxSlots)
+        {
+            slots = slots[..DmxFrame.MaxSlots];
+        }
+
+        bool accepted;
+        bool changed;
+        lock (_lock)
+        {
+            if (source.IsRemoved)
+            {
+                return false;
+            }
+
+            long now = _time.GetTimestamp();
+            slots.CopyTo(source.Slots);
+            source.Length = slots.Length;
+            if (priority is int p)
+            {
+                source.Priority = OlaSharp.Core.Priority.Clamp(p);
+            }
+
+            source.LastSeen = now;
+            source.Sequence = ++_updateSequence;
+            source.FramesReceived++;
+
+            // OLA ignores empty updates: a source with no slots does not count.
+            bool wasActive = source.IsActive;
+            source.IsActive = slots.Length > 0;
+            _activeSources += (source.IsActive ? 1 : 0) - (wasActive ? 1 : 0);
+            if (!source.IsActive)
+            {
+                return false;
+            }
+
+            long before = Version;
+            accepted = MergeLocked(source, now);
+            changed = Version != before;
+        }
+
+        if (accepted)
+        {
+            Updated?.Invoke(this, changed);
+        }
+
+        return accepted;
+    }
+
+    /// <summary>
+    /// Sets per-slot priorities for a source (sACN start code 0xDD): 0 means "not sourcing this slot",
+    /// 1..200 the slot's priority; slots past the end are 0. Pass an empty span with
+    /// <paramref name="enabled"/> false to fall back to the source priority.
+    /// </summary>
+    public void SetSlotPriorities(DmxSource source, ReadOnlySpan<byte> priorities, bool enabled = true)
+    {
+        CheckOwnership(source);
+        bool changed;
+        lock (_lock)
+        {
+            if (source.IsRemoved)
+            {
+                return;
+            }
+
+            if (enabled)
+            {
+                source.SlotPriorities ??= new byte[DmxFrame.MaxSlots];
+                int n = Math.Min(priorities.Length, DmxFrame.MaxSlots);
+                for (int i = 0; i < n; i++)
+                {
+                    source.SlotPriorities[i] = (byte)Math.Min((int)priorities[i], OlaSharp.Core.Priority.Max);
+                }
+
+                source.SlotPriorityLength = n;
+            }
+
+            source.SlotPrioritiesEnabled = enabled;
+            long before = Version;
+            if (_activeSources > 0)
+            {
+                MergeLocked(null, _time.GetTimestamp());
+            }
+
+            changed = Version != before;
+        }
+
+        if (changed)
+        {
+            Updated?.Invoke(this, true);
+        }
+    }
+
+    /// <summary>Changes a source's priority without new data and re-merges.</summary>
+    public void SetSourcePriority(DmxSource source, int priority)
+    {
+        CheckOwnership(source);
+        bool changed;
+        lock (_lock)
+        {
+            if (source.IsRemoved)
+            {
+                return;
+            }
+
+            source.Priority = OlaSharp.Core.Priority.Clamp(priority);
+            long before = Version;
+            if (_activeSources > 0)
+            {
+                MergeLocked(null, _time.GetTimestamp());
+            }
+
+            changed = Version != before;
+        }
+
+        if (changed)
+        {
+            Updated?.Invoke(this, true);
+        }
+    }
+
+    /// <summary>Detaches a source (client disconnect, stream terminated, port unpatched) and re-merges the rest.</summary>
+    public void RemoveSource(DmxSource source)
+    {
+        CheckOwnership(source);
+        bool notify;
+        lock (_lock)
+        {
+            if (source.IsRemoved)
+            {
+                return;
+            }
+
+            source.IsRemoved = true;
+            _sources.Remove(source);
+            notify = DeactivateLocked(source, _time.GetTimestamp());
+        }
+
+        if (notify)
+        {
+            Updated?.Invoke(this, true);
+        }
+    }
+
+    /// <summary>
+    /// Deactivates sources silent for longer than their timeout; called by <see cref="SourceExpiryMonitor"/>
+    /// on a timer so a source expires even when nobody else sends. Returns how many expired.
+    /// </summary>
+    public int ExpireSources(long now)
+    {
+        int expired = 0;
+        bool notify = false;
+        lock (_lock)
+        {
+            if (_activeSources == 0)
+            {
+                return 0;
+            }
+
+            for (int i = 0; i < _sources.Count; i++)
+            {
+                DmxSource s = _sources[i];
+                if (s.IsActive && IsExpired(s, now))
+                {
+                    expired++;
+                    notify |= DeactivateLocked(s, now);
+                }
+            }
+        }
+
+        if (notify)
+        {
+            Updated?.Invoke(this, true);
+        }
+
+        return expired;
+    }
+
+    /// <summary>Copies the merged frame into <paramref name="destination"/>; returns its <see cref="Version"/>.</summary>
+    public long CopyMerged(DmxFrame destination, out int priority)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        lock (_lock)
+        {
+            destination.Set(_merged.AsSpan(0, _mergedLength));
+            priority = ActivePriority;
+            return Version;
+        }
+    }
+
+    /// <summary>Copies the merged slots into <paramref name="destination"/> (at least 512 long); returns the length.</summary>
+    public int CopyMerged(Span<byte> destination)
+    {
+        lock (_lock)
+        {
+            _merged.AsSpan(0, _mergedLength).CopyTo(destination);
+            return _mergedLength;
+        }
+    }
+
+    /// <summary>A copy of the merged slots (allocates; for APIs, not the frame path).</summary>
+    public byte[] GetMergedCopy()
+    {
+        lock (_lock)
+        {
+            return _merged.AsSpan(0, _mergedLength).ToArray();
+        }
+    }
+
+    /// <summary>A snapshot of the sources for APIs and UIs (allocates).</summary>
+    public IReadOnlyList<SourceInfo> GetSources()
+    {
+        lock (_lock)
+        {
+            long now = _time.GetTimestamp();
+            var list = new List<SourceInfo>(_sources.Count);
+            foreach (DmxSource s in _sources)
+            {
+                list.Add(new SourceInfo(s.Name, s.Kind, s.Priority, s.Length, s.IsActive, s.SlotPrioritiesEnabled,
+                    s.FramesReceived == 0 ? TimeSpan.Zero : _time.GetElapsedTime(s.LastSeen, now), s.FramesReceived));
+            }
+
+            return list;
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Universe {Id} ({_name}, {_mergeMode})";
+
+    private static bool IsExpired(DmxSource s, long now) =>
+        s.TimeoutTicks != long.MaxValue && now - s.LastSeen >= s.TimeoutTicks;
+
+    private void CheckOwnership(DmxSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!ReferenceEquals(source.Universe, this))
+        {
+            throw new ArgumentException($"Source {source.Name} belongs to universe {source.Universe.Id}, not {Id}.", nameof(source));
+        }
+    }
+
+    // Returns true when listeners must hear about it (merged frame or priority changed, or the loss policy acted).
+    private bool DeactivateLocked(DmxSource source, long now)
+    {
+        if (!source.IsActive)
+        {
+            return false;
+        }
+
+        source.IsActive = false;
+        _activeSources--;
+        long before = Version;
+        int priorityBefore = ActivePriority;
+        if (_activeSources > 0)
+        {
+            MergeLocked(null, now);
+        }
+        else if (LossPolicy == LossPolicy.Blackout && _mergedLength > 0)
+        {
+            Array.Clear(_merged, 0, _mergedLength);
+            Version++;
+        }
+
+        return Version != before || ActivePriority != priorityBefore;
+    }
+}

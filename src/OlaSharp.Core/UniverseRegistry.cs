@@ -1,0 +1,135 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+namespace OlaSharp.Core;
+
+/// <summary>
+/// The server's universes by id. Lookups take a lock; enumeration uses a copy-on-write array so
+/// timers and clocks can walk every universe without allocating or locking.
+/// </summary>
+public sealed class UniverseRegistry
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<int, Universe> _byId = [];
+    private readonly TimeProvider _time;
+    private Universe[] _snapshot = [];
+
+    /// <summary>Creates an empty registry.</summary>
+    public UniverseRegistry(TimeProvider? time = null, LossPolicy defaultLossPolicy = LossPolicy.Hold)
+    {
+        _time = time ?? TimeProvider.System;
+        DefaultLossPolicy = defaultLossPolicy;
+    }
+
+    /// <summary>Raised after a universe is created (settings restored by listeners happen here).</summary>
+    public event Action<Universe>? Created;
+
+    /// <summary>Raised after a universe is removed.</summary>
+    public event Action<Universe>? Removed;
+
+    /// <summary>Loss policy given to new universes.</summary>
+    public LossPolicy DefaultLossPolicy { get; set; }
+
+    /// <summary>The time source universes use.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>All universes, ordered by id; a stable array safe to enumerate without locking.</summary>
+    public IReadOnlyList<Universe> All => Volatile.Read(ref _snapshot);
+
+    /// <summary>Finds a universe.</summary>
+    public bool TryGet(int id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Universe? universe)
+    {
+        lock (_lock)
+        {
+            return _byId.TryGetValue(id, out universe);
+        }
+    }
+
+    /// <summary>Finds or creates a universe (creation as in OLA: by patching, or by a client registering).</summary>
+    public Universe GetOrCreate(int id)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
+        Universe created;
+        lock (_lock)
+        {
+            if (_byId.TryGetValue(id, out Universe? existing))
+            {
+                return existing;
+            }
+
+            created = new Universe(id, _time, lossPolicy: DefaultLossPolicy);
+            _byId.Add(id, created);
+            RebuildSnapshot();
+        }
+
+        Created?.Invoke(created);
+        return created;
+    }
+
+    /// <summary>Removes a universe whatever it holds.</summary>
+    public bool Remove(int id)
+    {
+        Universe? removed;
+        lock (_lock)
+        {
+            if (!_byId.Remove(id, out removed))
+            {
+                return false;
+            }
+
+            RebuildSnapshot();
+        }
+
+        Removed?.Invoke(removed);
+        return true;
+    }
+
+    /// <summary>
+    /// Removes universes with no ports, sources or sinks (olad does this every 10 s).
+    /// Returns the ids removed.
+    /// </summary>
+    public IReadOnlyList<int> CollectUnused()
+    {
+        List<int>? ids = null;
+        foreach (Universe u in All)
+        {
+            if (!u.IsInUse)
+            {
+                (ids ??= []).Add(u.Id);
+            }
+        }
+
+        if (ids is null)
+        {
+            return [];
+        }
+
+        var removed = new List<int>(ids.Count);
+        foreach (int id in ids)
+        {
+            Universe? u;
+            lock (_lock)
+            {
+                // Re-check under the lock: something may have patched it meanwhile.
+                if (!_byId.TryGetValue(id, out u) || u.IsInUse)
+                {
+                    continue;
+                }
+
+                _byId.Remove(id);
+                RebuildSnapshot();
+            }
+
+            removed.Add(id);
+            Removed?.Invoke(u);
+        }
+
+        return removed;
+    }
+
+    private void RebuildSnapshot()
+    {
+        var arr = new Universe[_byId.Count];
+        _byId.Values.CopyTo(arr, 0);
+        Array.Sort(arr, static (a, b) => a.Id.CompareTo(b.Id));
+        Volatile.Write(ref _snapshot, arr);
+    }
+}
