@@ -1,0 +1,414 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Clock;
+using OlaSharp.Core.Conf;
+
+namespace OlaSharp.Core.Plugins;
+
+/// <summary>
+/// Registered devices and the patch board. Patches and port priorities are written to
+/// <c>ola-port.conf</c> at once and atomically (olad writes them only on a clean shutdown, so a
+/// SIGKILL loses them), in OLA's key format so either server reads the other's file.
+/// </summary>
+public sealed partial class DeviceRegistry
+{
+    /// <summary>Conf prefix of the patch file.</summary>
+    public const string PortConfPrefix = "port";
+
+    /// <summary>OLA's error text for a refused patch.</summary>
+    public const string PatchFailed = "Patch port request failed";
+
+    private readonly object _lock = new();
+    private readonly List<Device> _devices = [];
+    private readonly Dictionary<string, int> _aliases = new(StringComparer.Ordinal);
+    private readonly UniverseRegistry _universes;
+    private readonly RefreshScheduler _clock;
+    private readonly ConfStore? _conf;
+    private readonly ConfFile _portConf;
+    private readonly ILogger _logger;
+    private int _nextAlias = 1;
+
+    /// <summary>Creates the registry; <paramref name="conf"/> null keeps patches in memory only (tests).</summary>
+    public DeviceRegistry(UniverseRegistry universes, RefreshScheduler clock, ConfStore? conf, ILogger<DeviceRegistry>? logger = null)
+    {
+        _universes = universes ?? throw new ArgumentNullException(nameof(universes));
+        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _conf = conf;
+        _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _portConf = conf?.Load(PortConfPrefix) ?? new ConfFile();
+    }
+
+    /// <summary>Raised after a device is registered.</summary>
+    public event Action<Device>? DeviceAdded;
+
+    /// <summary>Raised after a device is unregistered.</summary>
+    public event Action<Device>? DeviceRemoved;
+
+    /// <summary>Raised after a port is patched, unpatched or its priority changes.</summary>
+    public event Action<Port>? PortChanged;
+
+    /// <summary>A snapshot of the registered devices, by alias.</summary>
+    public IReadOnlyList<Device> Devices
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _devices.OrderBy(d => d.Alias)];
+            }
+        }
+    }
+
+    /// <summary>Registers a device: gives it an alias (the same one it had before, if any) and restores its patches and priorities.</summary>
+    public void Register(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        lock (_lock)
+        {
+            if (_devices.Contains(device))
+            {
+                return;
+            }
+
+            if (_devices.Any(d => d.UniqueId == device.UniqueId))
+            {
+                throw new InvalidOperationException($"A device with id {device.UniqueId} is already registered.");
+            }
+
+            if (!_aliases.TryGetValue(device.UniqueId, out int alias))
+            {
+                alias = _nextAlias++;
+                _aliases.Add(device.UniqueId, alias);
+            }
+
+            device.Alias = alias;
+            _devices.Add(device);
+            foreach (Port port in device.Ports)
+            {
+                RestoreLocked(port);
+            }
+        }
+
+        DeviceAdded?.Invoke(device);
+    }
+
+    /// <summary>Unregisters a device; its ports are unpatched in memory, their saved patches stay in the file.</summary>
+    public void Unregister(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        lock (_lock)
+        {
+            if (!_devices.Remove(device))
+            {
+                return;
+            }
+
+            foreach (Port port in device.Ports)
+            {
+                DetachLocked(port);
+            }
+        }
+
+        DeviceRemoved?.Invoke(device);
+    }
+
+    /// <summary>Finds a device by its alias.</summary>
+    public Device? FindByAlias(int alias)
+    {
+        lock (_lock)
+        {
+            return _devices.FirstOrDefault(d => d.Alias == alias);
+        }
+    }
+
+    /// <summary>Finds a device by its unique id.</summary>
+    public Device? FindById(string uniqueId)
+    {
+        lock (_lock)
+        {
+            return _devices.FirstOrDefault(d => d.UniqueId == uniqueId);
+        }
+    }
+
+    /// <summary>Finds a port by OLA id (<c>1-1-O-0</c>).</summary>
+    public Port? FindPort(string portId)
+    {
+        lock (_lock)
+        {
+            foreach (Device d in _devices)
+            {
+                foreach (Port p in d.Ports)
+                {
+                    if (p.Id == portId)
+                    {
+                        return p;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Ports patched to a universe.</summary>
+    public IReadOnlyList<Port> PortsOf(int universeId)
+    {
+        lock (_lock)
+        {
+            return [.. _devices.SelectMany(d => d.Ports).Where(p => p.Universe?.Id == universeId)];
+        }
+    }
+
+    /// <summary>Patches <paramref name="port"/> to universe <paramref name="universeId"/> (creating it), enforcing OLA's rules, and saves.</summary>
+    public bool TryPatch(Port port, int universeId, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        lock (_lock)
+        {
+            if (!TryPatchLocked(port, universeId, out error))
+            {
+                return false;
+            }
+
+            _portConf.Set(port.Id, universeId.ToString(CultureInfo.InvariantCulture));
+            SaveLocked();
+        }
+
+        PortChanged?.Invoke(port);
+        return true;
+    }
+
+    /// <summary>Unpatches a port and saves; true if it was patched.</summary>
+    public bool Unpatch(Port port)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        bool was;
+        lock (_lock)
+        {
+            was = DetachLocked(port);
+            if (_portConf.Remove(port.Id) || was)
+            {
+                SaveLocked();
+            }
+        }
+
+        if (was)
+        {
+            PortChanged?.Invoke(port);
+        }
+
+        return was;
+    }
+
+    /// <summary>Sets a port's priority mode and value (value required for static mode), and saves as OLA does for its capability.</summary>
+    public bool TrySetPriority(Port port, PriorityMode mode, int? value, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        if (port.PriorityCapability == PriorityCapability.None)
+        {
+            error = "Port doesn't support priorities";
+            return false;
+        }
+
+        if (mode == PriorityMode.Static && value is null)
+        {
+            error = "Invalid SetPortPriority request, see logs for more info";
+            return false;
+        }
+
+        if (mode == PriorityMode.Inherit && port.PriorityCapability != PriorityCapability.Full)
+        {
+            error = "Port doesn't support priority inherit mode";
+            return false;
+        }
+
+        lock (_lock)
+        {
+            if (value is int v)
+            {
+                if (v > Core.Priority.Max)
+                {
+                    Log.PriorityClamped(_logger, port.Id, v);
+                }
+
+                port.Priority = v;
+            }
+
+            port.PriorityMode = mode;
+            _portConf.Set(port.Id + "_priority_value", port.Priority.ToString(CultureInfo.InvariantCulture));
+            if (port.PriorityCapability == PriorityCapability.Full)
+            {
+                _portConf.Set(port.Id + "_priority_mode", ((int)port.PriorityMode).ToString(CultureInfo.InvariantCulture));
+            }
+
+            SaveLocked();
+        }
+
+        port.OnPriorityChanged();
+        PortChanged?.Invoke(port);
+        error = null;
+        return true;
+    }
+
+    private bool TryPatchLocked(Port port, int universeId, out string? error)
+    {
+        error = PatchFailed;
+        if (!_devices.Contains(port.Device))
+        {
+            error = "Device doesn't exist";
+            return false;
+        }
+
+        if (universeId < 0)
+        {
+            return false;
+        }
+
+        if (!port.IsUniverseValid(universeId, out string? reason))
+        {
+            Log.PatchRefused(_logger, port.Id, universeId, reason ?? "invalid universe");
+            return false;
+        }
+
+        if (port.Universe?.Id == universeId)
+        {
+            error = null;
+            return true;
+        }
+
+        foreach (Port other in port.Device.Ports)
+        {
+            if (ReferenceEquals(other, port) || other.Universe?.Id != universeId)
+            {
+                continue;
+            }
+
+            if (other.IsOutput != port.IsOutput && !port.Device.AllowLooping)
+            {
+                Log.PatchRefused(_logger, port.Id, universeId, $"{other.Id} of the same device is patched to it in the other direction");
+                return false;
+            }
+
+            if (other.IsOutput == port.IsOutput && !port.Device.AllowMultiPortPatching)
+            {
+                Log.PatchRefused(_logger, port.Id, universeId, $"{other.Id} of the same device is already patched to it");
+                return false;
+            }
+        }
+
+        DetachLocked(port);
+        Universe u = _universes.GetOrCreate(universeId);
+        port.Universe = u;
+        if (port is OutputPort output)
+        {
+            u.OutputPortCount++;
+            port.OnPatched(u);
+            if (output.UsesRefreshClock)
+            {
+                _clock.Add(output);
+            }
+        }
+        else
+        {
+            u.InputPortCount++;
+            port.OnPatched(u);
+        }
+
+        error = null;
+        return true;
+    }
+
+    private bool DetachLocked(Port port)
+    {
+        Universe? u = port.Universe;
+        if (u is null)
+        {
+            return false;
+        }
+
+        if (port is OutputPort output)
+        {
+            _clock.Remove(output);
+            u.OutputPortCount--;
+        }
+        else
+        {
+            u.InputPortCount--;
+        }
+
+        port.Universe = null;
+        port.OnUnpatched(u);
+        return true;
+    }
+
+    // OLA's restore order: the value is applied as static first, then mode 0 switches to inherit.
+    private void RestoreLocked(Port port)
+    {
+        if (port.PriorityCapability != PriorityCapability.None)
+        {
+            if (_portConf.GetInt(port.Id + "_priority_value") is int value)
+            {
+                port.Priority = value;
+                port.PriorityMode = PriorityMode.Static;
+            }
+
+            if (port.PriorityCapability == PriorityCapability.Full && _portConf.GetInt(port.Id + "_priority_mode") == (int)PriorityMode.Inherit)
+            {
+                port.PriorityMode = PriorityMode.Inherit;
+            }
+        }
+
+        string? patched = _portConf.Get(port.Id);
+        if (patched is null)
+        {
+            return;
+        }
+
+        if (!int.TryParse(patched, NumberStyles.None, CultureInfo.InvariantCulture, out int universeId))
+        {
+            Log.BadSavedPatch(_logger, port.Id, patched);
+            return;
+        }
+
+        if (!TryPatchLocked(port, universeId, out string? error))
+        {
+            Log.RestoreFailed(_logger, port.Id, universeId, error ?? PatchFailed);
+        }
+    }
+
+    private void SaveLocked()
+    {
+        if (_conf is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _conf.Save(PortConfPrefix, _portConf);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.SaveFailed(_logger, ex, _conf.PathFor(PortConfPrefix));
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Refused to patch {PortId} to universe {Universe}: {Reason}")]
+        public static partial void PatchRefused(ILogger logger, string portId, int universe, string reason);
+
+        [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Saved patch of {PortId} is not a universe number: '{Value}'")]
+        public static partial void BadSavedPatch(ILogger logger, string portId, string value);
+
+        [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Could not restore the patch of {PortId} to universe {Universe}: {Error}")]
+        public static partial void RestoreFailed(ILogger logger, string portId, int universe, string error);
+
+        [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Could not save {Path}")]
+        public static partial void SaveFailed(ILogger logger, Exception exception, string path);
+
+        [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Priority {Value} for {PortId} is above 200; clamped")]
+        public static partial void PriorityClamped(ILogger logger, string portId, int value);
+    }
+}

@@ -1,0 +1,138 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Clock;
+using OlaSharp.Core.Conf;
+
+namespace OlaSharp.Core.Plugins.Dummy;
+
+/// <summary>
+/// OLA's dummy plugin (id 1): one device <c>Dummy Device</c> (<c>1-1</c>) with one output port
+/// <c>Dummy Port</c> that records what the clock emits, so the whole path (inputs, merge, clock,
+/// outputs, APIs) can be exercised with no network and no hardware.
+/// Conf keys of ours in <c>ola-dummy.conf</c>: <c>output_refresh</c> (<c>fixed</c> or <c>change</c>, default change)
+/// and <c>output_hz</c> (1..44, default 44). OLA's RDM responder keys in that file are kept untouched.
+/// </summary>
+public sealed class DummyPlugin : Plugin
+{
+    /// <inheritdoc />
+    public override int Id => PluginIds.Dummy;
+
+    /// <inheritdoc />
+    public override string Name => "Dummy";
+
+    /// <inheritdoc />
+    public override string ConfPrefix => "dummy";
+
+    /// <inheritdoc />
+    public override string Description =>
+        "Dummy Plugin\n----------------------------\n\n" +
+        "The plugin creates a single device with one output port. The port records the frames the refresh clock sends it; " +
+        "use it to test the server without hardware.\n\n" +
+        "--- Config file : ola-dummy.conf ---\n\n" +
+        "enabled = true\nEnable this plugin.\n\n" +
+        "output_refresh = [fixed|change]\nEmit on every clock tick, or on change with a 1 s keep-alive.\n\n" +
+        "output_hz = <int>\nRefresh rate of the port, 1..44.\n";
+
+    /// <summary>The device while started.</summary>
+    public DummyDevice? Device { get; private set; }
+
+    /// <inheritdoc />
+    protected internal override bool SetDefaultPreferences(ConfFile preferences)
+    {
+        bool changed = base.SetDefaultPreferences(preferences);
+        changed |= preferences.SetDefaultValue("output_refresh", new SetValidator("fixed", "change"), "change");
+        changed |= preferences.SetDefaultValue("output_hz", new UIntValidator(1, 44), "44");
+        return changed;
+    }
+
+    /// <inheritdoc />
+    protected internal override Task StartAsync(CancellationToken cancellationToken)
+    {
+        RefreshPolicy.TryParseMode(Preferences.Get("output_refresh"), out RefreshMode mode);
+        double hz = double.Parse(Preferences.Get("output_hz") ?? "44", CultureInfo.InvariantCulture);
+        Device = new DummyDevice(this, new RefreshPolicy(mode, hz), Context.LoggerFactory.CreateLogger<DummyOutputPort>());
+        Context.Devices.Register(Device);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected internal override Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Device is not null)
+        {
+            Context.Devices.Unregister(Device);
+            Device = null;
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The dummy device: one output port.</summary>
+public sealed class DummyDevice : Device
+{
+    /// <summary>Creates the device.</summary>
+    public DummyDevice(Plugin owner, RefreshPolicy refresh, ILogger logger)
+        : base(owner, "1", "Dummy Device")
+    {
+        Port = AddOutputPort(new DummyOutputPort(this, logger) { Refresh = refresh });
+    }
+
+    /// <summary>The output port.</summary>
+    public DummyOutputPort Port { get; }
+}
+
+/// <summary>An output port that keeps the last frame it was given and counts frames.</summary>
+public sealed partial class DummyOutputPort : OutputPort
+{
+    private readonly object _lock = new();
+    private readonly DmxFrame _last = new();
+    private readonly ILogger _logger;
+    private long _frames;
+
+    /// <summary>Creates the port.</summary>
+    public DummyOutputPort(Device device, ILogger logger)
+        : base(device, 0, "Dummy Port")
+    {
+        _logger = logger;
+    }
+
+    /// <summary>Frames emitted to this port.</summary>
+    public long FramesWritten => Interlocked.Read(ref _frames);
+
+    /// <summary>Priority of the last frame.</summary>
+    public int LastPriority { get; private set; }
+
+    /// <summary>A copy of the last frame's slots (allocates).</summary>
+    public byte[] LastSlots()
+    {
+        lock (_lock)
+        {
+            return _last.Slots.ToArray();
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Emit(DmxFrame frame, int priority, EmitReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        lock (_lock)
+        {
+            _last.CopyFrom(frame);
+            LastPriority = priority;
+        }
+
+        long n = Interlocked.Increment(ref _frames);
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            Log.Frame(_logger, n, frame.Length, reason, priority);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 500, Level = LogLevel.Trace, Message = "Dummy port frame {N}: {Length} slots ({Reason}, priority {Priority})")]
+        public static partial void Frame(ILogger logger, long n, int length, EmitReason reason, int priority);
+    }
+}

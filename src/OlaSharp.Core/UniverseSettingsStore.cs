@@ -1,0 +1,83 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Conf;
+
+namespace OlaSharp.Core;
+
+/// <summary>
+/// Keeps <c>ola-universe.conf</c> (<c>uni_N_name</c>, <c>uni_N_merge</c>): restores a universe's name
+/// and merge mode when it is created, and writes changes at once and atomically (olad writes only
+/// when a universe is collected and on clean shutdown).
+/// </summary>
+public sealed partial class UniverseSettingsStore : IDisposable
+{
+    /// <summary>Conf prefix.</summary>
+    public const string ConfPrefix = "universe";
+
+    private readonly object _lock = new();
+    private readonly UniverseRegistry _registry;
+    private readonly ConfStore _conf;
+    private readonly ConfFile _file;
+    private readonly ILogger _logger;
+
+    /// <summary>Loads the file and starts watching <paramref name="registry"/>.</summary>
+    public UniverseSettingsStore(UniverseRegistry registry, ConfStore conf, ILogger<UniverseSettingsStore>? logger = null)
+    {
+        _registry = registry ?? throw new ArgumentNullException(nameof(registry));
+        _conf = conf ?? throw new ArgumentNullException(nameof(conf));
+        _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _file = conf.Load(ConfPrefix);
+        _registry.Created += OnCreated;
+        foreach (Universe u in _registry.All)
+        {
+            OnCreated(u);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _registry.Created -= OnCreated;
+
+    private static string NameKey(int id) => $"uni_{id}_name";
+
+    private static string MergeKey(int id) => $"uni_{id}_merge";
+
+    private void OnCreated(Universe u)
+    {
+        lock (_lock)
+        {
+            string? name = _file.Get(NameKey(u.Id));
+            if (!string.IsNullOrEmpty(name))
+            {
+                u.Name = name;
+            }
+
+            // Absent key: LTP, as olad.
+            u.MergeMode = MergeModeText.FromOlaConf(_file.Get(MergeKey(u.Id)));
+        }
+
+        u.SettingsChanged += OnSettingsChanged;
+    }
+
+    private void OnSettingsChanged(Universe u)
+    {
+        lock (_lock)
+        {
+            _file.Set(NameKey(u.Id), u.Name);
+            _file.Set(MergeKey(u.Id), MergeModeText.ToOlaConf(u.MergeMode));
+            try
+            {
+                _conf.Save(ConfPrefix, _file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.SaveFailed(_logger, ex, _conf.PathFor(ConfPrefix));
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Could not save {Path}")]
+        public static partial void SaveFailed(ILogger logger, Exception exception, string path);
+    }
+}
