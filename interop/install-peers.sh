@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the real peers the interop tests run, when missing: OLA 0.10.9 (olad, CLI tools, Python
+# client), tshark, socat, iproute2/util-linux (network namespaces) and Debian's python3.
+# Needs root; without root it only lists what is missing. Never downloads anything but Debian packages.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+need=()
+for pkg in ola ola-python tshark socat iproute2 util-linux python3 python3-grpcio; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+[ "${#need[@]}" -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "interop peers missing: ${need[*]} (run: sudo apt-get install ${need[*]})" >&2
+  exit 1
+fi
+echo "installing interop peers: ${need[*]}"
+apt-get update -q
+# tshark asks whether non-root users may capture; answer no without a prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get install -y -q --no-install-recommends "${need[@]}"

@@ -1,0 +1,129 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OlaSharp.Core;
+using OlaSharp.Core.Clock;
+using OlaSharp.Core.Conf;
+using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Plugins.Dummy;
+
+namespace OlaSharp.Server;
+
+/// <summary>
+/// The server's core, composed from the conf directory: universes, the refresh clock, source expiry,
+/// devices and patches, and the plugins. Started and stopped by the host.
+/// </summary>
+internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
+{
+    public const string ServerConfPrefix = "server";
+
+    private readonly ILogger _logger;
+
+    public OlaServerRuntime(ServerOptions options, string configDir, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Time = time ?? TimeProvider.System;
+        _logger = loggerFactory.CreateLogger<OlaServerRuntime>();
+        ConfigDir = configDir;
+        Conf = new ConfStore(configDir, loggerFactory.CreateLogger<ConfStore>());
+        Conf.EnsureDirectory();
+
+        ServerConf = Conf.Load(ServerConfPrefix);
+        bool changed = ServerConf.SetDefaultValue("instance-name", new StringValidator(), "OLA Server");
+        LossPolicy loss = LossPolicy.Hold;
+        string? lossText = ServerConf.Get("universe_loss_policy");
+        if (lossText is not null && !MergeModeText.TryParseLossPolicy(lossText, out loss))
+        {
+            Log.BadLossPolicy(_logger, Conf.PathFor(ServerConfPrefix), lossText);
+        }
+
+        if (options.LossPolicy is LossPolicy fromFlag)
+        {
+            loss = fromFlag;
+        }
+
+        if (changed)
+        {
+            Conf.Save(ServerConfPrefix, ServerConf);
+        }
+
+        InstanceName = ServerConf.Get("instance-name") ?? "OLA Server";
+        Universes = new UniverseRegistry(Time, loss);
+        UniverseSettings = new UniverseSettingsStore(Universes, Conf, loggerFactory.CreateLogger<UniverseSettingsStore>());
+        Clock = new RefreshScheduler(Time, loggerFactory.CreateLogger<RefreshScheduler>());
+        Expiry = new SourceExpiryMonitor(Universes, Time);
+        Expiry.UniverseCollected += id => Log.UniverseCollected(_logger, id);
+        Devices = new DeviceRegistry(Universes, Clock, Conf, loggerFactory.CreateLogger<DeviceRegistry>());
+        Context = new PluginContext(Universes, Clock, Conf, Devices, loggerFactory, Time, InstanceName);
+        Plugins = new PluginManager(CreatePlugins(), Context);
+        StartedAt = DateTimeOffset.Now;
+    }
+
+    public string ConfigDir { get; }
+
+    public ConfStore Conf { get; }
+
+    public ConfFile ServerConf { get; }
+
+    public string InstanceName { get; }
+
+    public TimeProvider Time { get; }
+
+    public UniverseRegistry Universes { get; }
+
+    public UniverseSettingsStore UniverseSettings { get; }
+
+    public RefreshScheduler Clock { get; }
+
+    public SourceExpiryMonitor Expiry { get; }
+
+    public DeviceRegistry Devices { get; }
+
+    public PluginContext Context { get; }
+
+    public PluginManager Plugins { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The plugins this build ships; later plugins (Art-Net, sACN, UART...) are added here.</summary>
+    public static IEnumerable<Plugin> CreatePlugins() => [new DummyPlugin()];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Clock.Start();
+        Expiry.Start();
+        await Plugins.StartAllAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await Plugins.StopAllAsync(cancellationToken).ConfigureAwait(false);
+        Expiry.Dispose();
+        Clock.Stop();
+    }
+
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        Log.Reloading(_logger);
+        await Plugins.ReloadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        Expiry.Dispose();
+        Clock.Dispose();
+        UniverseSettings.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Universe {Id} has no ports, sources or clients; removed")]
+        public static partial void UniverseCollected(ILogger logger, int id);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Reloading plugins")]
+        public static partial void Reloading(ILogger logger);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{Path}: universe_loss_policy '{Value}' is not hold or blackout; using hold")]
+        public static partial void BadLossPolicy(ILogger logger, string path, string value);
+    }
+}

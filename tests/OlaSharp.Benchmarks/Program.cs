@@ -1,0 +1,15 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using BenchmarkDotNet.Running;
+
+namespace OlaSharp.Benchmarks;
+
+/// <summary>Entry point: <c>dotnet run -c Release --project tests/OlaSharp.Benchmarks -- --filter '*'</c>.</summary>
+public static class Program
+{
+    /// <summary>Runs the benchmarks selected on the command line.</summary>
+    public static int Main(string[] args)
+    {
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return AllocationGate.Check(summaries) ? 0 : 1;
+    }
+}
