@@ -1,0 +1,162 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace OlaSharp.Core.Conf;
+
+/// <summary>
+/// Replaces a file so that readers only ever see the old or the new whole content, and the new content
+/// survives a crash once the call returns: write a temp file in the same directory, fsync it,
+/// rename(2) it over the target, then fsync the directory (Linux). olad itself truncates and rewrites
+/// in place, so a crash mid-write can leave it a partial file; this is deliberately stronger.
+/// </summary>
+public static partial class AtomicFile
+{
+    /// <summary>Mode of a newly created file (the process umask still applies, as for olad's ofstream).</summary>
+    public const UnixFileMode NewFileMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private static long s_counter;
+
+    /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="text"/> as UTF-8 without BOM.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        WriteAllBytes(path, s_utf8.GetBytes(text));
+    }
+
+    /// <summary>
+    /// Atomically replaces <paramref name="path"/> with <paramref name="bytes"/>. An existing file keeps its
+    /// permission bits; a new one gets <see cref="NewFileMode"/>. If <paramref name="path"/> is a symlink, its
+    /// final target is replaced and the link kept. On failure the temp file is deleted and the target is untouched.
+    /// </summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string target = ResolveTarget(Path.GetFullPath(path));
+        string directory = Path.GetDirectoryName(target)
+            ?? throw new ArgumentException("The path must name a file inside a directory.", nameof(path));
+        long id = Interlocked.Increment(ref s_counter);
+        string temp = Path.Combine(directory, $".{Path.GetFileName(target)}.tmp-{Environment.ProcessId}-{id}");
+
+        UnixFileMode? keepMode = null;
+        if (!OperatingSystem.IsWindows() && File.Exists(target))
+        {
+            keepMode = File.GetUnixFileMode(target);
+        }
+
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = NewFileMode;
+            }
+
+            using (var stream = new FileStream(temp, options))
+            {
+                if (keepMode is UnixFileMode mode && !OperatingSystem.IsWindows())
+                {
+                    // fchmod is not subject to the umask, so the old mode is kept exactly.
+                    File.SetUnixFileMode(stream.SafeFileHandle, mode);
+                }
+
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, target, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+        SyncDirectory(directory);
+    }
+
+    private static string ResolveTarget(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is null)
+        {
+            return path;
+        }
+
+        FileSystemInfo? final = info.ResolveLinkTarget(returnFinalTarget: true);
+        return final is null ? path : Path.GetFullPath(final.FullName);
+    }
+
+    private static void TryDelete(string temp)
+    {
+        try
+        {
+            File.Delete(temp);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the original exception is the one that matters.
+        }
+    }
+
+    // Makes the rename durable. Best effort where it cannot apply: a directory we cannot open, or a
+    // file system without directory fsync (EINVAL); any other fsync error is reported.
+    private static void SyncDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        int fd = NativeMethods.Open(directory, NativeMethods.ORdOnly | NativeMethods.ODirectory | NativeMethods.OCloExec);
+        if (fd < 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (NativeMethods.FSync(fd) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != NativeMethods.EInval)
+                {
+                    throw new IOException($"fsync of directory '{directory}' failed (errno {errno}).");
+                }
+            }
+        }
+        finally
+        {
+            _ = NativeMethods.Close(fd);
+        }
+    }
+
+    private static partial class NativeMethods
+    {
+        public const int ORdOnly = 0;
+        public const int OCloExec = 0x80000;
+        public const int EInval = 22;
+
+        // O_DIRECTORY is 040000 on arm, arm64 and powerpc, 0200000 on x86, x64 and the generic ABI.
+        public static readonly int ODirectory = RuntimeInformation.ProcessArchitecture
+            is Architecture.Arm or Architecture.Arm64 or Architecture.Armv6 or Architecture.Ppc64le
+            ? 0x4000
+            : 0x10000;
+
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+        public static partial int FSync(int fd);
+
+        [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+        public static partial int Close(int fd);
+    }
+}

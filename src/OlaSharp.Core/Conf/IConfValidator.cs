@@ -1,0 +1,12 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+namespace OlaSharp.Core.Conf;
+
+/// <summary>
+/// Checks a config value, as OLA's <c>Validator</c> classes do (olad/plugin_api/Preferences.cpp).
+/// Used by <see cref="ConfFile.SetDefaultValue"/>.
+/// </summary>
+public interface IConfValidator
+{
+    /// <summary>Returns true if <paramref name="value"/> is acceptable.</summary>
+    bool IsValid(string value);
+}
