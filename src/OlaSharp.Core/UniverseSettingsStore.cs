@@ -62,7 +62,8 @@ public sealed partial class UniverseSettingsStore : IDisposable
     {
         lock (_lock)
         {
-            _file.Set(NameKey(u.Id), u.Name);
+            // A conf value cannot hold a line break (it would inject entries); OLA has the same limit.
+            _file.Set(NameKey(u.Id), u.Name.ReplaceLineEndings(" "));
             _file.Set(MergeKey(u.Id), MergeModeText.ToOlaConf(u.MergeMode));
             try
             {

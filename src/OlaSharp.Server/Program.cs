@@ -3,13 +3,8 @@ using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OlaSharp.Server;
 using OlaSharp.Server.Http;
 
@@ -43,34 +38,33 @@ builder.Logging.AddSimpleConsole(o =>
 builder.Logging.SetMinimumLevel(options.MinimumLevel);
 builder.Logging.AddFilter("Microsoft", options.MinimumLevel > LogLevel.Warning ? options.MinimumLevel : LogLevel.Warning);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-
-builder.WebHost.ConfigureKestrel(k =>
+if (options.NoHttp)
 {
-    if (!options.NoHttp)
-    {
-        // olad binds HTTP on all IPv4 interfaces.
-        k.Listen(options.Bind ?? IPAddress.Any, options.HttpPort);
-    }
-});
-
-OlaServerRuntime runtime;
-using (ILoggerFactory bootLogs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(options.MinimumLevel)))
+    // Nothing to serve yet without HTTP: replace Kestrel, which would otherwise bind localhost:5000.
+    builder.Services.AddSingleton<IServer, NoListenerServer>();
+}
+else
 {
-    try
-    {
-        // Built before the host so a bad config dir fails fast with one clear line.
-        runtime = new OlaServerRuntime(options, configDir, bootLogs);
-    }
-    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-    {
-        await Console.Error.WriteLineAsync($"olasharpd: cannot use config dir {configDir}: {ex.Message}");
-        return 1;
-    }
+    // olad binds HTTP on all IPv4 interfaces.
+    builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind ?? IPAddress.Any, options.HttpPort));
 }
 
-builder.Services.AddSingleton(runtime);
+builder.Services.AddSingleton(sp => new OlaServerRuntime(options, configDir, sp.GetRequiredService<ILoggerFactory>()));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OlaServerRuntime>());
 WebApplication app = builder.Build();
+
+OlaServerRuntime runtime;
+try
+{
+    // Resolved before the host starts so a bad config dir fails fast with one clear line.
+    runtime = app.Services.GetRequiredService<OlaServerRuntime>();
+}
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+{
+    await Console.Error.WriteLineAsync($"olasharpd: cannot use config dir {configDir}: {ex.Message}");
+    return 1;
+}
+
 if (!options.NoHttp)
 {
     OlaHttpApi.Map(app, runtime);
@@ -103,39 +97,6 @@ using PosixSignalRegistration hup = PosixSignalRegistration.Create(PosixSignal.S
     _ = Task.Run(() => runtime.ReloadAsync(app.Lifetime.ApplicationStopping));
 });
 
-if (options.NoHttp)
-{
-    // No HTTP endpoint: Kestrel would otherwise bind its default localhost:5000.
-    IHost host = Host.CreateDefaultBuilder()
-        .ConfigureLogging(l =>
-        {
-            l.ClearProviders();
-            l.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-            });
-            l.SetMinimumLevel(options.MinimumLevel);
-        })
-        .ConfigureServices(s =>
-        {
-            s.AddSingleton(runtime);
-            s.AddHostedService(sp => sp.GetRequiredService<OlaServerRuntime>());
-        })
-        .Build();
-    host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
-    {
-        Console.Out.WriteLine("OLASHARPD_READY " + JsonSerializer.Serialize(
-            new Dictionary<string, object?> { ["http"] = null, ["rpc"] = null, ["grpc"] = null, ["config_dir"] = configDir, ["pid"] = Environment.ProcessId },
-            ReadyJson.Default.DictionaryStringObject));
-        Console.Out.Flush();
-    });
-    await host.RunAsync();
-}
-else
-{
-    await app.RunAsync();
-}
-
+await app.RunAsync();
 runtime.Dispose();
 return 0;

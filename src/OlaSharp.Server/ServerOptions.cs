@@ -1,7 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
 using System.Net;
-using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
 
 namespace OlaSharp.Server;

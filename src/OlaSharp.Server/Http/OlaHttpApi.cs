@@ -3,8 +3,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using OlaSharp.Core;
 using OlaSharp.Core.Plugins;
 
