@@ -86,7 +86,13 @@ public sealed partial class Universe
                 }
 
                 _mergeMode = value;
-                changed = _activeSources > 0 && MergeLocked(null, _time.GetTimestamp());
+                long before = Version;
+                if (_activeSources > 0)
+                {
+                    MergeLocked(null, _time.GetTimestamp());
+                }
+
+                changed = Version != before;
             }
 
             SettingsChanged?.Invoke(this);

@@ -181,7 +181,7 @@ internal static class OlaHttpApi
         Results.Text("<b>400 Bad Request</b><p>POST parameters must be sent as a form (application/x-www-form-urlencoded or multipart/form-data)</p>", "text/html", statusCode: 400);
 
     private static IResult HelpRedirect() =>
-        Results.Text("<b>302 Found</b> See ?help=1", "text/html", statusCode: 302) is var r ? new RedirectWithBody(r) : r;
+        new RedirectWithBody(Results.Text("<b>302 Found</b> See ?help=1", "text/html", statusCode: 302));
 
     private static IResult ServerError(string message) =>
         Results.Text($"<b>500 Server Error</b><p>{System.Net.WebUtility.HtmlEncode(message)}</p>", "text/html", statusCode: 500);
