@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Conf;
 
 namespace OlaSharp.Core;
@@ -9,7 +8,7 @@ namespace OlaSharp.Core;
 /// and merge mode when it is created, and writes changes at once and atomically (olad writes only
 /// when a universe is collected and on clean shutdown).
 /// </summary>
-public sealed partial class UniverseSettingsStore : IDisposable
+public sealed class UniverseSettingsStore : IDisposable
 {
     /// <summary>Conf prefix.</summary>
     public const string ConfPrefix = "universe";
@@ -18,14 +17,12 @@ public sealed partial class UniverseSettingsStore : IDisposable
     private readonly UniverseRegistry _registry;
     private readonly ConfStore _conf;
     private readonly ConfFile _file;
-    private readonly ILogger _logger;
 
     /// <summary>Loads the file and starts watching <paramref name="registry"/>.</summary>
-    public UniverseSettingsStore(UniverseRegistry registry, ConfStore conf, ILogger<UniverseSettingsStore>? logger = null)
+    public UniverseSettingsStore(UniverseRegistry registry, ConfStore conf)
     {
         _registry = registry ?? throw new ArgumentNullException(nameof(registry));
         _conf = conf ?? throw new ArgumentNullException(nameof(conf));
-        _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _file = conf.Load(ConfPrefix);
         _registry.Created += OnCreated;
         foreach (Universe u in _registry.All)
@@ -65,20 +62,7 @@ public sealed partial class UniverseSettingsStore : IDisposable
             // A conf value cannot hold a line break (it would inject entries); OLA has the same limit.
             _file.Set(NameKey(u.Id), u.Name.ReplaceLineEndings(" "));
             _file.Set(MergeKey(u.Id), MergeModeText.ToOlaConf(u.MergeMode));
-            try
-            {
-                _conf.Save(ConfPrefix, _file);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                Log.SaveFailed(_logger, ex, _conf.PathFor(ConfPrefix));
-            }
+            _conf.TrySave(ConfPrefix, _file);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Could not save {Path}")]
-        public static partial void SaveFailed(ILogger logger, Exception exception, string path);
     }
 }

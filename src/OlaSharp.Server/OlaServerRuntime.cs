@@ -47,7 +47,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
 
         InstanceName = ServerConf.Get("instance-name") ?? "OLA Server";
         Universes = new UniverseRegistry(Time, loss);
-        UniverseSettings = new UniverseSettingsStore(Universes, Conf, loggerFactory.CreateLogger<UniverseSettingsStore>());
+        UniverseSettings = new UniverseSettingsStore(Universes, Conf);
         Clock = new RefreshScheduler(Time, loggerFactory.CreateLogger<RefreshScheduler>());
         Expiry = new SourceExpiryMonitor(Universes, Time);
         Expiry.UniverseCollected += id => Log.UniverseCollected(_logger, id);

@@ -25,4 +25,8 @@ internal static partial class ConfLog
     [LoggerMessage(EventId = 1104, EventName = "ConfFileSaved", Level = LogLevel.Debug,
         Message = "Saved config file {Path} ({Count} entries)")]
     public static partial void FileSaved(ILogger logger, string path, int count);
+
+    [LoggerMessage(EventId = 1105, EventName = "ConfSaveFailed", Level = LogLevel.Error,
+        Message = "Could not save config file {Path}")]
+    public static partial void SaveFailed(ILogger logger, Exception exception, string path);
 }

@@ -62,6 +62,24 @@ public sealed class ConfStore
     }
 
     /// <summary>
+    /// Saves like <see cref="Save(string, ConfFile)"/> but logs an I/O or permission failure (one error
+    /// line naming the file) instead of throwing: the server keeps running with what it has in memory.
+    /// </summary>
+    public bool TrySave(string prefix, ConfFile file)
+    {
+        try
+        {
+            Save(prefix, file);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ConfLog.SaveFailed(_logger, ex, PathFor(prefix));
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Creates the config directory with mode 0755 (less the umask) if it is missing, as olad does.
     /// Like olad, parents are not created.
     /// </summary>

@@ -379,19 +379,7 @@ public sealed partial class DeviceRegistry
 
     private void SaveLocked()
     {
-        if (_conf is null)
-        {
-            return;
-        }
-
-        try
-        {
-            _conf.Save(PortConfPrefix, _portConf);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Log.SaveFailed(_logger, ex, _conf.PathFor(PortConfPrefix));
-        }
+        _conf?.TrySave(PortConfPrefix, _portConf);
     }
 
     private static partial class Log
@@ -405,8 +393,6 @@ public sealed partial class DeviceRegistry
         [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Could not restore the patch of {PortId} to universe {Universe}: {Error}")]
         public static partial void RestoreFailed(ILogger logger, string portId, int universe, string error);
 
-        [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Could not save {Path}")]
-        public static partial void SaveFailed(ILogger logger, Exception exception, string path);
 
         [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Priority {Value} for {PortId} is above 200; clamped")]
         public static partial void PriorityClamped(ILogger logger, string portId, int value);

@@ -132,17 +132,7 @@ public sealed partial class PluginManager
         }
     }
 
-    private void Save(Plugin p)
-    {
-        try
-        {
-            _context.Conf.Save(p.ConfPrefix, p.Preferences);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Log.SaveFailed(_logger, ex, _context.Conf.PathFor(p.ConfPrefix));
-        }
-    }
+    private void Save(Plugin p) => _context.Conf.TrySave(p.ConfPrefix, p.Preferences);
 
     private async Task<bool> StartOneAsync(Plugin p, CancellationToken cancellationToken)
     {
@@ -200,8 +190,5 @@ public sealed partial class PluginManager
 
         [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Plugin {Name} is disabled ({Path})")]
         public static partial void PluginDisabled(ILogger logger, string name, string path);
-
-        [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "Could not save {Path}")]
-        public static partial void SaveFailed(ILogger logger, Exception exception, string path);
     }
 }
