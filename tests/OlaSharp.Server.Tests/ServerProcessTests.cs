@@ -180,6 +180,28 @@ public class ServerProcessTests(ITestOutputHelper output)
         Assert.Contains("form", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BadConfLines_AreLoggedWithFileAndLine_AndDefaultsKept()
+    {
+        string dir = Directory.CreateTempSubdirectory("olas-bad-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "ola-dummy.conf"), "# broken\nthis line has no equals sign\noutput_hz = 1000\nk = a = b\n");
+            await using ServerProcess server = ServerProcess.Start(dir);
+            await server.WaitReadyAsync();
+            string dummyConf = Path.Combine(dir, "ola-dummy.conf");
+            Assert.Contains($"Skipping line 2 of {dummyConf}", server.Output, StringComparison.Ordinal);
+            Assert.Contains($"Skipping line 4 of {dummyConf}", server.Output, StringComparison.Ordinal);
+            Assert.Contains("Plugin Dummy (1) started", server.Output, StringComparison.Ordinal);
+            // Invalid value replaced by the default and the file rewritten in OLA's normal form.
+            Assert.Equal("enabled = true\noutput_hz = 44\noutput_refresh = change\n", await File.ReadAllTextAsync(dummyConf));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     private static FormUrlEncodedContent Form(params (string Key, string Value)[] pairs) =>
         new(pairs.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)));
 
