@@ -157,6 +157,17 @@ public sealed partial class OladInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops olad the clean way (SIGTERM by pid, waiting up to <paramref name="timeout"/>) and keeps the
+    /// conf directory, so a test can read what olad saved on shutdown (olad writes ola-port.conf only then).
+    /// </summary>
+    /// <returns>True when olad is gone (after SIGKILL if it overran the time; then it saved nothing).</returns>
+    public async Task<bool> StopAsync(TimeSpan timeout)
+    {
+        await ProcessRunner.StopAsync([_process], timeout).ConfigureAwait(false);
+        return !ProcessRunner.IsRunning(_process);
+    }
+
     /// <summary>Stops olad (SIGTERM by pid, up to 5 s, then SIGKILL) and deletes the conf directory.</summary>
     /// <returns>A task that completes when olad is gone.</returns>
     public async ValueTask DisposeAsync()
