@@ -1,10 +1,8 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using OlaSharp.Server;
 using OlaSharp.Server.Http;
 
@@ -38,16 +36,29 @@ builder.Logging.AddSimpleConsole(o =>
 builder.Logging.SetMinimumLevel(options.MinimumLevel);
 builder.Logging.AddFilter("Microsoft", options.MinimumLevel > LogLevel.Warning ? options.MinimumLevel : LogLevel.Warning);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+builder.Services.AddSingleton(options);
 if (options.NoHttp)
 {
-    // Nothing to serve yet without HTTP: replace Kestrel, which would otherwise bind localhost:5000.
+    // No module listens without HTTP yet: replace Kestrel, which would otherwise bind localhost:5000.
+    // (Modules with their own listeners, like OLA RPC and gRPC, make this condition stricter.)
     builder.Services.AddSingleton<IServer, NoListenerServer>();
 }
-else
+
+// Each module owns its listener(s); the ready line reports them by name.
+IServerModule[] modules = [new HttpModule()];
+var listeners = new ListenerSet();
+foreach (IServerModule module in modules)
 {
-    // olad binds HTTP on all IPv4 interfaces.
-    builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind ?? IPAddress.Any, options.HttpPort));
+    module.ConfigureServices(builder.Services, options);
 }
+
+builder.WebHost.ConfigureKestrel(k =>
+{
+    foreach (IServerModule module in modules)
+    {
+        module.ConfigureKestrel(k, options, listeners);
+    }
+});
 
 builder.Services.AddSingleton(sp => new OlaServerRuntime(options, configDir, sp.GetRequiredService<ILoggerFactory>()));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OlaServerRuntime>());
@@ -65,28 +76,21 @@ catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
     return 1;
 }
 
-if (!options.NoHttp)
+foreach (IServerModule module in modules)
 {
-    OlaHttpApi.Map(app, runtime);
+    module.Map(app, runtime);
 }
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
-    int? http = null;
-    if (!options.NoHttp)
+    var ready = new Dictionary<string, object?>();
+    foreach (string name in ListenerSet.ReadyNames)
     {
-        string? address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        http = address is null ? null : new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)).Port;
+        ready[name] = listeners.PortOf(name);
     }
 
-    var ready = new Dictionary<string, object?>
-    {
-        ["http"] = http,
-        ["rpc"] = null,
-        ["grpc"] = null,
-        ["config_dir"] = configDir,
-        ["pid"] = Environment.ProcessId,
-    };
+    ready["config_dir"] = configDir;
+    ready["pid"] = Environment.ProcessId;
     Console.Out.WriteLine("OLASHARPD_READY " + JsonSerializer.Serialize(ready, ReadyJson.Default.DictionaryStringObject));
     Console.Out.Flush();
 });
