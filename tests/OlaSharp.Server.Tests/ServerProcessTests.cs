@@ -31,6 +31,8 @@ public class ServerProcessTests(ITestOutputHelper output)
 
         using HttpClient http = server.Http();
         string body = await http.GetStringAsync("/get_dmx?u=1");
+        // olad writes the apostrophe as is (System.Text.Json would escape it as \u0027 by default).
+        Assert.Contains("\"Universe doesn't exist\"", body, StringComparison.Ordinal);
         using JsonDocument doc = JsonDocument.Parse(body);
         Assert.Equal("Universe doesn't exist", doc.RootElement.GetProperty("error").GetString());
         Assert.Equal(0, doc.RootElement.GetProperty("dmx").GetArrayLength());
