@@ -122,7 +122,10 @@ public class ServerProcessTests(ITestOutputHelper output)
                     }
                 });
 
-                await Task.Delay(150 + rng.Next(400));
+                // Kill mid-stream: once writes are flowing (bounded wait: a loaded machine is slow to
+                // answer the first request), then after a random extra delay.
+                Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref writes) > 0, TimeSpan.FromSeconds(30)), "no conf write happened");
+                await Task.Delay(rng.Next(20, 300));
                 server.Signal(SigKill);
                 await server.WaitExitAsync(TimeSpan.FromSeconds(10));
                 await stop.CancelAsync();
