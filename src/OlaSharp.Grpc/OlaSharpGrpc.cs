@@ -29,7 +29,7 @@ public static class OlaSharpGrpc
             o.Interceptors.Add<BearerTokenInterceptor>();
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck(HealthServiceName, () => HealthCheckResult.Healthy());
+        services.AddGrpcHealthChecks(o => o.Services.Map(HealthServiceName, _ => true)).AddCheck(HealthServiceName, () => HealthCheckResult.Healthy());
         return services;
     }
 
