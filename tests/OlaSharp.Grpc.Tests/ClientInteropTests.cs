@@ -118,6 +118,26 @@ public sealed class ClientInteropTests
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, r.Status);
     }
 
+    [Fact]
+    public async Task Olasharpd_HttpApiOnGrpcPort_NotFound()
+    {
+        await using ServerProcess server = ServerProcess.Start();
+        int port = await GrpcPortAsync(server);
+        using var http = new HttpClient
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            DefaultRequestVersion = System.Net.HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using HttpClient httpPort = server.Http();
+
+        using HttpResponseMessage onGrpcPort = await http.GetAsync("/get_dmx?u=1");
+        using HttpResponseMessage onHttpPort = await httpPort.GetAsync("/get_dmx?u=1");
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, onGrpcPort.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, onHttpPort.StatusCode);
+    }
+
     private static async Task<int> GrpcPortAsync(ServerProcess server)
     {
         JsonElement ready = await server.WaitReadyAsync();

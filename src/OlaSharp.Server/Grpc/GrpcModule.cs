@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net;
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OlaSharp.Core.Conf;
 using OlaSharp.Grpc;
@@ -18,6 +19,7 @@ internal sealed class GrpcModule : IServerModule
 
     private readonly string _configDir;
     private readonly ConfFile _conf;
+    private ListenerSet? _listeners;
 
     public GrpcModule(string configDir)
     {
@@ -47,6 +49,7 @@ internal sealed class GrpcModule : IServerModule
 
     public void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, ListenerSet listeners)
     {
+        _listeners = listeners;
         if (Enabled)
         {
             listeners.Listen(kestrel, ListenerName, options.Bind ?? IPAddress.Loopback, options.GrpcPort, lo => lo.Protocols = HttpProtocols.Http2);
@@ -55,10 +58,27 @@ internal sealed class GrpcModule : IServerModule
 
     public void Map(WebApplication app, OlaServerRuntime runtime)
     {
-        if (Enabled)
+        if (!Enabled)
         {
-            app.MapOlaSharpGrpc();
+            return;
         }
+
+        app.MapOlaSharpGrpc();
+
+        // One app serves every listener: keep gRPC methods on the gRPC port and the HTTP API off it,
+        // so opening gRPC to the LAN does not open the HTTP API there too (and the reverse).
+        app.Use((ctx, next) =>
+        {
+            int? grpcPort = _listeners?.PortOf(ListenerName);
+            bool isGrpcMethod = ctx.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not null;
+            if (grpcPort is int port && (ctx.Connection.LocalPort == port) != isGrpcMethod)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(ctx);
+        });
     }
 
     public override string ToString() => $"gRPC ({_configDir})";
