@@ -92,6 +92,22 @@ public sealed class ClientInteropTests
     }
 
     [Fact]
+    public async Task PythonSender_KilledMidStream_SourceRemoved()
+    {
+        await using GrpcTestHost host = await GrpcTestHost.StartAsync();
+        using ClientProcess python = ClientProcess.Python(host.Port, "send", "--universe", "1", "--slots", s_slots, "--count", "3", "--source", "doomed", "--hold", "60");
+        await python.WaitReadyAsync();
+        await GrpcTestHost.WaitUntilAsync(() => host.Core.Universes.TryGet(1, out OlaSharp.Core.Universe? u) && u.GetMergedCopy().SequenceEqual(s_frame), "the Python frames");
+        Assert.Equal("doomed", Assert.Single(host.Universe(1).GetSources()).Name);
+
+        python.Kill();
+
+        await GrpcTestHost.WaitUntilAsync(() => host.Universe(1).SourceCount == 0, "the killed client's source to be removed");
+        Assert.False(host.Universe(1).IsInUse);
+        Assert.Empty(host.Logs.Errors);
+    }
+
+    [Fact]
     public async Task PythonAndNodeClients_BadUniverse_InvalidArgumentExit2()
     {
         await using GrpcTestHost host = await GrpcTestHost.StartAsync();

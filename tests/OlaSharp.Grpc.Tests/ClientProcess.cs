@@ -85,6 +85,13 @@ internal sealed class ClientProcess : IDisposable
         Assert.True(code == 0, $"client exited {code}; stderr:\n{Stderr}\nstdout:\n{string.Join('\n', Lines)}");
     }
 
+    /// <summary>Kills the client (SIGKILL via its own process handle): its connection drops without a goodbye.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit(10_000);
+    }
+
     public void Dispose()
     {
         try

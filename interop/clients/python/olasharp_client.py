@@ -5,10 +5,11 @@
 Stubs are generated at start from proto/olasharp/v1 into a temp dir with grpc_tools.protoc, so
 nothing generated is committed and the client always matches the server's proto.
 
-  olasharp_client.py --target 127.0.0.1:50051 send --universe 1 --slots 1,2,3 [--count 10]
+  olasharp_client.py --target 127.0.0.1:50051 send --universe 1 --slots 1,2,3 [--count 10] [--hold 5]
   olasharp_client.py --target 127.0.0.1:50051 watch --universe 1 [--until 1,2,3] [--max 5]
 
-Each command prints JSON lines on stdout; watch prints {"ready": true} after the first frame.
+Each command prints JSON lines on stdout; watch prints {"ready": true} after the first frame, send
+with --hold after its frames (then keeps the stream open that long).
 Exit status: 0 done, 1 timeout or not found, 2 gRPC error (its code and details on stderr).
 """
 import argparse
@@ -16,6 +17,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 
 import grpc
 
@@ -64,6 +66,10 @@ def send(pb, stub, args, metadata):
             if args.priority is not None:
                 frame.priority.value = args.priority
             yield pb.StreamFramesRequest(frame=frame, source_name=args.source)
+        if args.hold > 0:
+            # Keep the stream (and so the source) open, e.g. to test a client killed mid-stream.
+            emit({"ready": True})
+            time.sleep(args.hold)
 
     response = stub.StreamFrames(frames(), timeout=args.timeout, metadata=metadata)
     emit({"frames_received": response.frames_received, "frames_accepted": response.frames_accepted})
@@ -108,6 +114,7 @@ def main():
     s.add_argument("--count", type=int, default=1)
     s.add_argument("--priority", type=int)
     s.add_argument("--source", default="python")
+    s.add_argument("--hold", type=float, default=0.0, help="seconds to keep the stream open after the frames")
     w = sub.add_parser("watch")
     w.add_argument("--universe", type=int, default=1)
     w.add_argument("--until")
