@@ -27,6 +27,8 @@ internal sealed class FrameWatcher : IDisposable
     });
 
     private readonly DmxFrame _frame = new();
+    private readonly WatchFramesResponse _message = new();
+    private readonly Timestamp _timestamp = new();
     private readonly ITimer? _refreshTimer;
     private int _disposed;
 
@@ -102,20 +104,24 @@ internal sealed class FrameWatcher : IDisposable
         _signal.Writer.TryComplete();
     }
 
+    // One message, timestamp and slot buffer per watcher, reused: WriteAsync has serialized the
+    // message when its task completes, and the next Snapshot runs only after that.
     private WatchFramesResponse Snapshot(Entry e, bool refresh)
     {
         long version = e.Universe.CopyMerged(_frame, out int priority);
-        return new WatchFramesResponse
-        {
-            Universe = (uint)e.Universe.Id,
-            Slots = ByteString.CopyFrom(_frame.Slots),
-            StartCode = _frame.StartCode,
-            Priority = (uint)priority,
-            Sequence = (ulong)++Sent,
-            Version = (ulong)version,
-            Timestamp = Timestamp.FromDateTimeOffset(_time.GetUtcNow()),
-            Refresh = refresh,
-        };
+        long unixTicks = _time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks;
+        _timestamp.Seconds = unixTicks / TimeSpan.TicksPerSecond;
+        _timestamp.Nanos = (int)(unixTicks % TimeSpan.TicksPerSecond * TimeSpan.NanosecondsPerTick);
+        WatchFramesResponse m = _message;
+        m.Universe = (uint)e.Universe.Id;
+        m.Slots = UnsafeByteOperations.UnsafeWrap(_frame.Memory);
+        m.StartCode = _frame.StartCode;
+        m.Priority = (uint)priority;
+        m.Sequence = (ulong)++Sent;
+        m.Version = (ulong)version;
+        m.Timestamp = _timestamp;
+        m.Refresh = refresh;
+        return m;
     }
 
     private void Signal() => _signal.Writer.TryWrite(true);
