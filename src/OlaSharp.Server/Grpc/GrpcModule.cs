@@ -83,10 +83,18 @@ internal sealed class GrpcModule : IServerModule
 
     public override string ToString() => $"gRPC ({_configDir})";
 
-    // Read once at start-up, before the runtime exists; a missing file means the defaults.
+    // Read once at start-up, before the runtime exists; a missing file means the defaults. An unreadable
+    // config dir is reported by the runtime with one clear line, so it is not an error here.
     private static ConfFile LoadConf(string configDir)
     {
         string path = new ConfStore(configDir).PathFor(GrpcApiOptions.ConfPrefix);
-        return File.Exists(path) ? ConfFile.Load(path) : new ConfFile();
+        try
+        {
+            return File.Exists(path) ? ConfFile.Load(path) : new ConfFile();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new ConfFile();
+        }
     }
 }
