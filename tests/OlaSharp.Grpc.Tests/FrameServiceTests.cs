@@ -180,6 +180,7 @@ public sealed class FrameServiceTests : IAsyncLifetime
         var prio = GrpcTestHost.Frame(10, 100, 100);
         prio.StartCode = 0xDD;
         await call.RequestStream.WriteAsync(new StreamFramesRequest { Frame = prio });
+        await GrpcTestHost.WaitUntilAsync(() => _host.Core.Universes.TryGet(10, out Universe? u) && u.GetSources() is [{ UsesSlotPriorities: true }], "per-slot priorities on the source");
         await call.RequestStream.CompleteAsync();
 
         StreamFramesResponse r = await call.ResponseAsync.DefaultTimeout();
