@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using OlaSharp.Server;
+using OlaSharp.Server.Grpc;
 using OlaSharp.Server.Http;
 
 if (!ServerOptions.TryParse(args, out ServerOptions options, out string? error))
@@ -37,15 +38,16 @@ builder.Logging.SetMinimumLevel(options.MinimumLevel);
 builder.Logging.AddFilter("Microsoft", options.MinimumLevel > LogLevel.Warning ? options.MinimumLevel : LogLevel.Warning);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton(options);
-if (options.NoHttp)
+var grpcModule = new GrpcModule(configDir);
+if (options.NoHttp && !grpcModule.Enabled)
 {
-    // No module listens without HTTP yet: replace Kestrel, which would otherwise bind localhost:5000.
-    // (Modules with their own listeners, like OLA RPC and gRPC, make this condition stricter.)
+    // No module listens: replace Kestrel, which would otherwise bind localhost:5000.
+    // (Modules with their own listeners, like OLA RPC, make this condition stricter.)
     builder.Services.AddSingleton<IServer, NoListenerServer>();
 }
 
 // Each module owns its listener(s); the ready line reports them by name.
-IServerModule[] modules = [new HttpModule()];
+IServerModule[] modules = [new HttpModule(), grpcModule];
 var listeners = new ListenerSet();
 foreach (IServerModule module in modules)
 {

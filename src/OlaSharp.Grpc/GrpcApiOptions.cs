@@ -1,0 +1,21 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+namespace OlaSharp.Grpc;
+
+/// <summary>Settings of the gRPC API (from <c>ola-grpc.conf</c> in the server).</summary>
+public sealed record GrpcApiOptions
+{
+    /// <summary>Conf prefix: the server reads <c>ola-grpc.conf</c>.</summary>
+    public const string ConfPrefix = "grpc";
+
+    /// <summary>Conf key of the bearer token.</summary>
+    public const string AuthTokenKey = "auth_token";
+
+    /// <summary>Refresh interval a watcher gets when it does not ask for one.</summary>
+    public static readonly TimeSpan DefaultRefreshInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// When set, calls that change state (sending frames, renaming, merge mode, patching) need
+    /// <c>authorization: Bearer &lt;token&gt;</c>; reads and watches stay open.
+    /// </summary>
+    public string? AuthToken { get; init; }
+}

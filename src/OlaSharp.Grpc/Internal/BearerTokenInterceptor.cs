@@ -1,0 +1,75 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace OlaSharp.Grpc.Internal;
+
+/// <summary>
+/// Checks <c>authorization: Bearer &lt;token&gt;</c> on calls that change state when a token is configured
+/// (reads, watches, health and reflection stay open). Compares in constant time.
+/// </summary>
+internal sealed class BearerTokenInterceptor : Interceptor
+{
+    private static readonly HashSet<string> s_stateChanging = new(StringComparer.Ordinal)
+    {
+        "/olasharp.v1.FrameService/StreamFrames",
+        "/olasharp.v1.FrameService/SetFrame",
+        "/olasharp.v1.FrameService/ReleaseSource",
+        "/olasharp.v1.UniverseService/SetUniverseName",
+        "/olasharp.v1.UniverseService/SetMergeMode",
+        "/olasharp.v1.PortService/PatchPort",
+        "/olasharp.v1.PortService/UnpatchPort",
+    };
+
+    private readonly byte[]? _expected;
+    private readonly ILogger _logger;
+
+    public BearerTokenInterceptor(GrpcApiOptions options, ILogger<BearerTokenInterceptor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _expected = string.IsNullOrEmpty(options.AuthToken) ? null : Encoding.UTF8.GetBytes(options.AuthToken);
+        _logger = logger;
+    }
+
+    /// <summary>Methods that need the token.</summary>
+    public static IReadOnlyCollection<string> StateChangingMethods => s_stateChanging;
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Check(context);
+        return continuation(request, context);
+    }
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Check(context);
+        return continuation(requestStream, context);
+    }
+
+    private void Check(ServerCallContext context)
+    {
+        if (_expected is null || !s_stateChanging.Contains(context.Method))
+        {
+            return;
+        }
+
+        string? header = context.RequestHeaders.GetValue("authorization");
+        const string scheme = "Bearer ";
+        if (header is not null && header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            byte[] given = Encoding.UTF8.GetBytes(header[scheme.Length..].Trim());
+            if (CryptographicOperations.FixedTimeEquals(given, _expected))
+            {
+                return;
+            }
+        }
+
+        Log.Unauthenticated(_logger, context.Method, context.Peer);
+        throw new RpcException(new Status(StatusCode.Unauthenticated, "this call needs 'authorization: Bearer <token>' (auth_token in ola-grpc.conf)"));
+    }
+}

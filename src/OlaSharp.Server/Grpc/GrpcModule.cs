@@ -1,0 +1,100 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Net;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OlaSharp.Core.Conf;
+using OlaSharp.Grpc;
+
+namespace OlaSharp.Server.Grpc;
+
+/// <summary>
+/// The gRPC API (package <c>olasharp.v1</c>, health checking, reflection) on <c>--grpc-port</c>
+/// (default 50051), HTTP/2 without TLS, at <c>--bind</c> or 127.0.0.1. <c>ola-grpc.conf</c>:
+/// <c>enabled</c> (default true) and <c>auth_token</c> (empty: no token needed).
+/// </summary>
+internal sealed class GrpcModule : IServerModule
+{
+    /// <summary>Name of the listener in the ready line.</summary>
+    public const string ListenerName = "grpc";
+
+    private readonly string _configDir;
+    private readonly ConfFile _conf;
+    private ListenerSet? _listeners;
+
+    public GrpcModule(string configDir)
+    {
+        _configDir = configDir;
+        _conf = LoadConf(configDir);
+    }
+
+    /// <summary>True when the gRPC listener will run (so Kestrel is needed even with <c>--no-http</c>).</summary>
+    public bool Enabled => _conf.GetBool("enabled", true);
+
+    public void ConfigureServices(IServiceCollection services, ServerOptions options)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        string? token = _conf.Get(GrpcApiOptions.AuthTokenKey);
+        services.AddOlaSharpGrpc(
+            sp =>
+            {
+                OlaServerRuntime runtime = sp.GetRequiredService<OlaServerRuntime>();
+                return new GrpcCore(runtime.Universes, runtime.Devices, runtime.Time);
+            },
+            new GrpcApiOptions { AuthToken = string.IsNullOrWhiteSpace(token) ? null : token.Trim() });
+    }
+
+    public void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, ListenerSet listeners)
+    {
+        _listeners = listeners;
+        if (Enabled)
+        {
+            listeners.Listen(kestrel, ListenerName, options.Bind ?? IPAddress.Loopback, options.GrpcPort, lo => lo.Protocols = HttpProtocols.Http2);
+        }
+    }
+
+    public void Map(WebApplication app, OlaServerRuntime runtime)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        app.MapOlaSharpGrpc();
+
+        // One app serves every listener: keep gRPC methods on the gRPC port and the HTTP API off it,
+        // so opening gRPC to the LAN does not open the HTTP API there too (and the reverse).
+        app.Use((ctx, next) =>
+        {
+            int? grpcPort = _listeners?.PortOf(ListenerName);
+            bool isGrpcMethod = ctx.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not null;
+            if (grpcPort is int port && (ctx.Connection.LocalPort == port) != isGrpcMethod)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(ctx);
+        });
+    }
+
+    public override string ToString() => $"gRPC ({_configDir})";
+
+    // Read once at start-up, before the runtime exists; a missing file means the defaults. An unreadable
+    // config dir is reported by the runtime with one clear line, so it is not an error here.
+    private static ConfFile LoadConf(string configDir)
+    {
+        string path = new ConfStore(configDir).PathFor(GrpcApiOptions.ConfPrefix);
+        try
+        {
+            return File.Exists(path) ? ConfFile.Load(path) : new ConfFile();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new ConfFile();
+        }
+    }
+}
