@@ -117,6 +117,27 @@ public sealed class PluginTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("uartdmx-valid")]
+    [InlineData("uartdmx-invalid-enabled")]
+    [InlineData("uartdmx-empty-first-device")]
+    public async Task Start_OladFixture_FileRewrittenExactlyAsOlad(string name)
+    {
+        string fixtures = Path.Combine(AppContext.BaseDirectory, "OladFixtures");
+        File.Copy(Path.Combine(fixtures, name + ".in.conf"), ConfPath);
+        var server = new Server(_dir, TimeProvider.System, new UartDmxPlugin(new FakeLineFactory(new EventLog(), new FakeLineClock())), _logger);
+        await server.Plugins.StartAllAsync();
+        Assert.Equal(File.ReadAllText(Path.Combine(fixtures, name + ".olad.conf")), File.ReadAllText(ConfPath));
+    }
+
+    [Fact]
+    public async Task Start_EmptyDir_SameFileAsFreshOlad()
+    {
+        var server = new Server(_dir, TimeProvider.System, new UartDmxPlugin(new FakeLineFactory(new EventLog(), new FakeLineClock())), _logger);
+        await server.Plugins.StartAllAsync();
+        Assert.Equal(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "OladFixtures", "ola-uartdmx.conf")), File.ReadAllText(ConfPath));
+    }
+
     [Fact]
     public void Conf_FirstDeviceEmpty_ReplacedByOladDefault()
     {
