@@ -21,6 +21,9 @@ public sealed partial class UartLineWriter : IDisposable
     /// <summary>Longest wait between reopen attempts, so a returning device is back within a second.</summary>
     public static readonly TimeSpan MaxReopenDelay = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>SCHED_FIFO priority of the line thread: above every ordinary thread, below the kernel's IRQ threads (50).</summary>
+    public const int RealtimePriority = 10;
+
     private const long FirstReopenDelayNs = 50_000_000;
     private const long WarningIntervalNs = 10_000_000_000;
 
@@ -141,6 +144,7 @@ public sealed partial class UartLineWriter : IDisposable
 
     private void Run()
     {
+        RaisePriority();
         try
         {
             while (!_stop.IsCancellationRequested)
@@ -155,6 +159,28 @@ public sealed partial class UartLineWriter : IDisposable
         finally
         {
             Shutdown();
+        }
+    }
+
+    // A real-time policy keeps ordinary load from preempting the break spin; at 44 fps the thread spins about
+    // break + MAB + 300 us per frame and sleeps the rest, and the kernel's RT throttling caps it anyway.
+    // pid 0 in sched_setscheduler is the calling thread on Linux. Needs root, CAP_SYS_NICE or RLIMIT_RTPRIO
+    // (LimitRTPRIO= in the systemd unit); without it the thread stays SCHED_OTHER, which is logged once.
+    private unsafe void RaisePriority()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        int priority = RealtimePriority;
+        if (Internal.Native.SchedSetScheduler(0, Internal.Native.SchedFifo, &priority) == 0)
+        {
+            Log.Realtime(_logger, _path, priority);
+        }
+        else
+        {
+            Log.NoRealtime(_logger, _path, Internal.Native.ErrorText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()), priority);
         }
     }
 
@@ -390,6 +416,12 @@ public sealed partial class UartLineWriter : IDisposable
 
         [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "{Path}: could not drive driver-enable GPIO {Pin}; the transceiver may not transmit")]
         public static partial void GpioFailed(ILogger logger, Exception exception, string path, int pin);
+
+        [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "UART line thread for {Path} runs SCHED_FIFO {Priority}")]
+        public static partial void Realtime(ILogger logger, string path, int priority);
+
+        [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "UART line thread for {Path} could not get SCHED_FIFO {Priority} ({Reason}); break timing may stretch under load (LimitRTPRIO= in the systemd unit allows it)")]
+        public static partial void NoRealtime(ILogger logger, string path, string reason, int priority);
 
         [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "UART line thread for {Path} stopped")]
         public static partial void ThreadFailed(ILogger logger, Exception exception, string path);

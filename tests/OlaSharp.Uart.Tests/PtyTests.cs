@@ -124,6 +124,75 @@ public sealed class PtyTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Pty_BreakAndMab_NeverShorterThanConfigured()
+    {
+        using var pty = new PtyPair();
+        var factory = new TimingFactory();
+        byte[] slots = new byte[512];
+        using var writer = new UartLineWriter(pty.SlavePath, new UartLineSettings(BreakMicroseconds: 100, MabMicroseconds: 16, MalfMicroseconds: 1000), factory, MonotonicLineClock.Instance, s => { slots.CopyTo(s); return slots.Length; }, null, false, _logger);
+        writer.Start();
+        pty.Drain(TimeSpan.FromSeconds(3));
+        writer.Dispose();
+
+        double[] breaks = [.. factory.Line!.Breaks.Select(t => t / 1000.0).Order()];
+        double[] mabs = [.. factory.Line.Mabs.Select(t => t / 1000.0).Order()];
+        output.WriteLine($"{breaks.Length} frames; break us min {breaks[0]:F1} median {breaks[breaks.Length / 2]:F1} p99 {breaks[(int)(breaks.Length * 0.99)]:F1} max {breaks[^1]:F1}");
+        output.WriteLine($"MAB us min {mabs[0]:F1} median {mabs[mabs.Length / 2]:F1} p99 {mabs[(int)(mabs.Length * 0.99)]:F1} max {mabs[^1]:F1}");
+        Assert.True(breaks.Length > 100);
+        Assert.True(breaks[0] >= 100, $"a break of {breaks[0]} us");
+        Assert.True(mabs[0] >= 16, $"a MAB of {mabs[0]} us");
+    }
+
+    /// <summary>Times the real calls: break = TIOCSBRK return to TIOCCBRK call, MAB = TIOCCBRK return to write.</summary>
+    private sealed class TimingFactory : IUartLineFactory
+    {
+        public TimingLine? Line { get; private set; }
+
+        public IUartLine Open(string path, out string? warning) => Line = new TimingLine(LinuxUart.Open(path, out warning));
+    }
+
+    private sealed class TimingLine(IUartLine inner) : IUartLine
+    {
+        private long _on;
+        private long _off;
+
+        public List<long> Breaks { get; } = new(10000);
+
+        public List<long> Mabs { get; } = new(10000);
+
+        public bool SetBreak(bool on)
+        {
+            if (!on && _on != 0)
+            {
+                Breaks.Add(MonotonicLineClock.Instance.NowNanoseconds - _on);
+                _on = 0;
+            }
+
+            bool ok = inner.SetBreak(on);
+            if (on)
+            {
+                _on = MonotonicLineClock.Instance.NowNanoseconds;
+            }
+            else
+            {
+                _off = MonotonicLineClock.Instance.NowNanoseconds;
+            }
+
+            return ok;
+        }
+
+        public void Write(ReadOnlySpan<byte> data)
+        {
+            Mabs.Add(MonotonicLineClock.Instance.NowNanoseconds - _off);
+            inner.Write(data);
+        }
+
+        public void Drain() => inner.Drain();
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
     public void Pty_UnplugAndReplug_OneWarningAndBackWithinOneSecond()
     {
         string link = Path.Combine(_dir, "ttyDMX");

@@ -59,6 +59,12 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
     public static partial int ClockNanosleep(int clockId, int flags, Timespec* request, Timespec* remain);
 
+    public const int SchedFifo = 1;
+    public const int EPerm = 1;
+
+    [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
+    public static partial int SchedSetScheduler(int pid, int policy, int* priority);
+
     [LibraryImport("libc", EntryPoint = "strerror")]
     private static partial nint StrError(int errno);
 
