@@ -8,12 +8,17 @@
 #
 # Usage (root; needs olad, socat, strace, curl, python3 and a Release build of olasharpd):
 #   dotnet build OlaSharp.sln -c Release && sudo interop/uart-timing.sh [seconds per server, default 20]
+# strace stops the tracee at every traced call, so on a loaded machine the tracer's own scheduling would
+# dominate the figures; it runs SCHED_FIFO 20 to keep that out. olasharpd's line thread asks for SCHED_FIFO 10
+# itself: here olasharpd runs as root for that (on the Pi, LimitRTPRIO=10 in conf/pi/olasharpd.service
+# gives it to the olasharp user; this container cannot raise RLIMIT_RTPRIO). olad runs as user olad with its
+# defaults (no --scheduler-policy; it refuses to run as root).
 # Each server runs in its own network namespace (unshare -n, loopback only) so ports 9090/9010 are free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
 olasharpd=${OLASHARPD:-src/OlaSharp.Server/bin/Release/net10.0/olasharpd}
-for tool in olad socat strace curl python3 unshare runuser; do
+for tool in olad socat strace curl python3 unshare runuser chrt; do
   command -v "$tool" >/dev/null || { echo "uart-timing: $tool is missing (interop/install-peers.sh installs it)" >&2; exit 1; }
 done
 [ -x "$olasharpd" ] || { echo "uart-timing: $olasharpd not built (dotnet build -c Release)" >&2; exit 1; }
@@ -50,13 +55,16 @@ run() { # name, command...
   chown -R olad "$dir"
   unshare -n bash -c '
     ip link set lo up
-    strace -f -ttt --seccomp-bpf -e trace=ioctl,write -o "$0/strace.txt" "${@:2}" > "$0/server.log" 2>&1 &
+    # strace runs SCHED_FIFO 20 so the tracer is never what delays a traced syscall; the server itself is
+    # put back to SCHED_OTHER (chrt -o 0) and sets its own policy, as it would without strace.
+    chrt -f 20 strace -f -ttt --seccomp-bpf -e trace=ioctl,write -o "$0/strace.txt" chrt -o 0 "${@:2}" > "$0/server.log" 2>&1 &
     pid=$!
     for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:9090/ && break; sleep 0.2; done
     curl -s -o /dev/null -d "u=1&d=$1" http://127.0.0.1:9090/set_dmx
     sleep '"$secs"'
     kill -TERM $pid 2>/dev/null; pkill -TERM -P $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
   ' "$dir" "$slots" "$@"
+  grep -h "SCHED_FIFO" "$dir/server.log" || true
   python3 - "$name" "$dir/strace.txt" <<'PY'
 import re, sys
 name, path = sys.argv[1], sys.argv[2]
@@ -80,4 +88,4 @@ PY
 
 echo "pty $tty, break = 100 us, malf = 24000 us, 512 slots, ${secs} s per server"
 run olad runuser -u olad -- olad -c "$work/olad" --no-register-with-dns-sd -l 2
-run olasharpd runuser -u olad -- "$(readlink -f "$olasharpd")" -c "$work/olasharpd" -l 2
+run olasharpd "$(readlink -f "$olasharpd")" -c "$work/olasharpd" -l 2
