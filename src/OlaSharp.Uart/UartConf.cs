@@ -33,9 +33,12 @@ internal static class UartConf
     public static bool SetPluginDefaults(ConfFile preferences) =>
         preferences.SetDefaultValue(DeviceKey, new StringValidator(), DefaultDevice);
 
-    /// <summary>The configured paths in file order, empty entries skipped (olad logs and skips them).</summary>
+    /// <summary>
+    /// The configured paths in file order, empty entries skipped (olad logs and skips them) and repeats
+    /// dropped (one device per path: its id is <c>20-&lt;path&gt;</c>).
+    /// </summary>
     public static IReadOnlyList<string> Devices(ConfFile preferences) =>
-        [.. preferences.GetAll(DeviceKey).Where(d => d.Length != 0)];
+        [.. preferences.GetAll(DeviceKey).Where(d => d.Length != 0).Distinct(StringComparer.Ordinal)];
 
     /// <summary>olad's <c>UartDmxDevice::SetDefaults</c> plus ours (only when present); true when the file changed.</summary>
     public static bool SetDeviceDefaults(ConfFile preferences, string path)

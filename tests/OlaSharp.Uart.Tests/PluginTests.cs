@@ -139,6 +139,13 @@ public sealed class PluginTests : IDisposable
     }
 
     [Fact]
+    public void Conf_RepeatedDevice_OneDevice()
+    {
+        ConfFile f = ConfFile.Parse("device = /dev/ttyAMA0\ndevice = \ndevice = /dev/ttyAMA0\ndevice = /dev/ttyUSB0\n");
+        Assert.Equal(["/dev/ttyAMA0", "/dev/ttyUSB0"], UartConf.Devices(f));
+    }
+
+    [Fact]
     public void Conf_FirstDeviceEmpty_ReplacedByOladDefault()
     {
         ConfFile f = ConfFile.Parse("device = \ndevice = /dev/ttyAMA0\n");
@@ -257,6 +264,15 @@ public sealed class PluginTests : IDisposable
             for (int f = 0; f < 5; f++)
             {
                 Assert.True(joined.AsSpan(f * frame.Length, frame.Length).SequenceEqual(frame), $"frame {f}");
+            }
+
+            // A new merged frame (shorter, too) replaces it on the line.
+            Assert.True(u.Update(source, [0xFF, 0x0A, 0x0D]));
+            byte[] next = pty.Read(200_000, TimeSpan.FromSeconds(2));
+            byte[] tail = next[^(4 * 10)..];
+            for (int f = 0; f < 10; f++)
+            {
+                Assert.True(tail.AsSpan(f * 4, 4).SequenceEqual(new byte[] { 0, 0xFF, 0x0A, 0x0D }), $"new frame {f}");
             }
         }
         finally
