@@ -54,6 +54,14 @@ public sealed class PtyTests(ITestOutputHelper output) : IDisposable
         byte[] frame = Expected(slots);
         byte[] stream = pty.Read(frame.Length * 20, TimeSpan.FromSeconds(10));
         AssertFrames(stream, frame, 20);
+
+        // Linux ptys accept TIOCSBRK/TIOCCBRK (a no-op) and TCSETS2 with BOTHER: no fallback warning.
+        foreach ((LogLevel level, string message) in _logger.Entries)
+        {
+            output.WriteLine($"{level}: {message}");
+        }
+
+        Assert.Equal(0, _logger.Count(LogLevel.Warning));
     }
 
     [Fact]

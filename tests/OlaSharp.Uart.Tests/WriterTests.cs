@@ -222,6 +222,59 @@ public sealed class WriterTests
         Assert.True(factory.Last!.Disposed);
     }
 
+    [Fact]
+    public void RunOnce_SteadyState_AllocatesNothing()
+    {
+        byte[] slots = new byte[512];
+        var line = new NullLine();
+        var clock = new StepClock();
+        using var writer = new UartLineWriter("/dev/null0", new UartLineSettings(RefreshHz: 44), new SingleLineFactory(line), clock, s => { slots.CopyTo(s); return slots.Length; }, null, false, _logger);
+        writer.RunOnce(CancellationToken.None);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            writer.RunOnce(CancellationToken.None);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1001, writer.FramesSent);
+    }
+
+    private sealed class NullLine : IUartLine
+    {
+        public bool SetBreak(bool on) => true;
+
+        public void Write(ReadOnlySpan<byte> data)
+        {
+        }
+
+        public void Drain()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class SingleLineFactory(IUartLine line) : IUartLineFactory
+    {
+        public IUartLine Open(string path, out string? warning)
+        {
+            warning = null;
+            return line;
+        }
+    }
+
+    private sealed class StepClock : ILineClock
+    {
+        public long NowNanoseconds { get; private set; }
+
+        public void WaitUntil(long deadlineNanoseconds, CancellationToken cancellationToken) =>
+            NowNanoseconds = Math.Max(NowNanoseconds, deadlineNanoseconds);
+    }
+
     private sealed class UnsupportedBreakFactory(EventLog log, FakeLineClock clock) : IUartLineFactory
     {
         public IUartLine Open(string path, out string? warning)
