@@ -4,6 +4,7 @@ using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Plugins.Dummy;
+using OlaSharp.Uart;
 
 namespace OlaSharp.Server;
 
@@ -84,7 +85,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
     public DateTimeOffset StartedAt { get; }
 
     /// <summary>The plugins this build ships; later plugins (Art-Net, sACN, UART...) are added here.</summary>
-    public static IEnumerable<Plugin> CreatePlugins() => [new DummyPlugin()];
+    public static IEnumerable<Plugin> CreatePlugins() => [new DummyPlugin(), new UartDmxPlugin()];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,174 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Runtime.InteropServices;
+
+namespace OlaSharp.Uart.Internal;
+
+/// <summary>
+/// A Linux tty opened for DMX512 output with plain libc calls on the descriptor. System.IO.Ports is not
+/// used: its <c>BreakState</c> is <c>tcsendbreak</c> (a 250-500 ms break) and its stream adds a reader
+/// thread we do not need.
+/// </summary>
+internal sealed unsafe class LinuxUart : IUartLine
+{
+    /// <summary>DMX512 line rate.</summary>
+    public const uint Baud = 250_000;
+
+    private int _fd;
+
+    private LinuxUart(int fd)
+    {
+        _fd = fd;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> O_RDWR|O_NOCTTY and sets it raw, 8 data bits, no parity, 2 stop bits,
+    /// CLOCAL, no flow control, no output processing, 250000 baud through TCSETS2/BOTHER (one call).
+    /// </summary>
+    public static LinuxUart Open(string path, out string? warning)
+    {
+        int fd = Native.Open(path, Native.ORdWr | Native.ONoCtty | Native.OCloExec);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"Could not open {path}: {Native.ErrorText(errno)}", errno);
+        }
+
+        var uart = new LinuxUart(fd);
+        try
+        {
+            warning = uart.Configure(path);
+        }
+        catch
+        {
+            uart.Dispose();
+            throw;
+        }
+
+        return uart;
+    }
+
+    private string? Configure(string path)
+    {
+        Native.Termios2 t;
+        if (Native.Ioctl(_fd, Native.TcGets2, &t) != 0)
+        {
+            throw Error($"{path}: TCGETS2 failed (not a tty?)");
+        }
+
+        // cfmakeraw, then the DMX512 frame format.
+        t.IFlag &= ~(Native.IgnBrk | Native.BrkInt | Native.ParMrk | Native.IStrip | Native.InlCr | Native.IgnCr | Native.ICrNl | Native.IXon | Native.IXoff);
+        t.OFlag &= ~Native.OPost;
+        t.LFlag &= ~(Native.Echo | Native.EchoNl | Native.ICanon | Native.ISig | Native.IExten);
+        t.CFlag &= ~(Native.CBaud | Native.CIBaud | Native.CSize | Native.ParEnb | Native.CrtsCts);
+        t.CFlag |= Native.Cs8 | Native.CStopB | Native.CLocal | Native.CRead | Native.BOther;
+        t.Cc[Native.VMin] = 1;
+        t.Cc[Native.VTime] = 0;
+        t.ISpeed = Baud;
+        t.OSpeed = Baud;
+        if (Native.Ioctl(_fd, Native.TcSets2, &t) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            return $"{path}: TCSETS2 failed ({Native.ErrorText(errno)}); the line keeps its current settings";
+        }
+
+        Native.Termios2 check;
+        if (Native.Ioctl(_fd, Native.TcGets2, &check) == 0)
+        {
+            if (check.OSpeed != Baud)
+            {
+                return $"{path}: asked for {Baud} baud, the driver set {check.OSpeed}";
+            }
+
+            if ((check.OFlag & Native.OPost) != 0 || (check.CFlag & (Native.CSize | Native.CStopB | Native.ParEnb)) != (Native.Cs8 | Native.CStopB))
+            {
+                return $"{path}: the driver did not take the raw 8N2 settings";
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
+    public bool SetBreak(bool on)
+    {
+        if (Native.Ioctl(Fd, on ? Native.TiocSbrk : Native.TiocCbrk, 0) == 0)
+        {
+            return true;
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno is Native.ENotty or Native.EInval or Native.ENosys)
+        {
+            return false;
+        }
+
+        throw new IOException($"{(on ? "TIOCSBRK" : "TIOCCBRK")} failed: {Native.ErrorText(errno)}", errno);
+    }
+
+    /// <inheritdoc />
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        int fd = Fd;
+        fixed (byte* p = data)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                nint n = Native.Write(fd, p + done, (nuint)(data.Length - done));
+                if (n > 0)
+                {
+                    done += (int)n;
+                    continue;
+                }
+
+                int errno = n < 0 ? Marshal.GetLastPInvokeError() : Native.EIo;
+                if (errno == Native.EIntr)
+                {
+                    continue;
+                }
+
+                throw new IOException($"write failed: {Native.ErrorText(errno)}", errno);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Drain()
+    {
+        while (Native.TcDrain(Fd) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Native.EIntr)
+            {
+                throw new IOException($"tcdrain failed: {Native.ErrorText(errno)}", errno);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0)
+        {
+            _ = Native.Close(fd);
+        }
+    }
+
+    private int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(nameof(LinuxUart));
+
+    private static IOException Error(string what)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new IOException($"{what}: {Native.ErrorText(errno)}", errno);
+    }
+}
+
+/// <summary>Opens <see cref="LinuxUart"/>s.</summary>
+internal sealed class LinuxUartFactory : IUartLineFactory
+{
+    public static LinuxUartFactory Instance { get; } = new();
+
+    /// <inheritdoc />
+    public IUartLine Open(string path, out string? warning) => LinuxUart.Open(path, out warning);
+}

@@ -1,0 +1,297 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Device.Gpio;
+using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Conf;
+using OlaSharp.Core.Plugins;
+using OlaSharp.Uart.Internal;
+
+namespace OlaSharp.Uart;
+
+/// <summary>
+/// OLA's "UART native DMX" plugin (id 20, <c>ola-uartdmx.conf</c>): one device <c>20-&lt;path&gt;</c> per
+/// configured UART, each with one output port whose own thread drives the line (see <see cref="UartLineWriter"/>).
+/// A device missing at start is logged, left unregistered as in olad, and retried every second; it is
+/// registered (and its keys written) when it appears.
+/// </summary>
+public sealed partial class UartDmxPlugin : Plugin
+{
+    /// <summary>How often missing devices are looked for.</summary>
+    public static readonly TimeSpan MissingDeviceRetry = TimeSpan.FromSeconds(1);
+
+    private readonly IUartLineFactory _lines;
+    private readonly Func<GpioController> _gpioFactory;
+    private readonly ILineClock _clock;
+    private readonly object _lock = new();
+    private readonly List<UartDmxDevice> _devices = [];
+    private readonly List<string> _missing = [];
+    private ITimer? _retryTimer;
+    private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>Creates the plugin with the real UARTs, GPIO and clock.</summary>
+    public UartDmxPlugin()
+        : this(null, null, null)
+    {
+    }
+
+    /// <summary>Creates the plugin with injected OS layers (tests).</summary>
+    /// <param name="lines">Opens UARTs; null for the Linux tty layer.</param>
+    /// <param name="gpioFactory">Makes the GPIO controller for <c>de_gpio</c>; null for <c>new GpioController()</c>.</param>
+    /// <param name="clock">The line clock; null for the monotonic clock.</param>
+    public UartDmxPlugin(IUartLineFactory? lines, Func<GpioController>? gpioFactory = null, ILineClock? clock = null)
+    {
+        _lines = lines ?? LinuxUartFactory.Instance;
+        _gpioFactory = gpioFactory ?? (() => new GpioController());
+        _clock = clock ?? MonotonicLineClock.Instance;
+    }
+
+    /// <inheritdoc />
+    public override int Id => PluginIds.UartDmx;
+
+    /// <inheritdoc />
+    public override string Name => "UART native DMX";
+
+    /// <inheritdoc />
+    public override string ConfPrefix => "uartdmx";
+
+    /// <inheritdoc />
+    public override bool EnabledByDefault => false;
+
+    /// <inheritdoc />
+    public override string Description =>
+        "Native UART DMX Plugin\n----------------------\n\n" +
+        "This plugin drives a POSIX UART (the Raspberry Pi's PL011 on /dev/ttyAMA0, through an RS-485 transceiver) " +
+        "to produce a DMX512 output stream: break, mark after break, start code and slots, from its own thread.\n\n" +
+        "--- Config file : ola-uartdmx.conf ---\n\n" +
+        "enabled = true\nEnable this plugin (DISABLED by default).\n" +
+        "device = /dev/ttyAMA0\nThe device to use for DMX output. One line per UART.\n" +
+        "--- Per Device Settings (using above device name) ---\n" +
+        "<device>-break = 100\nThe DMX break time in microseconds (88..1000000).\n" +
+        "<device>-malf = 100\nThe idle mark after the frame has left the UART, in microseconds (8..1000000).\n" +
+        "<device>-mab = 16\nThe mark after break in microseconds.\n" +
+        "<device>-refresh_hz = <1..44>\nStart frames at this rate (default: as fast as break, frame and malf allow).\n" +
+        "<device>-de_gpio = 18\nBCM pin of the RS-485 driver-enable, driven while the plugin runs.\n" +
+        "<device>-de_active_high = true\nWhether driver-enable is active high.\n";
+
+    /// <summary>The started devices.</summary>
+    public IReadOnlyList<UartDmxDevice> Devices
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _devices];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override bool SetDefaultPreferences(ConfFile preferences)
+    {
+        bool changed = base.SetDefaultPreferences(preferences);
+        changed |= UartConf.SetPluginDefaults(preferences);
+        return changed;
+    }
+
+    /// <inheritdoc />
+    protected override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _logger = Context.LoggerFactory.CreateLogger<UartDmxPlugin>();
+        foreach (string path in UartConf.Devices(Preferences))
+        {
+            if (!TryStartDevice(path, logFailure: true))
+            {
+                lock (_lock)
+                {
+                    _missing.Add(path);
+                }
+            }
+        }
+
+        lock (_lock)
+        {
+            if (_missing.Count > 0)
+            {
+                _retryTimer = Context.Time.CreateTimer(_ => RetryMissing(), null, MissingDeviceRetry, MissingDeviceRetry);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override Task StopAsync(CancellationToken cancellationToken)
+    {
+        UartDmxDevice[] devices;
+        lock (_lock)
+        {
+            _retryTimer?.Dispose();
+            _retryTimer = null;
+            _missing.Clear();
+            devices = [.. _devices];
+            _devices.Clear();
+        }
+
+        foreach (UartDmxDevice device in devices)
+        {
+            Context.Devices.Unregister(device);
+            device.Writer.Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void RetryMissing()
+    {
+        string[] missing;
+        lock (_lock)
+        {
+            missing = [.. _missing];
+        }
+
+        foreach (string path in missing)
+        {
+            if (TryStartDevice(path, logFailure: false))
+            {
+                lock (_lock)
+                {
+                    _missing.Remove(path);
+                    if (_missing.Count == 0)
+                    {
+                        _retryTimer?.Dispose();
+                        _retryTimer = null;
+                    }
+                }
+            }
+        }
+    }
+
+    private bool TryStartDevice(string path, bool logFailure)
+    {
+        IUartLine line;
+        string? warning;
+        try
+        {
+            line = _lines.Open(path, out warning);
+        }
+        catch (IOException ex)
+        {
+            if (logFailure)
+            {
+                Log.DeviceMissing(_logger, path, ex.Message);
+            }
+
+            return false;
+        }
+
+        lock (_lock)
+        {
+            if (_retryTimer is null && !logFailure)
+            {
+                // Stopped while this retry ran.
+                line.Dispose();
+                return true;
+            }
+
+            // As olad: the per-device keys are written only for a device that opened.
+            if (UartConf.SetDeviceDefaults(Preferences, path))
+            {
+                Context.Conf.TrySave(ConfPrefix, Preferences);
+            }
+
+            UartLineSettings settings = UartConf.Read(Preferences, path);
+            if (warning is not null)
+            {
+                Log.SetupWarning(_logger, path, warning);
+            }
+
+            var device = new UartDmxDevice(this, path);
+            GpioController? gpio = settings.DeGpio is null ? null : CreateGpio(path);
+            var writer = new UartLineWriter(path, settings, _lines, _clock, device.Port.FillSlots, gpio, ownsGpio: true, Context.LoggerFactory.CreateLogger<UartLineWriter>(), line);
+            device.Attach(writer);
+            _devices.Add(device);
+            Context.Devices.Register(device);
+            writer.Start();
+            Log.DeviceStarted(_logger, path, settings.BreakMicroseconds, settings.MabMicroseconds, settings.MalfMicroseconds, settings.RefreshHz);
+        }
+
+        return true;
+    }
+
+    private GpioController? CreateGpio(string path)
+    {
+        try
+        {
+            return _gpioFactory();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            Log.GpioUnavailable(_logger, ex, path);
+            return null;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Could not open {Path}: {Reason}; looking for it every second")]
+        public static partial void DeviceMissing(ILogger logger, string path, string reason);
+
+        [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "UART {Path} started: break {Break} us, MAB {Mab} us, malf {Malf} us, refresh {Hz} Hz (0 = line rate)")]
+        public static partial void DeviceStarted(ILogger logger, string path, int @break, int mab, int malf, int hz);
+
+        [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "{Path}: {Warning}")]
+        public static partial void SetupWarning(ILogger logger, string path, string warning);
+
+        [LoggerMessage(EventId = 2023, Level = LogLevel.Error, Message = "{Path}: no GPIO controller for the driver-enable pin")]
+        public static partial void GpioUnavailable(ILogger logger, Exception exception, string path);
+    }
+}
+
+/// <summary>A UART device: <c>20-&lt;path&gt;</c>, named <c>UART native DMX</c> as in olad, one output port.</summary>
+public sealed class UartDmxDevice : Device
+{
+    private UartLineWriter? _writer;
+
+    /// <summary>Creates the device for <paramref name="path"/>.</summary>
+    public UartDmxDevice(Plugin owner, string path)
+        : base(owner, path, "UART native DMX")
+    {
+        Path = path;
+        Port = AddOutputPort(new UartDmxOutputPort(this, path));
+    }
+
+    /// <summary>The device path.</summary>
+    public string Path { get; }
+
+    /// <summary>The output port.</summary>
+    public UartDmxOutputPort Port { get; }
+
+    /// <summary>The line writer.</summary>
+    public UartLineWriter Writer => _writer ?? throw new InvalidOperationException("The device has no writer yet.");
+
+    internal void Attach(UartLineWriter writer) => _writer = writer;
+}
+
+/// <summary>
+/// The UART output port. It has its own clock (the line), so the refresh scheduler leaves it alone; the
+/// line thread copies the patched universe's merged frame at each frame start.
+/// </summary>
+public sealed class UartDmxOutputPort : OutputPort
+{
+    /// <summary>Creates the port; its description is the device path, as in olad.</summary>
+    public UartDmxOutputPort(Device device, string path)
+        : base(device, 0, path)
+    {
+    }
+
+    /// <inheritdoc />
+    public override bool UsesRefreshClock => false;
+
+    /// <inheritdoc />
+    public override void Emit(Core.DmxFrame frame, int priority, Core.Clock.EmitReason reason)
+    {
+        // Not driven by the refresh clock (UsesRefreshClock is false).
+    }
+
+    /// <summary>Copies the merged frame of the patched universe (nothing when unpatched: start-code-only frames, as olad).</summary>
+    public int FillSlots(Span<byte> slots) => Universe is { } u ? u.CopyMerged(slots) : 0;
+}

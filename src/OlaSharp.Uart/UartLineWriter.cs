@@ -1,0 +1,432 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Device.Gpio;
+using Microsoft.Extensions.Logging;
+using OlaSharp.Core;
+
+namespace OlaSharp.Uart;
+
+/// <summary>Fills the slots of the next frame (at most 512) and returns how many there are.</summary>
+public delegate int DmxSlotSource(Span<byte> slots);
+
+/// <summary>
+/// Drives one DMX512 line on its own thread. Per frame: break on (<c>TIOCSBRK</c>), hold <c>break</c> µs,
+/// break off, hold MAB, one write of start code 0 and the slots, <c>tcdrain</c>, then idle <c>malf</c> µs;
+/// with <c>refresh_hz</c> frames start on absolute deadlines. The break is never skipped (olad skips it
+/// when its start-up sleep check fails, ola#1798). A device that fails is closed, logged once, and
+/// reopened with backoff (at most <see cref="MaxReopenDelay"/> between attempts) until it returns.
+/// The frame buffer is allocated once; a frame allocates nothing.
+/// </summary>
+public sealed partial class UartLineWriter : IDisposable
+{
+    /// <summary>Longest wait between reopen attempts, so a returning device is back within a second.</summary>
+    public static readonly TimeSpan MaxReopenDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>SCHED_FIFO priority of the line thread: above every ordinary thread, below the kernel's IRQ threads (50).</summary>
+    public const int RealtimePriority = 10;
+
+    private const long FirstReopenDelayNs = 50_000_000;
+    private const long WarningIntervalNs = 10_000_000_000;
+
+    private readonly string _path;
+    private readonly UartLineSettings _settings;
+    private readonly IUartLineFactory _factory;
+    private readonly ILineClock _clock;
+    private readonly DmxSlotSource _source;
+    private readonly GpioController? _gpio;
+    private readonly bool _ownsGpio;
+    private readonly ILogger _logger;
+    private readonly byte[] _frame = new byte[1 + DmxFrame.MaxSlots];
+    private readonly long _breakNs;
+    private readonly long _mabNs;
+    private readonly long _malfNs;
+    private readonly long _periodNs;
+    private readonly CancellationTokenSource _stop = new();
+    private IUartLine? _line;
+    private Thread? _thread;
+    private long _nextFrameStart = long.MinValue;
+    private long _nextOpenAttempt = long.MinValue;
+    private long _reopenDelay = FirstReopenDelayNs;
+    private long _lastWarning = long.MinValue;
+    private int _suppressedWarnings;
+    private bool _quiet;
+    private bool _lost;
+    private bool _breakUnsupportedLogged;
+    private bool _deDriven;
+    private bool _deFailed;
+    private long _frames;
+    private long _failures;
+    private int _disposed;
+
+    /// <summary>Creates a writer; <paramref name="initialLine"/> is an already opened line (the plugin's test open).</summary>
+    /// <param name="path">Device path, for reopening and logs.</param>
+    /// <param name="settings">Timing and driver-enable settings.</param>
+    /// <param name="factory">Opens the device.</param>
+    /// <param name="clock">Monotonic clock.</param>
+    /// <param name="source">Fills each frame's slots (the patched universe's merged frame).</param>
+    /// <param name="gpio">GPIO controller for <see cref="UartLineSettings.DeGpio"/>; null when none is set.</param>
+    /// <param name="ownsGpio">Whether the writer disposes <paramref name="gpio"/>.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="initialLine">A line already opened for <paramref name="path"/>, or null.</param>
+    public UartLineWriter(string path, UartLineSettings settings, IUartLineFactory factory, ILineClock clock, DmxSlotSource source, GpioController? gpio, bool ownsGpio, ILogger logger, IUartLine? initialLine = null)
+    {
+        _path = path ?? throw new ArgumentNullException(nameof(path));
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
+        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _gpio = gpio;
+        _ownsGpio = ownsGpio;
+        _line = initialLine;
+        _breakNs = settings.BreakMicroseconds * 1000L;
+        _mabNs = settings.MabMicroseconds * 1000L;
+        _malfNs = settings.MalfMicroseconds * 1000L;
+        _periodNs = settings.RefreshHz > 0 ? 1_000_000_000L / settings.RefreshHz : 0;
+    }
+
+    /// <summary>The device path.</summary>
+    public string Path => _path;
+
+    /// <summary>Frames sent since start.</summary>
+    public long FramesSent => Interlocked.Read(ref _frames);
+
+    /// <summary>Times the line failed and was closed.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>True while the device is open.</summary>
+    public bool IsOpen => Volatile.Read(ref _line) is not null;
+
+    /// <summary>Starts the line thread.</summary>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (_thread is not null)
+        {
+            return;
+        }
+
+        _thread = new Thread(Run)
+        {
+            IsBackground = true,
+            Name = "uartdmx " + _path,
+
+            // Only takes effect with CAP_SYS_NICE or a systemd Nice=; the spin below keeps the break exact anyway.
+            Priority = ThreadPriority.Highest,
+        };
+        _thread.Start();
+    }
+
+    /// <summary>Stops the thread, leaves the line idle (mark), closes the device and releases the DE pin.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        if (_thread is not null)
+        {
+            // A frame takes at most break + MAB + 513 slots + malf, about 2 s at the limits.
+            if (!_thread.Join(TimeSpan.FromSeconds(5)))
+            {
+                Log.StopTimedOut(_logger, _path);
+                return;
+            }
+        }
+        else
+        {
+            Shutdown();
+        }
+
+        _stop.Dispose();
+    }
+
+    private void Run()
+    {
+        RaisePriority();
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                RunOnce(_stop.Token);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ThreadFailed(_logger, ex, _path);
+        }
+        finally
+        {
+            Shutdown();
+        }
+    }
+
+    // A real-time policy keeps ordinary load from preempting the break spin; at 44 fps the thread spins about
+    // break + MAB + 300 us per frame and sleeps the rest, and the kernel's RT throttling caps it anyway.
+    // pid 0 in sched_setscheduler is the calling thread on Linux. Needs root, CAP_SYS_NICE or RLIMIT_RTPRIO
+    // (LimitRTPRIO= in the systemd unit); without it the thread stays SCHED_OTHER, which is logged once.
+    private unsafe void RaisePriority()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        int priority = RealtimePriority;
+        if (Internal.Native.SchedSetScheduler(0, Internal.Native.SchedFifo, &priority) == 0)
+        {
+            Log.Realtime(_logger, _path, priority);
+        }
+        else
+        {
+            Log.NoRealtime(_logger, _path, Internal.Native.ErrorText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()), priority);
+        }
+    }
+
+    /// <summary>
+    /// One step of the line: opens the device if needed (waiting out the backoff), then sends one frame.
+    /// Returns true when a frame went out. The thread calls this in a loop; tests call it directly.
+    /// </summary>
+    internal bool RunOnce(CancellationToken cancellationToken)
+    {
+        IUartLine? line = _line ?? TryOpen(cancellationToken);
+        if (line is null)
+        {
+            return false;
+        }
+
+        if (_periodNs > 0)
+        {
+            long now = _clock.NowNanoseconds;
+            if (_nextFrameStart == long.MinValue || now - _nextFrameStart > _periodNs)
+            {
+                // First frame, or more than a period late (a reopen): restart the schedule from now.
+                _nextFrameStart = now;
+            }
+            else
+            {
+                _clock.WaitUntil(_nextFrameStart, cancellationToken);
+            }
+
+            _nextFrameStart += _periodNs;
+        }
+
+        if (!_deDriven && !_deFailed && _settings.DeGpio is not null && _gpio is not null)
+        {
+            DriveEnable();
+        }
+
+        int slots = Math.Clamp(_source(_frame.AsSpan(1)), 0, DmxFrame.MaxSlots);
+        _frame[0] = DmxFrame.NullStartCode;
+        try
+        {
+            // Break and MAB are never cut short by a stop: a short break is worse than a late stop.
+            bool breakWorks = line.SetBreak(true);
+            _clock.WaitUntil(_clock.NowNanoseconds + _breakNs, CancellationToken.None);
+            line.SetBreak(false);
+            if (!breakWorks && !_breakUnsupportedLogged)
+            {
+                _breakUnsupportedLogged = true;
+                Log.BreakUnsupported(_logger, _path);
+            }
+
+            _clock.WaitUntil(_clock.NowNanoseconds + _mabNs, CancellationToken.None);
+            line.Write(_frame.AsSpan(0, 1 + slots));
+            line.Drain();
+        }
+        catch (IOException ex)
+        {
+            LineFailed(line, ex);
+            return false;
+        }
+
+        Interlocked.Increment(ref _frames);
+        _clock.WaitUntil(_clock.NowNanoseconds + _malfNs, cancellationToken);
+        return true;
+    }
+
+    private IUartLine? TryOpen(CancellationToken cancellationToken)
+    {
+        if (_nextOpenAttempt != long.MinValue)
+        {
+            _clock.WaitUntil(_nextOpenAttempt, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+
+        IUartLine line;
+        string? warning;
+        try
+        {
+            line = _factory.Open(_path, out warning);
+        }
+        catch (IOException ex)
+        {
+            if (!_quiet)
+            {
+                _quiet = true;
+                Log.OpenFailed(_logger, _path, ex.Message);
+            }
+
+            _nextOpenAttempt = _clock.NowNanoseconds + _reopenDelay;
+            _reopenDelay = Math.Min(_reopenDelay * 2, (long)MaxReopenDelay.TotalNanoseconds);
+            return null;
+        }
+
+        if (warning is not null)
+        {
+            Log.SetupIncomplete(_logger, _path, warning);
+        }
+
+        if (_lost)
+        {
+            _lost = false;
+            Log.Reopened(_logger, _path);
+        }
+
+        _quiet = false;
+        _reopenDelay = FirstReopenDelayNs;
+        _nextOpenAttempt = long.MinValue;
+        Volatile.Write(ref _line, line);
+        return line;
+    }
+
+    // Drives the DE pin to transmit before the first frame; it is held until stop. A pin that cannot be
+    // opened (no gpio group, wrong number) is logged once and the line runs without it.
+    private void DriveEnable()
+    {
+        int pin = _settings.DeGpio!.Value;
+        PinValue active = _settings.DeActiveHigh ? PinValue.High : PinValue.Low;
+        try
+        {
+            if (!_gpio!.IsPinOpen(pin))
+            {
+                // Sets the level as the pin becomes an output, so the transceiver never sees the wrong one.
+                _gpio.OpenPin(pin, PinMode.Output, active);
+            }
+            else
+            {
+                _gpio.SetPinMode(pin, PinMode.Output);
+                _gpio.Write(pin, active);
+            }
+
+            _deDriven = true;
+            Log.DriverEnabled(_logger, _path, pin, _settings.DeActiveHigh ? "high" : "low");
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
+        {
+            _deFailed = true;
+            Log.GpioFailed(_logger, ex, _path, pin);
+        }
+    }
+
+    private void LineFailed(IUartLine line, IOException ex)
+    {
+        Interlocked.Increment(ref _failures);
+        Volatile.Write(ref _line, null);
+        line.Dispose();
+        _lost = true;
+        _quiet = true;
+
+        // One warning per outage; a device that flaps (opens, then fails again) is throttled to one per 10 s.
+        long now = _clock.NowNanoseconds;
+        if (_lastWarning == long.MinValue || now - _lastWarning >= WarningIntervalNs)
+        {
+            Log.LineLost(_logger, _path, ex.Message, _suppressedWarnings);
+            _lastWarning = now;
+            _suppressedWarnings = 0;
+        }
+        else
+        {
+            _suppressedWarnings++;
+        }
+
+        _reopenDelay = FirstReopenDelayNs;
+        _nextOpenAttempt = now + _reopenDelay;
+    }
+
+    /// <summary>Leaves the line idle and releases everything; runs on the line thread at exit.</summary>
+    internal void Shutdown()
+    {
+        IUartLine? line = Interlocked.Exchange(ref _line, null);
+        if (line is not null)
+        {
+            try
+            {
+                line.SetBreak(false);
+                line.Drain();
+            }
+            catch (IOException)
+            {
+                // Gone already; nothing to leave idle.
+            }
+
+            line.Dispose();
+        }
+
+        if (_gpio is not null)
+        {
+            if (_deDriven && _settings.DeGpio is int pin)
+            {
+                try
+                {
+                    _gpio.Write(pin, _settings.DeActiveHigh ? PinValue.Low : PinValue.High);
+                    _gpio.ClosePin(pin);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+                {
+                    Log.GpioReleaseFailed(_logger, ex, _path, pin);
+                }
+
+                _deDriven = false;
+            }
+
+            if (_ownsGpio)
+            {
+                _gpio.Dispose();
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not open {Path}: {Reason}; retrying until it appears")]
+        public static partial void OpenFailed(ILogger logger, string path, string reason);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "{Path} failed ({Reason}); closed, reopening when it returns ({Suppressed} similar warnings suppressed)")]
+        public static partial void LineLost(ILogger logger, string path, string reason, int suppressed);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "{Path} reopened; DMX output resumed")]
+        public static partial void Reopened(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "{Path} cannot signal a break (not a UART?); sending the byte stream without breaks")]
+        public static partial void BreakUnsupported(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "{Path}: {Warning}")]
+        public static partial void SetupIncomplete(ILogger logger, string path, string warning);
+
+        [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "{Path}: driver-enable GPIO {Pin} driven {Level}")]
+        public static partial void DriverEnabled(ILogger logger, string path, int pin, string level);
+
+        [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "{Path}: could not release driver-enable GPIO {Pin}")]
+        public static partial void GpioReleaseFailed(ILogger logger, Exception exception, string path, int pin);
+
+        [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "{Path}: could not drive driver-enable GPIO {Pin}; the transceiver may not transmit")]
+        public static partial void GpioFailed(ILogger logger, Exception exception, string path, int pin);
+
+        [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "UART line thread for {Path} runs SCHED_FIFO {Priority}")]
+        public static partial void Realtime(ILogger logger, string path, int priority);
+
+        [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "UART line thread for {Path} could not get SCHED_FIFO {Priority} ({Reason}); break timing may stretch under load (LimitRTPRIO= in the systemd unit allows it)")]
+        public static partial void NoRealtime(ILogger logger, string path, string reason, int priority);
+
+        [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "UART line thread for {Path} stopped")]
+        public static partial void ThreadFailed(ILogger logger, Exception exception, string path);
+
+        [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "UART line thread for {Path} did not stop within 5 s")]
+        public static partial void StopTimedOut(ILogger logger, string path);
+    }
+}
