@@ -53,10 +53,14 @@ public sealed partial class ArtNetPlugin : Plugin
     internal ArtNetDevice? Device { get; private set; }
 
     /// <inheritdoc />
-    protected override bool SetDefaultPreferences(ConfFile preferences)
+    protected override bool SetDefaultPreferences(ConfFile preferences) =>
+        base.SetDefaultPreferences(preferences) | ApplyDefaults(preferences);
+
+    /// <summary>Inserts missing keys and replaces invalid values (every key olad writes, then ours).</summary>
+    internal static bool ApplyDefaults(ConfFile preferences)
     {
         ArgumentNullException.ThrowIfNull(preferences);
-        bool changed = base.SetDefaultPreferences(preferences);
+        bool changed = false;
 
         // olad 0.10.9 ArtNetPlugin::SetDefaultPreferences.
         changed |= preferences.SetDefaultValue("ip", new StringValidator(allowEmpty: true), string.Empty);

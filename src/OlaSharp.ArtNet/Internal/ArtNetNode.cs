@@ -113,7 +113,7 @@ internal sealed partial class ArtNetNode : IDisposable
         _dmxBroadcast = _options.UseLimitedBroadcast && !IPAddress.IsLoopback(_options.BindAddress)
             ? new IPEndPoint(IPAddress.Broadcast, _options.RemotePort).Serialize()
             : _broadcast;
-        _replyDirty = true;
+        // No unsolicited announcement until a port is patched (restored patches count): an idle plugin sends nothing.
         _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = "artnet-rx" };
         _thread.Start();
         Log.Started(_logger, _options.BindAddress.ToString(), localPort, _options.BroadcastAddress.ToString());

@@ -59,13 +59,17 @@ public static class ArtNetHeader
         return true;
     }
 
-    /// <summary>True when <paramref name="packet"/> has the ID, <paramref name="expected"/> OpCode and ProtVer (big-endian) of at least 14.</summary>
-    public static bool Check(ReadOnlySpan<byte> packet, ArtOpCode expected, int minimumLength)
+    /// <summary>
+    /// True when <paramref name="packet"/> is at least <paramref name="minimumLength"/> long with the ID, the
+    /// <paramref name="expected"/> OpCode and, when <paramref name="hasVersion"/>, ProtVer (big-endian) of at least 14.
+    /// ArtPollReply has no ProtVer field.
+    /// </summary>
+    public static bool Check(ReadOnlySpan<byte> packet, ArtOpCode expected, int minimumLength, bool hasVersion = true)
     {
-        return packet.Length >= minimumLength
+        return packet.Length >= Math.Max(minimumLength, hasVersion ? LengthWithVersion : Length)
             && TryReadOpCode(packet, out ArtOpCode op)
             && op == expected
-            && (minimumLength < LengthWithVersion || BinaryPrimitives.ReadUInt16BigEndian(packet[Length..]) >= ProtocolVersion);
+            && (!hasVersion || BinaryPrimitives.ReadUInt16BigEndian(packet[Length..]) >= ProtocolVersion);
     }
 
     /// <summary>Writes ID, OpCode (little-endian) and, when <paramref name="withVersion"/>, ProtVer 14 (big-endian). Returns the bytes written.</summary>

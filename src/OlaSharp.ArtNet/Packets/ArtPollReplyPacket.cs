@@ -107,7 +107,7 @@ public readonly ref struct ArtPollReplyPacket
     /// <summary>Parses a reply of at least 207 bytes; never throws.</summary>
     public static bool TryParse(ReadOnlySpan<byte> packet, out ArtPollReplyPacket reply)
     {
-        if (!ArtNetHeader.Check(packet, ArtOpCode.PollReply, MinLength))
+        if (!ArtNetHeader.Check(packet, ArtOpCode.PollReply, MinLength, hasVersion: false))
         {
             reply = default;
             return false;
