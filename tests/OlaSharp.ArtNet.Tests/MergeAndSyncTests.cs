@@ -35,6 +35,26 @@ public sealed class MergeAndSyncTests
         Assert.Equal(new byte[] { 100, 200, 50 }, m.Merged.ToArray());
     }
 
+    [Theory]
+    [InlineData(512, 512)]
+    [InlineData(512, 301)]
+    [InlineData(77, 490)]
+    public void Accept_TwoSourcesHtpLongFrames_MatchesScalarMaximum(int lengthA, int lengthB)
+    {
+        var random = new Random(lengthA + lengthB);
+        var a = new byte[lengthA];
+        var b = new byte[lengthB];
+        random.NextBytes(a);
+        random.NextBytes(b);
+        ArtNetMerger m = NewMerger();
+        m.Accept(A, 0, a, Now);
+        m.Accept(B, 0, b, Now);
+        byte[] expected = Enumerable.Range(0, Math.Max(lengthA, lengthB))
+            .Select(i => Math.Max(i < lengthA ? a[i] : (byte)0, i < lengthB ? b[i] : (byte)0))
+            .ToArray();
+        Assert.Equal(expected, m.Merged.ToArray());
+    }
+
     [Fact]
     public void Accept_TwoSourcesLtp_NewestWholeFrame()
     {

@@ -1,4 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Numerics;
+
 namespace OlaSharp.ArtNet.Internal;
 
 /// <summary>What <see cref="ArtNetMerger.Accept"/> did with a packet.</summary>
@@ -158,15 +160,28 @@ internal sealed class ArtNetMerger
             return;
         }
 
-        int length = Math.Max(a.Length, b.Length);
-        for (int i = 0; i < length; i++)
+        // HTP: per-slot maximum over the common part (vectorised), the longer frame's tail as is.
+        int common = Math.Min(a.Length, b.Length);
+        ReadOnlySpan<byte> sa = a.Data;
+        ReadOnlySpan<byte> sb = b.Data;
+        Span<byte> dst = _merged;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            byte va = i < a.Length ? a.Data[i] : (byte)0;
-            byte vb = i < b.Length ? b.Data[i] : (byte)0;
-            _merged[i] = Math.Max(va, vb);
+            for (; i <= common - Vector<byte>.Count; i += Vector<byte>.Count)
+            {
+                Vector.Max(new Vector<byte>(sa[i..]), new Vector<byte>(sb[i..])).CopyTo(dst[i..]);
+            }
         }
 
-        _mergedLength = length;
+        for (; i < common; i++)
+        {
+            dst[i] = Math.Max(sa[i], sb[i]);
+        }
+
+        Source longer = a.Length >= b.Length ? a : b;
+        longer.Data.AsSpan(common, longer.Length - common).CopyTo(dst[common..]);
+        _mergedLength = longer.Length;
     }
 
     private sealed class Source
