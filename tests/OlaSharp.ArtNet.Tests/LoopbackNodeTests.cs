@@ -38,6 +38,7 @@ public sealed class LoopbackNodeTests : IDisposable
             InputPorts = 6,
             OutputPorts = 6,
             PollInterval = TimeSpan.FromMilliseconds(300),
+            NodeTimeout = TimeSpan.FromSeconds(3),
         };
         _node = new ArtNetNode(options, TimeProvider.System, NullLogger.Instance);
         _device = new ArtNetDevice(new ArtNetPlugin(), options, _node, TimeProvider.System.TimestampFrequency);
@@ -231,6 +232,39 @@ public sealed class LoopbackNodeTests : IDisposable
         var started = DateTime.UtcNow;
         Assert.NotNull(ReceiveUntil(p => ArtDmxPacket.TryParse(p, out ArtDmxPacket d) && d.PortAddress == 5));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(4), "no keep-alive within 4 s");
+    }
+
+    [Fact]
+    public void Patch_SendsUnsolicitedReplyWithNewAddress()
+    {
+        Assert.True(_devices.TryPatch(_device.Inputs[4], 12, out string? error), error);
+        byte[]? reply = ReceiveUntil(p => ArtPollReplyPacket.TryParse(p, out ArtPollReplyPacket r) && r.BindIndex == 5 && r.PortTypes[0] != 0);
+        Assert.NotNull(reply);
+        Assert.True(ArtPollReplyPacket.TryParse(reply, out ArtPollReplyPacket parsed));
+        Assert.Equal(12, parsed.OutputPortAddress(0));
+    }
+
+    [Fact]
+    public async Task ArtDmxOut_SubscriberSilent_ForgottenAfterNodeTimeout()
+    {
+        Assert.True(_devices.TryPatch(_device.Outputs[3], 6, out string? error), error);
+        Universe universe = _universes.GetOrCreate(6);
+        DmxSource source = universe.AddSource("test", "test", Timeout.InfiniteTimeSpan);
+        universe.Update(source, [6, 6]);
+        var fields = new ArtPollReplyFields { Ip = IPAddress.Loopback, NumPorts = 1, BindIndex = 1 };
+        fields.PortTypes[0] = ArtPollReplyPacket.PortTypeOutput;
+        fields.SwOut[0] = 0x06;
+        var reply = new byte[239];
+        ArtPollReplyPacket.Write(reply, fields);
+        _peer.SendTo(reply, _nodeEndPoint);
+        Assert.NotNull(ReceiveUntil(p => ArtDmxPacket.TryParse(p, out ArtDmxPacket d) && d.PortAddress == 6));
+
+        // We never answer the node's later polls: after 3 s (+1 s scan) it stops sending to us.
+        await Task.Delay(TimeSpan.FromSeconds(4.5));
+        long sent = Interlocked.Read(ref _node.Counters.DmxSent);
+        universe.Update(source, [7, 7]);
+        await Task.Delay(500);
+        Assert.Equal(sent, Interlocked.Read(ref _node.Counters.DmxSent));
     }
 
     [Fact]
