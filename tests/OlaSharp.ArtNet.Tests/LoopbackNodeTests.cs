@@ -80,10 +80,10 @@ public sealed class LoopbackNodeTests : IDisposable
     }
 
     /// <summary>Receives until <paramref name="match"/> accepts a datagram or the timeout passes.</summary>
-    private byte[]? ReceiveUntil(Func<byte[], bool> match)
+    private byte[]? ReceiveUntil(Func<byte[], bool> match, TimeSpan? timeout = null)
     {
         var buffer = new byte[1024];
-        var deadline = DateTime.UtcNow + s_timeout;
+        var deadline = DateTime.UtcNow + (timeout ?? s_timeout);
         while (DateTime.UtcNow < deadline)
         {
             try
@@ -180,6 +180,41 @@ public sealed class LoopbackNodeTests : IDisposable
         Assert.Equal(0x08, reply.Status2 & 0x08);
         ReceiveUntil(p => ArtPollReplyPacket.TryParse(p, out ArtPollReplyPacket r) && binds.Add(r.BindIndex) && binds.Count == 12);
         Assert.Equal(Enumerable.Range(1, 12).ToHashSet(), binds);
+    }
+
+    [Fact]
+    public void ArtPoll_Targeted_OnlyPortsInRangeReply()
+    {
+        Assert.True(_devices.TryPatch(_device.Inputs[0], 3, out string? e1), e1);
+        Assert.True(_devices.TryPatch(_device.Outputs[5], 9, out string? e2), e2);
+        Assert.True(_devices.TryPatch(_device.Outputs[4], 10, out string? e3), e3);
+        Thread.Sleep(300); // let the unsolicited replies for the patches go out first
+        while (true)
+        {
+            try
+            {
+                _peer.Receive(new byte[1024]);
+            }
+            catch (SocketException)
+            {
+                break;
+            }
+        }
+
+        // Targeted mode (Flags bit 5), range 0:0:8 .. 0:0:9 (big-endian top, then bottom).
+        byte[] poll = [.. "Art-Net\0"u8, 0x00, 0x20, 0x00, 0x0e, 0x20, 0x00, 0x00, 0x09, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+        _peer.SendTo(poll, _nodeEndPoint);
+        var binds = new List<int>();
+        ReceiveUntil(p =>
+        {
+            if (ArtPollReplyPacket.TryParse(p, out ArtPollReplyPacket r))
+            {
+                binds.Add(r.BindIndex);
+            }
+
+            return false;
+        }, TimeSpan.FromSeconds(1));
+        Assert.Equal([12], binds.Distinct());
     }
 
     [Fact]

@@ -269,10 +269,17 @@ internal sealed partial class ArtNetNode : IDisposable
 
                 break;
             case ArtOpCode.Poll:
-                if (ArtPollPacket.TryParse(packet, out ArtPollPacket _))
+                if (ArtPollPacket.TryParse(packet, out ArtPollPacket poll))
                 {
                     Interlocked.Increment(ref Counters.PollsReceived);
-                    SendReplies(from);
+                    if (poll.IsTargeted)
+                    {
+                        SendReplies(from, poll.TargetPortAddressBottom, poll.TargetPortAddressTop);
+                    }
+                    else
+                    {
+                        SendReplies(from);
+                    }
                 }
                 else
                 {
@@ -469,8 +476,12 @@ internal sealed partial class ArtNetNode : IDisposable
         }
     }
 
-    /// <summary>One ArtPollReply per port (Art-Net 4: one BindIndex per port, numbered from 1).</summary>
-    internal void SendReplies(SocketAddress destination)
+    /// <summary>
+    /// One ArtPollReply per port (Art-Net 4: one BindIndex per port, numbered from 1). With a targeted
+    /// range (Art-Net 4 targeted mode) only patched ports whose Port-Address lies in
+    /// <paramref name="bottom"/>..<paramref name="top"/> reply.
+    /// </summary>
+    internal void SendReplies(SocketAddress destination, int bottom = -1, int top = -1)
     {
         Socket? socket = _socket;
         if (socket is null)
@@ -483,10 +494,31 @@ internal sealed partial class ArtNetNode : IDisposable
             int total = _inputs.Length + _outputs.Length;
             for (int bind = 1; bind <= Math.Max(1, total); bind++)
             {
+                if (bottom >= 0)
+                {
+                    int address = AddressOfBind(bind);
+                    if (address < 0 || address < bottom || address > top)
+                    {
+                        continue;
+                    }
+                }
+
                 int length = BuildReply(bind);
                 Send(socket, _replyBuffer.AsSpan(0, length), destination, ref Counters.RepliesSent);
             }
         }
+    }
+
+    private int AddressOfBind(int bind)
+    {
+        int index = bind - 1;
+        if (index < _inputs.Length)
+        {
+            return _inputs[index].PortAddress;
+        }
+
+        index -= _inputs.Length;
+        return index < _outputs.Length ? _outputs[index].PortAddress : -1;
     }
 
     /// <summary>Writes the reply for BindIndex <paramref name="bind"/> into the reply buffer.</summary>
