@@ -46,6 +46,22 @@ public sealed partial class OladArtNetInteropTests : IDisposable
     [GeneratedRegex(@"""dmx""\s*:\s*\[\s*10\s*,\s*20\s*,\s*30\b")]
     private static partial Regex OlaToUs();
 
+    [GeneratedRegex(@"""dmx""\s*:\s*\[\s*50\s*,\s*20\s*,\s*30\b")]
+    private static partial Regex HtpMerged();
+
+    // A second Art-Net sender on 198.18.0.3: ArtDmx 0:0:1 = [50, 5, 5, 0], sequence 1..255, 5 Hz for 30 s.
+    private const string SecondSender = """
+        import socket, time
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("198.18.0.3", 6454))
+        seq = 0
+        end = time.time() + 30
+        while time.time() < end:
+            seq = seq % 255 + 1
+            s.sendto(b"Art-Net\0" + bytes([0x00, 0x50, 0x00, 0x0e, seq, 0, 0x01, 0x00, 0x00, 0x04, 50, 5, 5, 0]), ("198.18.0.2", 6454))
+            time.sleep(0.2)
+        """;
+
     [GeneratedRegex(@"""dmx""\s*:\s*\[\s*1\s*,\s*2\s*,\s*3\b")]
     private static partial Regex UsToOla();
 
@@ -135,5 +151,46 @@ public sealed partial class OladArtNetInteropTests : IDisposable
         Assert.Contains("Bind IP Address: 198.18.0.2", text, StringComparison.Ordinal);
         Assert.Contains("OpCode: ArtDMX (0x5000)", text, StringComparison.Ordinal);
         Assert.Contains("Universe: 2", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OladAndSecondSender_TwoSourcesMergedHtp()
+    {
+        Peers.RequireRoot();
+        Peers.Require("olad", "ola");
+        Peers.Require("ola_patch", "ola");
+        Peers.Require("ola_set_dmx", "ola");
+        Peers.Require("curl", "curl");
+        Peers.Require("/usr/bin/python3", "python3");
+
+        await using var net = await VethNetwork.CreateAsync(3);
+        NetworkNamespace oladHost = net.Hosts[0];
+        NetworkNamespace ourHost = net.Hosts[1];
+        string conf = Path.Combine(_dir, "olasharp");
+        Directory.CreateDirectory(conf);
+        await File.WriteAllTextAsync(Path.Combine(conf, "ola-artnet.conf"), "enabled = true\nip = 198.18.0.2\n");
+        await File.WriteAllTextAsync(Path.Combine(conf, "ola-port.conf"), "2-1-I-0 = 1\n");
+        var ours = new ProcessOutput();
+        ourHost.Start(Dotnet, [Path.Combine(AppContext.BaseDirectory, "olasharpd.dll"), "-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"], output: ours);
+        Assert.True(await ourHost.WaitForTcpAsync(9090, TimeSpan.FromSeconds(30)), "olasharpd did not start:\n" + ours.StandardOutput + ours.StandardError);
+
+        await using var olad = await OladInstance.StartAsync(oladHost, ["artnet"], extraConf: new Dictionary<string, string>
+        {
+            ["ola-artnet.conf"] = "ip = 198.18.0.1\n",
+        });
+        (await oladHost.RunAsync("ola_patch", ["-d", "1", "-p", "0", "-u", "1"], s_tool)).EnsureSuccess("ola_patch output");
+        net.Hosts[2].Start("/usr/bin/python3", ["-c", SecondSender]);
+
+        string last = string.Empty;
+        bool merged = await RetryAsync(
+            async () =>
+            {
+                (await oladHost.RunAsync("ola_set_dmx", ["-u", "1", "-d", "10,20,30"], s_tool)).EnsureSuccess("ola_set_dmx");
+                var get = await ourHost.RunAsync("curl", ["-s", "http://127.0.0.1:9090/get_dmx?u=1"], s_tool);
+                last = get.StandardOutput;
+                return HtpMerged().IsMatch(get.StandardOutput);
+            },
+            s_exchange);
+        Assert.True(merged, "expected HTP of olad [10,20,30] and .3's [50,5,5]; last /get_dmx: " + last);
     }
 }
