@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.ArtNet;
 using OlaSharp.Core;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
@@ -85,7 +86,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
     public DateTimeOffset StartedAt { get; }
 
     /// <summary>The plugins this build ships; later plugins (Art-Net, sACN, UART...) are added here.</summary>
-    public static IEnumerable<Plugin> CreatePlugins() => [new DummyPlugin(), new UartDmxPlugin()];
+    public static IEnumerable<Plugin> CreatePlugins() => [new DummyPlugin(), new ArtNetPlugin(), new UartDmxPlugin()];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

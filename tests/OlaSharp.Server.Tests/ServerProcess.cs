@@ -48,6 +48,15 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         bool owns = configDir is null;
         configDir ??= Directory.CreateTempSubdirectory("olas-srv-").FullName;
+
+        // Network safety: these tests run in the root namespace, where Art-Net (enabled by default, as in
+        // olad) would bind 6454 on a real interface. It runs only inside interop namespaces.
+        string artnetConf = Path.Combine(configDir, "ola-artnet.conf");
+        if (!File.Exists(artnetConf))
+        {
+            File.WriteAllText(artnetConf, "enabled = false\n");
+        }
+
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -1,0 +1,149 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using OlaSharp.ArtNet.Internal;
+using OlaSharp.Core.Conf;
+using OlaSharp.Core.Plugins;
+
+namespace OlaSharp.ArtNet;
+
+/// <summary>
+/// The Art-Net 4 plugin (OLA id 2, <c>ola-artnet.conf</c>, device <c>2-1</c>). Reads every key olad writes,
+/// with olad's defaults and validators, plus keys of ours (see <see cref="Description"/>).
+/// </summary>
+public sealed partial class ArtNetPlugin : Plugin
+{
+    /// <summary>olad's default short and long name.</summary>
+    public const string DefaultName = "OLA - ArtNet node";
+
+    private ArtNetNode? _node;
+    private ILogger? _logger;
+
+    /// <inheritdoc />
+    public override int Id => PluginIds.ArtNet;
+
+    /// <inheritdoc />
+    public override string Name => "ArtNet";
+
+    /// <inheritdoc />
+    public override string ConfPrefix => "artnet";
+
+    /// <inheritdoc />
+    public override string Description =>
+        "ArtNet Plugin\n----------------------------\n\n" +
+        "An Art-Net 4 node: any number of ports, each with its own BindIndex and 15-bit Port-Address; two-source HTP/LTP merge; " +
+        "ArtSync in and (optionally) out; ArtDmx unicast to subscribers with a keep-alive.\n\n" +
+        "--- Config file : ola-artnet.conf ---\n\n" +
+        "always_broadcast = [true|false]\nBroadcast ArtDmx instead of unicasting to subscribers.\n\n" +
+        "ip = [a.b.c.d|<interface_name>]\nThe ip address or interface name to bind to. If not specified it will use the first non-loopback interface.\n\n" +
+        "long_name = ola - ArtNet node\nThe long name of the node.\n\n" +
+        "net = 0\nThe ArtNet Net to use (0-127).\n\n" +
+        "output_ports = 4\nThe number of output ports to create (0-16).\n\n" +
+        "short_name = ola - ArtNet node\nThe short name of the node (first 17 chars will be used).\n\n" +
+        "subnet = 0\nThe ArtNet subnet to use (0-15).\n\n" +
+        "use_limited_broadcast = [true|false]\nWhen broadcasting, use the limited broadcast address (255.255.255.255) rather than the subnet directed broadcast address.\n\n" +
+        "use_loopback = [true|false]\nEnable use of the loopback device.\n\n" +
+        "input_ports = 4\n(OlaSharp) The number of input ports (0-512; olad always has 4).\n\n" +
+        "merge_mode = [htp|ltp]\n(OlaSharp) How an input port merges two senders.\n\n" +
+        "send_artsync = [true|false]\n(OlaSharp) Run outputs on a fixed clock and send an ArtSync after each tick's ArtDmx.\n\n" +
+        "universe_mapping = [ola|direct]\n(OlaSharp) ola: Port-Address = net:subnet:(universe % 16); direct: (net:subnet:0) + universe, the full 15-bit range.\n\n" +
+        "output_hz = 44\n(OlaSharp) Output refresh rate (1-44).\n";
+
+    /// <summary>The device while started (tests).</summary>
+    internal ArtNetDevice? Device { get; private set; }
+
+    /// <inheritdoc />
+    protected override bool SetDefaultPreferences(ConfFile preferences) =>
+        base.SetDefaultPreferences(preferences) | ApplyDefaults(preferences);
+
+    /// <summary>Inserts missing keys and replaces invalid values (every key olad writes, then ours).</summary>
+    internal static bool ApplyDefaults(ConfFile preferences)
+    {
+        ArgumentNullException.ThrowIfNull(preferences);
+        bool changed = false;
+
+        // olad 0.10.9 ArtNetPlugin::SetDefaultPreferences.
+        changed |= preferences.SetDefaultValue("ip", new StringValidator(allowEmpty: true), string.Empty);
+        changed |= preferences.SetDefaultValue("short_name", new StringValidator(), DefaultName);
+        changed |= preferences.SetDefaultValue("long_name", new StringValidator(), DefaultName);
+        changed |= preferences.SetDefaultValue("net", new UIntValidator(0, 127), "0");
+        changed |= preferences.SetDefaultValue("subnet", new UIntValidator(0, 15), "0");
+        changed |= preferences.SetDefaultValue("output_ports", new UIntValidator(0, 16), "4");
+        changed |= preferences.SetDefaultValue("always_broadcast", BoolValidator.Instance, "false");
+        changed |= preferences.SetDefaultValue("use_limited_broadcast", BoolValidator.Instance, "false");
+        changed |= preferences.SetDefaultValue("use_loopback", BoolValidator.Instance, "false");
+
+        // Ours (olad keeps unknown keys, so the file stays readable by olad).
+        changed |= preferences.SetDefaultValue("input_ports", new UIntValidator(0, 512), "4");
+        changed |= preferences.SetDefaultValue("merge_mode", new SetValidator("htp", "ltp"), "htp");
+        changed |= preferences.SetDefaultValue("send_artsync", BoolValidator.Instance, "false");
+        changed |= preferences.SetDefaultValue("universe_mapping", new SetValidator("ola", "direct"), "ola");
+        changed |= preferences.SetDefaultValue("output_hz", new UIntValidator(1, 44), "44");
+        return changed;
+    }
+
+    /// <summary>Builds the node options from the preferences and the chosen interface.</summary>
+    internal static ArtNetOptions OptionsFrom(ConfFile p, InterfaceChoice nic)
+    {
+        return new ArtNetOptions
+        {
+            BindAddress = nic.Address,
+            BroadcastAddress = nic.Broadcast,
+            Mac = nic.Mac,
+            Net = p.GetInt("net") ?? 0,
+            Subnet = p.GetInt("subnet") ?? 0,
+            OutputPorts = p.GetInt("output_ports") ?? 4,
+            InputPorts = p.GetInt("input_ports") ?? 4,
+            ShortName = p.Get("short_name") ?? DefaultName,
+            LongName = p.Get("long_name") ?? DefaultName,
+            AlwaysBroadcast = p.GetBool("always_broadcast", false),
+            UseLimitedBroadcast = p.GetBool("use_limited_broadcast", false),
+            MergeMode = p.Get("merge_mode") == "ltp" ? ArtNetMergeMode.Ltp : ArtNetMergeMode.Htp,
+            SendArtSync = p.GetBool("send_artsync", false),
+            Mapping = p.Get("universe_mapping") == "direct" ? UniverseMapping.Direct : UniverseMapping.Ola,
+            OutputHz = double.Parse(p.Get("output_hz") ?? "44", CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <inheritdoc />
+    protected override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _logger = Context.LoggerFactory.CreateLogger<ArtNetPlugin>();
+        bool useLoopback = Preferences.GetBool("use_loopback", false);
+        InterfaceChoice? nic = InterfacePicker.Pick(Preferences.Get("ip"), useLoopback);
+        if (nic is null)
+        {
+            Log.NoInterface(_logger);
+            return Task.CompletedTask;
+        }
+
+        ArtNetOptions options = OptionsFrom(Preferences, nic);
+        var node = new ArtNetNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.ArtNet.Node"));
+        var device = new ArtNetDevice(this, options, node, Context.Time.TimestampFrequency);
+        node.Start(nic.IsLoopback ? null : nic.Name);
+        _node = node;
+        Device = device;
+        Context.Devices.Register(device);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Device is not null)
+        {
+            Context.Devices.Unregister(Device);
+            Device = null;
+        }
+
+        _node?.Dispose();
+        _node = null;
+        return Task.CompletedTask;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "ArtNet: no usable IPv4 interface (set ip, or use_loopback = true); the plugin has no device")]
+        public static partial void NoInterface(ILogger logger);
+    }
+}

@@ -1,0 +1,197 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Numerics;
+
+namespace OlaSharp.ArtNet.Internal;
+
+/// <summary>What <see cref="ArtNetMerger.Accept"/> did with a packet.</summary>
+internal enum MergeOutcome
+{
+    /// <summary>Accepted; <see cref="ArtNetMerger.Merged"/> holds the new result.</summary>
+    Accepted = 0,
+
+    /// <summary>Two sources are live; a third is ignored (Art-Net 4: merging is limited to two).</summary>
+    ThirdSourceIgnored = 1,
+
+    /// <summary>The sequence number is a duplicate or arrived late.</summary>
+    LateSequence = 2,
+}
+
+/// <summary>
+/// The Art-Net 4 two-source merge of one input port: sources keyed by IP, HTP (default) or LTP, a third
+/// source ignored while two are live, a source forgotten after 10 s of silence (timer-driven through
+/// <see cref="Expire"/>). Sequence numbers are honoured per source: 0 disables the check; a packet whose
+/// signed 8-bit distance to the last one is in -<see cref="LateWindow"/>..0 is dropped as late or duplicate.
+/// Timestamps are <see cref="TimeProvider.GetTimestamp"/> values; not thread-safe (the receive thread owns it).
+/// </summary>
+internal sealed class ArtNetMerger
+{
+    /// <summary>Art-Net 4: at most two sources merge.</summary>
+    public const int MaxSources = 2;
+
+    /// <summary>How far back (in sequence steps) a packet counts as late rather than a sender restart.</summary>
+    public const int LateWindow = 20;
+
+    private readonly Source[] _sources = [new(), new()];
+    private readonly byte[] _merged = new byte[Packets.ArtDmxPacket.MaxSlots];
+    private readonly long _timeoutTicks;
+    private int _mergedLength;
+    private long _stamp;
+
+    /// <summary>Creates a merger whose sources expire after <paramref name="timeout"/> at <paramref name="timestampFrequency"/>.</summary>
+    public ArtNetMerger(TimeSpan timeout, long timestampFrequency)
+    {
+        _timeoutTicks = (long)(timeout.TotalSeconds * timestampFrequency);
+    }
+
+    /// <summary>The merge mode.</summary>
+    public ArtNetMergeMode Mode { get; set; }
+
+    /// <summary>The merged frame.</summary>
+    public ReadOnlySpan<byte> Merged => _merged.AsSpan(0, _mergedLength);
+
+    /// <summary>Number of live sources (0..2).</summary>
+    public int SourceCount => (_sources[0].InUse ? 1 : 0) + (_sources[1].InUse ? 1 : 0);
+
+    /// <summary>True while two sources are live.</summary>
+    public bool IsMerging => SourceCount == MaxSources;
+
+    /// <summary>Packets dropped as late or duplicate.</summary>
+    public long LateDropped { get; private set; }
+
+    /// <summary>Packets dropped from a third source.</summary>
+    public long ThirdSourceDropped { get; private set; }
+
+    /// <summary>Offers a packet from <paramref name="ip"/>.</summary>
+    public MergeOutcome Accept(uint ip, byte sequence, ReadOnlySpan<byte> data, long now)
+    {
+        Expire(now);
+        Source? source = Find(ip);
+        if (source is null)
+        {
+            source = _sources[0].InUse ? (_sources[1].InUse ? null : _sources[1]) : _sources[0];
+            if (source is null)
+            {
+                ThirdSourceDropped++;
+                return MergeOutcome.ThirdSourceIgnored;
+            }
+
+            source.InUse = true;
+            source.Ip = ip;
+            source.LastSequence = 0;
+        }
+        else if (sequence != 0 && source.LastSequence != 0)
+        {
+            int distance = (sbyte)(byte)(sequence - source.LastSequence);
+            if (distance <= 0 && distance >= -LateWindow)
+            {
+                LateDropped++;
+                return MergeOutcome.LateSequence;
+            }
+        }
+
+        source.LastSequence = sequence;
+        source.LastSeen = now;
+        source.Length = Math.Min(data.Length, source.Data.Length);
+        data[..source.Length].CopyTo(source.Data);
+        source.Stamp = ++_stamp;
+        Remerge();
+        return MergeOutcome.Accepted;
+    }
+
+    /// <summary>Drops sources silent for the merge timeout; true when one was dropped and the merged frame was recomputed.</summary>
+    public bool Expire(long now)
+    {
+        bool dropped = false;
+        foreach (Source s in _sources)
+        {
+            if (s.InUse && now - s.LastSeen >= _timeoutTicks)
+            {
+                s.InUse = false;
+                dropped = true;
+            }
+        }
+
+        if (dropped && SourceCount > 0)
+        {
+            Remerge();
+        }
+
+        return dropped && SourceCount > 0;
+    }
+
+    /// <summary>Forgets every source (on unpatch).</summary>
+    public void Reset()
+    {
+        _sources[0].InUse = false;
+        _sources[1].InUse = false;
+        _mergedLength = 0;
+    }
+
+    private Source? Find(uint ip)
+    {
+        foreach (Source s in _sources)
+        {
+            if (s.InUse && s.Ip == ip)
+            {
+                return s;
+            }
+        }
+
+        return null;
+    }
+
+    private void Remerge()
+    {
+        Source a = _sources[0];
+        Source b = _sources[1];
+        if (!a.InUse || !b.InUse)
+        {
+            Source only = a.InUse ? a : b;
+            only.Data.AsSpan(0, only.Length).CopyTo(_merged);
+            _mergedLength = only.Length;
+            return;
+        }
+
+        if (Mode == ArtNetMergeMode.Ltp)
+        {
+            Source latest = a.Stamp > b.Stamp ? a : b;
+            latest.Data.AsSpan(0, latest.Length).CopyTo(_merged);
+            _mergedLength = latest.Length;
+            return;
+        }
+
+        // HTP: per-slot maximum over the common part (vectorised), the longer frame's tail as is.
+        int common = Math.Min(a.Length, b.Length);
+        ReadOnlySpan<byte> sa = a.Data;
+        ReadOnlySpan<byte> sb = b.Data;
+        Span<byte> dst = _merged;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= common - Vector<byte>.Count; i += Vector<byte>.Count)
+            {
+                Vector.Max(new Vector<byte>(sa[i..]), new Vector<byte>(sb[i..])).CopyTo(dst[i..]);
+            }
+        }
+
+        for (; i < common; i++)
+        {
+            dst[i] = Math.Max(sa[i], sb[i]);
+        }
+
+        Source longer = a.Length >= b.Length ? a : b;
+        longer.Data.AsSpan(common, longer.Length - common).CopyTo(dst[common..]);
+        _mergedLength = longer.Length;
+    }
+
+    private sealed class Source
+    {
+        public readonly byte[] Data = new byte[Packets.ArtDmxPacket.MaxSlots];
+        public bool InUse;
+        public uint Ip;
+        public long LastSeen;
+        public long Stamp;
+        public byte LastSequence;
+        public int Length;
+    }
+}

@@ -1,0 +1,502 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OlaSharp.ArtNet.Packets;
+
+namespace OlaSharp.ArtNet.Internal;
+
+/// <summary>
+/// The Art-Net node: one UDP socket, one receive thread that also runs the timers (ArtPoll, node table,
+/// merge timeout, ArtSync revert, unsolicited replies), and the send path the clock thread calls through
+/// <see cref="ArtNetOutputPort.Emit"/>. The socket is non-blocking: the clock thread never waits on it
+/// (a full send buffer drops the packet and counts it).
+/// </summary>
+internal sealed partial class ArtNetNode : IDisposable
+{
+    private static readonly TimeSpan s_housekeeping = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_badPacketLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly ArtNetOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly object _nodesLock = new();
+    private readonly object _replyLock = new();
+    private readonly Dictionary<(uint Ip, byte BindIndex), RemoteNode> _nodes = [];
+    private readonly byte[] _receiveBuffer = new byte[ArtNetHeader.MaxPacketLength];
+    private readonly byte[] _replyBuffer = new byte[ArtPollReplyPacket.Length];
+    private readonly byte[] _pollBuffer = new byte[ArtPollPacket.ShortLength];
+    private readonly byte[] _syncBuffer = new byte[ArtSyncPacket.Length];
+    private readonly ArtPollReplyFields _reply = new();
+    private readonly ArtSyncState _sync;
+    private readonly long _pollTicks;
+    private readonly long _nodeTimeoutTicks;
+    private Socket? _socket;
+    private SocketAddress? _localAddress;
+    private SocketAddress _broadcast = null!;
+    private SocketAddress _dmxBroadcast = null!;
+    private Thread? _thread;
+    private volatile bool _stopping;
+    private volatile bool _replyDirty;
+    private volatile bool _pollNow;
+    private Dictionary<int, SocketAddress[]> _subscribers = [];
+    private ArtNetInputPort[] _inputs = [];
+    private ArtNetOutputPort[] _outputs = [];
+    private long _nextPoll;
+    private long _nextNodeScan;
+    private long _lastBadLog = long.MinValue;
+    private long _unsolicited;
+    private int _disposed;
+
+    public ArtNetNode(ArtNetOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? TimeProvider.System;
+        _logger = logger;
+        _sync = new ArtSyncState(_time.TimestampFrequency);
+        _pollTicks = ToTicks(options.PollInterval);
+        _nodeTimeoutTicks = ToTicks(options.NodeTimeout);
+        ArtPollPacket.Write(_pollBuffer);
+        ArtSyncPacket.Write(_syncBuffer);
+    }
+
+    public ArtNetOptions Options => _options;
+
+    /// <summary>The bound local endpoint (after <see cref="Start"/>).</summary>
+    public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
+
+    public ArtNetCounters Counters { get; } = new();
+
+    internal ArtSyncState Sync => _sync;
+
+    /// <summary>Sets the ports (before <see cref="Start"/>).</summary>
+    public void SetPorts(ArtNetInputPort[] inputs, ArtNetOutputPort[] outputs)
+    {
+        _inputs = inputs;
+        _outputs = outputs;
+    }
+
+    public void Start(string? interfaceName = null)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.EnableBroadcast = true;
+            IPAddress bind = _options.BindAddress;
+            if (!IPAddress.IsLoopback(bind))
+            {
+                // Directed broadcasts reach only a socket bound to the wildcard address on Linux; tie it to
+                // the chosen interface instead, so the conf's ip still decides where we listen.
+                bind = IPAddress.Any;
+                if (!string.IsNullOrEmpty(interfaceName))
+                {
+                    TryBindToDevice(socket, interfaceName);
+                }
+            }
+
+            socket.Bind(new IPEndPoint(bind, _options.Port));
+            socket.Blocking = false;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        _socket = socket;
+        int localPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        _localAddress = new IPEndPoint(_options.BindAddress, localPort).Serialize();
+        _broadcast = new IPEndPoint(_options.BroadcastAddress, _options.RemotePort).Serialize();
+        _dmxBroadcast = _options.UseLimitedBroadcast && !IPAddress.IsLoopback(_options.BindAddress)
+            ? new IPEndPoint(IPAddress.Broadcast, _options.RemotePort).Serialize()
+            : _broadcast;
+        // No unsolicited announcement until a port is patched (restored patches count): an idle plugin sends nothing.
+        _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = "artnet-rx" };
+        _thread.Start();
+        Log.Started(_logger, _options.BindAddress.ToString(), localPort, _options.BroadcastAddress.ToString());
+    }
+
+    /// <summary>Ports were patched or unpatched: re-announce, and poll soon if an output is patched.</summary>
+    public void OnPortsChanged()
+    {
+        _replyDirty = true;
+        _pollNow = true;
+    }
+
+    // ---------------------------------------------------------------- send path (clock thread)
+
+    /// <summary>Sends one ArtDmx for <paramref name="port"/>; called on the clock thread.</summary>
+    internal void SendDmx(ArtNetOutputPort port, ReadOnlySpan<byte> slots)
+    {
+        Socket? socket = _socket;
+        int address = port.PortAddress;
+        if (socket is null || address < 0 || slots.IsEmpty)
+        {
+            return;
+        }
+
+        SocketAddress[]? subscribers = null;
+        bool broadcast = _options.AlwaysBroadcast;
+        if (!broadcast)
+        {
+            Volatile.Read(ref _subscribers).TryGetValue(address, out subscribers);
+            if (subscribers is null || subscribers.Length == 0)
+            {
+                // olad's rule: nobody subscribed, nothing sent, the sequence does not advance.
+                Interlocked.Increment(ref Counters.DmxSuppressed);
+                return;
+            }
+
+            broadcast = subscribers.Length > _options.BroadcastThreshold;
+        }
+
+        int length = ArtDmxPacket.Write(port.SendBuffer, port.NextSequence(), (byte)(port.Index & 0xFF), address, slots);
+        ReadOnlySpan<byte> packet = port.SendBuffer.AsSpan(0, length);
+        if (broadcast)
+        {
+            Send(socket, packet, _dmxBroadcast, ref Counters.DmxSent);
+        }
+        else
+        {
+            foreach (SocketAddress destination in subscribers!)
+            {
+                Send(socket, packet, destination, ref Counters.DmxSent);
+            }
+        }
+
+        if (_options.SendArtSync && port.IsLastPatchedOutput)
+        {
+            Send(socket, _syncBuffer, _broadcast, ref Counters.SyncSent);
+        }
+    }
+
+    private void Send(Socket socket, ReadOnlySpan<byte> packet, SocketAddress destination, ref long counter)
+    {
+        try
+        {
+            socket.SendTo(packet, SocketFlags.None, destination);
+            Interlocked.Increment(ref counter);
+        }
+        catch (SocketException ex)
+        {
+            Interlocked.Increment(ref Counters.SendErrors);
+            LogThrottled(ex.SocketErrorCode.ToString());
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    // ---------------------------------------------------------------- receive thread
+
+    private void ReceiveLoop()
+    {
+        Socket socket = _socket!;
+        var from = new SocketAddress(AddressFamily.InterNetwork);
+        int waitMicros = (int)s_housekeeping.TotalMicroseconds;
+        while (!_stopping)
+        {
+            try
+            {
+                if (socket.Poll(waitMicros, SelectMode.SelectRead))
+                {
+                    while (!_stopping)
+                    {
+                        int n;
+                        try
+                        {
+                            n = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, from);
+                        }
+                        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+                        {
+                            break;
+                        }
+                        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+                        {
+                            Interlocked.Increment(ref Counters.Malformed);
+                            continue;
+                        }
+
+                        Handle(_receiveBuffer.AsSpan(0, n), from);
+                    }
+                }
+
+                Housekeeping(_time.GetTimestamp());
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception ex) when (!_stopping)
+            {
+                Log.ReceiveFailed(_logger, ex);
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
+    internal void Handle(ReadOnlySpan<byte> packet, SocketAddress from)
+    {
+        Interlocked.Increment(ref Counters.Received);
+        if (_localAddress is not null && from.Equals(_localAddress))
+        {
+            return; // our own broadcast
+        }
+
+        if (!ArtNetHeader.TryReadOpCode(packet, out ArtOpCode op))
+        {
+            Bad("not Art-Net");
+            return;
+        }
+
+        uint fromIp = ReadIp(from);
+        long now = _time.GetTimestamp();
+        switch (op)
+        {
+            case ArtOpCode.Dmx:
+                if (ArtDmxPacket.TryParse(packet, out ArtDmxPacket dmx))
+                {
+                    OnDmx(fromIp, dmx, now);
+                }
+                else
+                {
+                    Bad("ArtDmx");
+                }
+
+                break;
+            case ArtOpCode.Poll:
+                if (ArtPollPacket.TryParse(packet, out ArtPollPacket poll))
+                {
+                    Interlocked.Increment(ref Counters.PollsReceived);
+                    if (poll.IsTargeted)
+                    {
+                        SendReplies(from, poll.TargetPortAddressBottom, poll.TargetPortAddressTop);
+                    }
+                    else
+                    {
+                        SendReplies(from);
+                    }
+                }
+                else
+                {
+                    Bad("ArtPoll");
+                }
+
+                break;
+            case ArtOpCode.PollReply:
+                if (ArtPollReplyPacket.TryParse(packet, out ArtPollReplyPacket reply))
+                {
+                    OnPollReply(reply, from, now);
+                }
+                else
+                {
+                    Bad("ArtPollReply");
+                }
+
+                break;
+            case ArtOpCode.Sync:
+                if (ArtSyncPacket.TryParse(packet))
+                {
+                    if (_sync.OnSync(fromIp, now))
+                    {
+                        Interlocked.Increment(ref Counters.SyncReceived);
+                        ReleaseHeld();
+                    }
+                }
+                else
+                {
+                    Bad("ArtSync");
+                }
+
+                break;
+            case ArtOpCode.Address:
+                if (ArtAddressPacket.TryParse(packet, out ArtAddressPacket address))
+                {
+                    Log.ArtAddress(_logger, FormatIp(fromIp), address.BindIndex, address.Command);
+                }
+                else
+                {
+                    Bad("ArtAddress");
+                }
+
+                break;
+            case ArtOpCode.IpProg:
+                if (ArtIpProgPacket.TryParse(packet, out ArtIpProgPacket ipProg))
+                {
+                    Log.ArtIpProg(_logger, FormatIp(fromIp), ipProg.Command);
+                }
+                else
+                {
+                    Bad("ArtIpProg");
+                }
+
+                break;
+            default:
+                Interlocked.Increment(ref Counters.Unknown);
+                break;
+        }
+    }
+
+    private void OnDmx(uint fromIp, ArtDmxPacket dmx, long now)
+    {
+        Interlocked.Increment(ref Counters.DmxReceived);
+        _sync.OnDmx(fromIp);
+        bool hold = _sync.IsSynchronous(now);
+        foreach (ArtNetInputPort port in _inputs)
+        {
+            if (port.PortAddress == dmx.PortAddress)
+            {
+                port.Receive(fromIp, dmx.Sequence, dmx.Data, now, hold, Counters);
+            }
+        }
+    }
+
+    private void ReleaseHeld()
+    {
+        foreach (ArtNetInputPort port in _inputs)
+        {
+            port.ReleaseHeld();
+        }
+    }
+
+    private void Housekeeping(long now)
+    {
+        Socket? socket = _socket;
+        if (socket is null)
+        {
+            return;
+        }
+
+        bool anyOutput = false;
+        foreach (ArtNetOutputPort port in _outputs)
+        {
+            anyOutput |= port.PortAddress >= 0;
+        }
+
+        if (anyOutput && (_pollNow || now >= _nextPoll))
+        {
+            _pollNow = false;
+            _nextPoll = now + _pollTicks;
+            Send(socket, _pollBuffer, _broadcast, ref Counters.PollsSent);
+        }
+
+        if (_replyDirty)
+        {
+            _replyDirty = false;
+            Interlocked.Increment(ref _unsolicited);
+            SendReplies(_broadcast);
+        }
+
+        if (now >= _nextNodeScan)
+        {
+            _nextNodeScan = now + _time.TimestampFrequency;
+            lock (_nodesLock)
+            {
+                int before = _nodes.Count;
+                foreach (var kv in _nodes.Where(kv => now - kv.Value.LastSeen >= _nodeTimeoutTicks).ToList())
+                {
+                    _nodes.Remove(kv.Key);
+                }
+
+                if (_nodes.Count != before)
+                {
+                    RebuildSubscribersLocked();
+                }
+            }
+        }
+
+        foreach (ArtNetInputPort port in _inputs)
+        {
+            port.Expire(now);
+        }
+
+        if (_sync.CheckRevert(now))
+        {
+            ReleaseHeld();
+        }
+    }
+
+    private void Bad(string what)
+    {
+        Interlocked.Increment(ref Counters.Malformed);
+        LogThrottled(what);
+    }
+
+    private void LogThrottled(string what)
+    {
+        long now = _time.GetTimestamp();
+        long last = Interlocked.Read(ref _lastBadLog);
+        if (last != long.MinValue && _time.GetElapsedTime(last, now) < s_badPacketLogInterval)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastBadLog, now);
+        Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
+    }
+
+    private static uint ReadIp(SocketAddress address)
+    {
+        ReadOnlySpan<byte> b = address.Buffer.Span;
+        return b.Length >= 8 ? BinaryPrimitives.ReadUInt32BigEndian(b[4..]) : 0;
+    }
+
+    internal static string FormatIp(uint ip) => $"{ip >> 24}.{(ip >> 16) & 0xFF}.{(ip >> 8) & 0xFF}.{ip & 0xFF}";
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    private static void TryBindToDevice(Socket socket, string interfaceName)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        const int solSocket = 1;
+        const int soBindToDevice = 25;
+        byte[] name = Encoding.ASCII.GetBytes(interfaceName + "\0");
+        try
+        {
+            socket.SetRawSocketOption(solSocket, soBindToDevice, name);
+        }
+        catch (SocketException)
+        {
+            // Without CAP_NET_RAW on old kernels: the socket then listens on every interface.
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _thread?.Join(TimeSpan.FromSeconds(2));
+        _socket?.Dispose();
+        _socket = null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Art-Net node on {Address}:{Port}, broadcast {Broadcast}")]
+        public static partial void Started(ILogger logger, string address, int port, string broadcast);
+
+        [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Art-Net: dropped bad packet ({What}); {Malformed} malformed, {SendErrors} send errors so far")]
+        public static partial void BadPacket(ILogger logger, string what, long malformed, long sendErrors);
+
+        [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Art-Net: ArtAddress from {From} (BindIndex {BindIndex}, command 0x{Command:X2}) ignored: the conf file sets addresses")]
+        public static partial void ArtAddress(ILogger logger, string from, byte bindIndex, byte command);
+
+        [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Art-Net: ArtIpProg from {From} (command 0x{Command:X2}) ignored")]
+        public static partial void ArtIpProg(ILogger logger, string from, byte command);
+
+        [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Art-Net receive loop error")]
+        public static partial void ReceiveFailed(ILogger logger, Exception exception);
+    }
+}
