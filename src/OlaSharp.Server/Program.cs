@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using OlaSharp.Server;
 using OlaSharp.Server.Http;
+using OlaSharp.Server.Rpc;
 
 if (!ServerOptions.TryParse(args, out ServerOptions options, out string? error))
 {
@@ -37,15 +38,15 @@ builder.Logging.SetMinimumLevel(options.MinimumLevel);
 builder.Logging.AddFilter("Microsoft", options.MinimumLevel > LogLevel.Warning ? options.MinimumLevel : LogLevel.Warning);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton(options);
-if (options.NoHttp)
+if (options.NoHttp && !RpcModule.Listens(options))
 {
-    // No module listens without HTTP yet: replace Kestrel, which would otherwise bind localhost:5000.
-    // (Modules with their own listeners, like OLA RPC and gRPC, make this condition stricter.)
+    // No module listens: replace Kestrel, which would otherwise bind localhost:5000.
+    // (The OLA RPC listener always runs, as olad's does; gRPC will add its own condition.)
     builder.Services.AddSingleton<IServer, NoListenerServer>();
 }
 
 // Each module owns its listener(s); the ready line reports them by name.
-IServerModule[] modules = [new HttpModule()];
+IServerModule[] modules = [new HttpModule(), new RpcModule()];
 var listeners = new ListenerSet();
 foreach (IServerModule module in modules)
 {
