@@ -94,6 +94,7 @@ internal static class RpcFrame
             return false;
         }
 
-        return message.HasType;
+        // C# enums are open: an unknown type number parses, where OLA's C++ proto2 sees the required field missing.
+        return message.HasType && message.Type >= Protocol.Type.Request && message.Type <= Protocol.Type.StreamRequest;
     }
 }
