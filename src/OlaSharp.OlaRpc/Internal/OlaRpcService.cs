@@ -108,7 +108,15 @@ internal sealed partial class OlaRpcService
             return;
         }
 
-        await method.Handler(connection, request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await method.Handler(connection, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A stream request has nobody to tell; log it and keep the connection.
+            Log.HandlerFailed(_logger, ex, connection.Name, message.Name);
+        }
     }
 
     private static bool TryParseRequest(Method method, ByteString buffer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IMessage? request)
