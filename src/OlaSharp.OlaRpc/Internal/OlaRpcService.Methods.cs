@@ -323,15 +323,61 @@ internal sealed partial class OlaRpcService
 
     private Result UpdateDmxData(RpcConnection connection, DmxData request, bool reportMissing)
     {
-        if (!_context.Universes.TryGet(request.Universe, out Universe? u))
+        string? error = ApplyDmx(connection, request.Universe, request.Data.Span, request.HasPriority ? request.Priority : null, reportMissing);
+        return error is null ? Result.Acked : Result.Fail(error);
+    }
+
+    /// <summary>
+    /// The DMX path without message objects (ola-rpc.md section 7): returns null or the error text.
+    /// Stores the frame as this connection's source and merges; registered sinks get the push
+    /// from the universe's Updated event before this returns, so before the sender's Ack.
+    /// </summary>
+    private string? ApplyDmx(RpcConnection connection, int universe, ReadOnlySpan<byte> data, int? priority, bool reportMissing)
+    {
+        if (!_context.Universes.TryGet(universe, out Universe? u))
         {
             // StreamDmxData to a missing universe is dropped silently, as in olad.
-            return reportMissing ? Result.Fail(UniverseDoesNotExist) : Result.Acked;
+            return reportMissing ? UniverseDoesNotExist : null;
         }
 
         DmxSource source = connection.SourceFor(u);
-        u.Update(source, request.Data.Span, request.HasPriority ? request.Priority : OlaSharp.Core.Priority.Default);
-        return Result.Acked;
+        u.Update(source, data, priority ?? OlaSharp.Core.Priority.Default);
+        return null;
+    }
+
+    /// <summary>
+    /// Handles UpdateDmxData/StreamDmxData straight from the frame bytes when they have the plain shape
+    /// (<see cref="FastDecoder"/>); false sends the frame down the general path. <paramref name="reply"/>
+    /// is the queued answer, to be awaited.
+    /// </summary>
+    public bool TryHandleDmxFast(RpcConnection connection, ReadOnlySpan<byte> body, CancellationToken cancellationToken, out ValueTask reply)
+    {
+        reply = ValueTask.CompletedTask;
+        if (!FastDecoder.TryDecodeDmxCall(body, out FastDecoder.DmxCall call))
+        {
+            return false;
+        }
+
+        if (!call.Valid)
+        {
+            Log.BadRequest(_logger, connection.Name, call.IsStream ? "StreamDmxData" : "UpdateDmxData");
+            if (!call.IsStream)
+            {
+                reply = connection.SendFailedAsync(call.Id, InvalidRequest, cancellationToken);
+            }
+
+            return true;
+        }
+
+        string? error = ApplyDmx(connection, call.Universe, call.Data, call.Priority, reportMissing: !call.IsStream);
+        if (!call.IsStream)
+        {
+            reply = error is null
+                ? connection.SendResponseAsync(call.Id, s_ack, cancellationToken)
+                : connection.SendFailedAsync(call.Id, error, cancellationToken);
+        }
+
+        return true;
     }
 
     private Result GetDmx(UniverseRequest request)

@@ -225,6 +225,12 @@ internal sealed class RpcConnection
                         continue; // olad swallows a size-0 header.
                     }
 
+                    if (TryHandleFast(body, cancellationToken, out ValueTask pending))
+                    {
+                        await pending.ConfigureAwait(false);
+                        continue;
+                    }
+
                     if (!RpcFrame.TryParseEnvelope(body, out RpcMessage message))
                     {
                         Log.BadEnvelope(_logger, Name, body.Length);
@@ -249,6 +255,27 @@ internal sealed class RpcConnection
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
         }
+    }
+
+    // DMX frames (the per-frame traffic) are decoded from the bytes without allocating; a body split
+    // over pipe segments is copied to the stack first (DMX bodies are under 600 bytes).
+    private bool TryHandleFast(in ReadOnlySequence<byte> body, CancellationToken cancellationToken, out ValueTask pending)
+    {
+        if (body.IsSingleSegment)
+        {
+            return _service.TryHandleDmxFast(this, body.FirstSpan, cancellationToken, out pending);
+        }
+
+        const int MaxCopy = 1024;
+        if (body.Length > MaxCopy)
+        {
+            pending = ValueTask.CompletedTask;
+            return false;
+        }
+
+        Span<byte> copy = stackalloc byte[MaxCopy];
+        body.CopyTo(copy);
+        return _service.TryHandleDmxFast(this, copy[..(int)body.Length], cancellationToken, out pending);
     }
 
     private async Task WriteLoopAsync()
