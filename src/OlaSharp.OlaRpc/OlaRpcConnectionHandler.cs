@@ -29,7 +29,10 @@ public sealed class OlaRpcConnectionHandler : ConnectionHandler
         string name = connection.RemoteEndPoint?.ToString() ?? connection.ConnectionId;
         Log.Connected(_logger, name);
         var rpc = new RpcConnection(connection.Transport, _service, _logger, name);
-        await rpc.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
+        // Not ConnectionClosed as the token: it fires on the client's FIN and would cancel the read that
+        // still holds its last frames (ola_streaming_client sends and closes at once). The transport's
+        // reader ends by itself on close and with an exception on abort.
+        await rpc.RunAsync(CancellationToken.None).ConfigureAwait(false);
         Log.Disconnected(_logger, name);
     }
 }

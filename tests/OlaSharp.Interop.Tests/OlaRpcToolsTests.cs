@@ -29,7 +29,8 @@ public sealed partial class OlaRpcToolsTests(ITestOutputHelper output)
         FirstLine,
     }
 
-    private sealed record Step(string File, string[] Args, Rule Rule = Rule.Exact, int? Plugin = null)
+    // OursOnly: not compared with olad, whose result races there; olasharpd's output must contain it.
+    private sealed record Step(string File, string[] Args, Rule Rule = Rule.Exact, int? Plugin = null, string? OursOnly = null)
     {
         public override string ToString() => $"{File} {string.Join(' ', Args)}";
     }
@@ -62,7 +63,9 @@ public sealed partial class OlaRpcToolsTests(ITestOutputHelper output)
         new("ola_set_dmx", ["-u", "1", "-d", "255,0,10"]),
         new("/usr/bin/python3", [Script("fetch_dmx.py"), "1"]),
         new("ola_streaming_client", ["-u", "1", "-d", "1,2,3"]),
-        new("/usr/bin/python3", [Script("fetch_dmx.py"), "1"]),
+        // ola_streaming_client sends its frame and closes at once; olad 0.10.9 sometimes drops that last
+        // frame (seen under load: the fetch still shows 255,0,10). olasharpd handles buffered frames first.
+        new("/usr/bin/python3", [Script("fetch_dmx.py"), "1"], OursOnly: "fetch True 1 [1, 2, 3] None"),
         new("/usr/bin/python3", [Script("fetch_dmx.py"), "7"]),
         new("ola_set_dmx", ["-u", "7", "-d", "1"]),
         new("ola_patch", ["-d", "1", "-p", "3", "-u", "2"]),
@@ -70,6 +73,8 @@ public sealed partial class OlaRpcToolsTests(ITestOutputHelper output)
         new("ola_patch", ["-d", "1", "-p", "0", "-u", "2", "-i"]),
         new("/usr/bin/python3", [Script("ola_client_flow.py")]),
         new("/bin/sh", [Script("recorder_flow.sh"), showFile]),
+        // Playback streams each frame and closes; olad sometimes drops the last one here too.
+        new("/usr/bin/python3", [Script("fetch_dmx.py"), "1"], OursOnly: "fetch True 1 [4, 5, 6] None"),
         new("ola_patch", ["-r", "-d", "1", "-p", "0"]),
         new("ola_dev_info", []),
     ];
@@ -118,6 +123,12 @@ public sealed partial class OlaRpcToolsTests(ITestOutputHelper output)
                 {
                     // Not shipped yet (its own issue): olasharpd must say so the way olad does for unknown ids.
                     Assert.Contains("Plugin not loaded", ours[i], StringComparison.Ordinal);
+                    continue;
+                }
+
+                if (step.OursOnly is string mustContain)
+                {
+                    Assert.Contains(mustContain, ours[i], StringComparison.Ordinal);
                     continue;
                 }
 

@@ -21,9 +21,9 @@ public class RpcListenerTests
         return socket;
     }
 
-    private static byte[] Frame(uint id, string name, IMessage request)
+    private static byte[] Frame(uint id, string name, IMessage request, OlaRpc.Protocol.Type type = OlaRpc.Protocol.Type.Request)
     {
-        byte[] body = new RpcMessage { Type = OlaRpc.Protocol.Type.Request, Id = id, Name = name, Buffer = request.ToByteString() }.ToByteArray();
+        byte[] body = new RpcMessage { Type = type, Id = id, Name = name, Buffer = request.ToByteString() }.ToByteArray();
         byte[] frame = new byte[4 + body.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(frame, (1u << 28) | (uint)body.Length);
         body.CopyTo(frame, 4);
@@ -95,6 +95,43 @@ public class RpcListenerTests
         RpcMessage reply = await ReadAsync(socket);
         Assert.Equal(OlaRpc.Protocol.Type.Response, reply.Type);
         Assert.Empty(UniverseInfoReply.Parser.ParseFrom(reply.Buffer).Universe);
+    }
+
+    [Fact]
+    public async Task StreamThenClose_BufferedFramesHandledBeforeTheClose()
+    {
+        await using ServerProcess server = ServerProcess.Start();
+        int port = (await server.WaitReadyAsync()).GetProperty("rpc").GetInt32();
+        using Socket control = await ConnectAsync(port);
+        await control.SendAsync(Frame(0, "PatchPort", new PatchPortRequest { Universe = 1, DeviceAlias = 1, PortId = 0, Action = PatchAction.Patch, IsOutput = true }));
+        Assert.Equal(OlaRpc.Protocol.Type.Response, (await ReadAsync(control)).Type);
+
+        for (int round = 0; round < 20; round++)
+        {
+            // What ola_streaming_client does: STREAM_REQUEST frames, then close at once.
+            using (Socket streamer = await ConnectAsync(port))
+            {
+                byte[] first = Frame(0, "StreamDmxData", new DmxData { Universe = 1, Data = ByteString.CopyFrom(1, 1, 1), Priority = 100 }, OlaRpc.Protocol.Type.StreamRequest);
+                byte[] last = Frame(1, "StreamDmxData", new DmxData { Universe = 1, Data = ByteString.CopyFrom(2, (byte)round, 3), Priority = 100 }, OlaRpc.Protocol.Type.StreamRequest);
+                await streamer.SendAsync((byte[])[.. first, .. last]);
+                streamer.Shutdown(SocketShutdown.Both);
+            }
+
+            byte[] seen = [];
+            for (int attempt = 0; attempt < 50; attempt++)
+            {
+                await control.SendAsync(Frame((uint)(1 + attempt), "GetDmx", new UniverseRequest { Universe = 1 }));
+                seen = DmxData.Parser.ParseFrom((await ReadAsync(control)).Buffer).Data.ToByteArray();
+                if (seen.SequenceEqual(new byte[] { 2, (byte)round, 3 }))
+                {
+                    break;
+                }
+
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(new byte[] { 2, (byte)round, 3 }, seen);
+        }
     }
 
     [Fact]

@@ -60,9 +60,9 @@ internal sealed class RpcConnection
         {
             await ReadLoopAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // Server stopping.
+            // Server stopping (the token) or the transport aborted (ConnectionAbortedException).
         }
         catch (IOException ex)
         {
