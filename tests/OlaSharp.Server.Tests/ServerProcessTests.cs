@@ -120,6 +120,15 @@ public class ServerProcessTests(ITestOutputHelper output)
                     }
                 });
 
+                // Kill while writes are under way: wait (bounded) for the first one, since a loaded
+                // machine (interop tests running olad and olasharpd in parallel) can take longer than
+                // the random delay to serve the first request.
+                DateTime firstWriteDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+                while (Volatile.Read(ref writes) == 0 && DateTime.UtcNow < firstWriteDeadline)
+                {
+                    await Task.Delay(10);
+                }
+
                 await Task.Delay(150 + rng.Next(400));
                 server.Signal(SigKill);
                 await server.WaitExitAsync(TimeSpan.FromSeconds(10));
