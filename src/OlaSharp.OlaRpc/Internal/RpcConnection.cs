@@ -150,6 +150,11 @@ internal sealed class RpcConnection
     // Called on the thread that updated the universe; never blocks it.
     private void Push(Universe universe)
     {
+        if (Volatile.Read(ref _closed))
+        {
+            return; // an update that raced with the disconnect: nobody to send it to
+        }
+
         Span<byte> slots = stackalloc byte[DmxFrame.MaxSlots];
         int length = universe.CopyMerged(slots);
         int priority = universe.ActivePriority;
