@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using OlaSharp.Server;
 using OlaSharp.Server.Grpc;
 using OlaSharp.Server.Http;
+using OlaSharp.Server.Rpc;
 
 if (!ServerOptions.TryParse(args, out ServerOptions options, out string? error))
 {
@@ -39,15 +40,14 @@ builder.Logging.AddFilter("Microsoft", options.MinimumLevel > LogLevel.Warning ?
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton(options);
 var grpcModule = new GrpcModule(configDir);
-if (options.NoHttp && !grpcModule.Enabled)
+if (options.NoHttp && !grpcModule.Enabled && !RpcModule.Listens(options))
 {
     // No module listens: replace Kestrel, which would otherwise bind localhost:5000.
-    // (Modules with their own listeners, like OLA RPC, make this condition stricter.)
     builder.Services.AddSingleton<IServer, NoListenerServer>();
 }
 
 // Each module owns its listener(s); the ready line reports them by name.
-IServerModule[] modules = [new HttpModule(), grpcModule];
+IServerModule[] modules = [new HttpModule(), new RpcModule(), grpcModule];
 var listeners = new ListenerSet();
 foreach (IServerModule module in modules)
 {

@@ -1,0 +1,42 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OlaSharp.OlaRpc;
+
+namespace OlaSharp.Server.Rpc;
+
+/// <summary>OLA's client protocol on 127.0.0.1:<c>--rpc-port</c> (default 9010), loopback only like olad.</summary>
+internal sealed class RpcModule : IServerModule
+{
+    /// <summary>olad has no switch to turn its RPC port off, so neither do we: Kestrel always runs.</summary>
+    public static bool Listens(ServerOptions options) => options is not null;
+
+    public void ConfigureServices(IServiceCollection services, ServerOptions options)
+    {
+        services.AddSingleton(sp =>
+        {
+            OlaServerRuntime runtime = sp.GetRequiredService<OlaServerRuntime>();
+            var context = new OlaRpcContext(
+                runtime.Universes,
+                runtime.Devices,
+                runtime.Plugins,
+                p => runtime.Conf.PathFor(p.ConfPrefix),
+                runtime.ReloadAsync);
+            return new OlaRpcConnectionHandler(context, sp.GetRequiredService<ILoggerFactory>());
+        });
+    }
+
+    public void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, ListenerSet listeners)
+    {
+        listeners.Listen(kestrel, "rpc", IPAddress.Loopback, options.RpcPort, lo =>
+        {
+            lo.Protocols = HttpProtocols.None;
+            lo.UseConnectionHandler<OlaRpcConnectionHandler>();
+        });
+    }
+
+    public void Map(WebApplication app, OlaServerRuntime runtime)
+    {
+    }
+}

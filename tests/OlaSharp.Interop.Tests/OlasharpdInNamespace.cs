@@ -1,0 +1,70 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Diagnostics;
+
+namespace OlaSharp.Interop.Tests;
+
+/// <summary>
+/// The built olasharpd started inside a namespace on 127.0.0.1:9010 (where OLA's tools always
+/// connect), with a throw-away conf dir. The namespace stops the process by pid on dispose; this
+/// removes the conf dir afterwards.
+/// </summary>
+internal sealed class OlasharpdInNamespace : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private OlasharpdInNamespace(Process process, string configDir, ProcessOutput output)
+    {
+        _process = process;
+        ConfigDir = configDir;
+        Output = output;
+    }
+
+    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "olasharpd.dll");
+
+    public string ConfigDir { get; }
+
+    public ProcessOutput Output { get; }
+
+    public int Pid => _process.Id;
+
+    public static async Task<OlasharpdInNamespace> StartAsync(NetworkNamespace ns, TimeSpan timeout)
+    {
+        string dir = Directory.CreateTempSubdirectory("olas-rpcd-").FullName;
+        var output = new ProcessOutput();
+        string dotnet = Environment.ProcessPath is string host && Path.GetFileName(host) == "dotnet" ? host : Peers.Require("dotnet", "dotnet-sdk-10.0");
+        Process process = ns.Start(dotnet, [ServerDll, "-c", dir, "--rpc-port", "9010", "--http-port", "0", "--bind", "127.0.0.1", "-l", "3"], output: output);
+        var server = new OlasharpdInNamespace(process, dir, output);
+        bool ready = await output.WaitForLineAsync(l => l.StartsWith("OLASHARPD_READY ", StringComparison.Ordinal), timeout)
+            && await ns.WaitForTcpAsync(9010, TimeSpan.FromSeconds(10));
+        if (!ready)
+        {
+            await server.DisposeAsync();
+            throw new InvalidOperationException($"olasharpd did not get ready in {ns.Name}:\n{output.StandardOutput}\n{output.StandardError}");
+        }
+
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM by pid (a clean stop), SIGKILL if it overruns.
+            await Host.RunAsync("/bin/kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+        }
+
+        if (Directory.Exists(ConfigDir))
+        {
+            Directory.Delete(ConfigDir, recursive: true);
+        }
+    }
+}

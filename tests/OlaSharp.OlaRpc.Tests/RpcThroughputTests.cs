@@ -1,0 +1,61 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Diagnostics;
+using Google.Protobuf;
+using OlaSharp.OlaRpc.Protocol;
+using Xunit.Abstractions;
+
+namespace OlaSharp.OlaRpc.Tests;
+
+/// <summary>Figures for the report, not asserted tightly: frames through one connection into a universe with one registered sink.</summary>
+public sealed class RpcThroughputTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task StreamDmxData_512Slots_MeasuredThroughputAndAllocation()
+    {
+        const int Frames = 20_000;
+        await using RpcHarness h = await RpcHarness.StartAsync();
+        RpcTestClient monitor = h.Connect("monitor");
+        RpcTestClient sender = h.Connect("sender");
+        await monitor.CallOkAsync("RegisterForDmx", new RegisterDmxRequest { Universe = 1, Action = RegisterAction.Register }, Ack.Parser);
+
+        byte[] slots = new byte[512];
+        var frames = new List<byte[]>(256);
+        for (int i = 0; i < 256; i++)
+        {
+            slots[0] = (byte)i;
+            frames.Add(RpcTestClient.RequestFrame((uint)i, "StreamDmxData", new DmxData { Universe = 1, Data = ByteString.CopyFrom(slots), Priority = 100 }, Protocol.Type.StreamRequest));
+        }
+
+        int received = 0;
+        Task reader = Task.Run(async () =>
+        {
+            while (Volatile.Read(ref received) < Frames)
+            {
+                await monitor.ReadRawAsync();
+                Interlocked.Increment(ref received);
+            }
+        });
+
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < Frames; i++)
+        {
+            await sender.SendRawAsync(frames[i % frames.Count]);
+            if (i % 64 == 63)
+            {
+                // Stay within the 256-frame push queue: a client that stops reading loses pushes by design.
+                while (Volatile.Read(ref received) < i - 128)
+                {
+                    await Task.Yield();
+                }
+            }
+        }
+
+        await reader.WaitAsync(TimeSpan.FromSeconds(60));
+        sw.Stop();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        output.WriteLine($"{Frames} x 512-slot StreamDmxData in {sw.ElapsedMilliseconds} ms = {Frames / sw.Elapsed.TotalSeconds:F0} frames/s with one pushed sink; {allocated / Frames} bytes allocated per frame (test client included)");
+        Assert.Equal(Frames, received);
+        Assert.Equal(0, monitor.Connection.PushesDropped);
+    }
+}
