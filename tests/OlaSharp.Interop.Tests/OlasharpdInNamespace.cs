@@ -27,9 +27,18 @@ internal sealed class OlasharpdInNamespace : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<OlasharpdInNamespace> StartAsync(NetworkNamespace ns, TimeSpan timeout)
+    public static async Task<OlasharpdInNamespace> StartAsync(NetworkNamespace ns, TimeSpan timeout, IEnumerable<string>? enabledPlugins = null)
     {
         string dir = Directory.CreateTempSubdirectory("olas-rpcd-").FullName;
+
+        // The same setup OladInstance gives olad: every plugin disabled except the listed ones, so
+        // transcripts compare like with like (ola_plugin_state -p 2 says "Enabled: False" on both).
+        var enabled = new HashSet<string>(enabledPlugins ?? ["dummy"], StringComparer.Ordinal);
+        foreach (string plugin in OladInstance.KnownPlugins)
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, $"ola-{plugin}.conf"), enabled.Contains(plugin) ? "enabled = true\n" : "enabled = false\n");
+        }
+
         var output = new ProcessOutput();
         string dotnet = Environment.ProcessPath is string host && Path.GetFileName(host) == "dotnet" ? host : Peers.Require("dotnet", "dotnet-sdk-10.0");
         Process process = ns.Start(dotnet, [ServerDll, "-c", dir, "--rpc-port", "9010", "--http-port", "0", "--bind", "127.0.0.1", "-l", "3"], output: output);
