@@ -115,6 +115,12 @@ public sealed partial class OladArtNetInteropTests : IDisposable
             s_exchange);
         Assert.True(received, "olad's ArtDmx never reached OlaSharp universe 1; last /get_dmx: " + lastOurs + "\nolasharpd:\n" + ours.StandardOutput + ours.StandardError);
 
+        // ...and through the merge and the refresh clock onto an OlaSharp output: the dummy port patched to
+        // universe 1 logs each new frame. olad pads ArtDmx to an even length, so 3 values arrive as 4 slots.
+        Assert.True(
+            await ours.WaitForLineAsync(l => l.Contains("Dummy port 1-1-O-0: 4 slots, priority 100: 0a 14 1e 00", StringComparison.Ordinal), s_tool),
+            "olad's frame never reached OlaSharp's dummy output port:\n" + ours.StandardOutput);
+
         // (2) OlaSharp -> olad: we unicast to olad once its ArtPollReply (SwOut 0:0:2) subscribed it.
         string lastOlad = string.Empty;
         bool sent = await RetryAsync(

@@ -168,6 +168,22 @@ public sealed partial class OlaRpcToolsTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task SetDmx_FromTheRealTool_ReachesThePatchedDummyOutputPort()
+    {
+        Peers.Require("ola_set_dmx", "ola");
+        Peers.Require("ola_patch", "ola");
+        await using var ns = await NetworkNamespace.CreateAsync();
+        await using var server = await OlasharpdInNamespace.StartAsync(ns, s_startTimeout);
+        (await ns.RunAsync("ola_patch", ["-d", "1", "-p", "0", "-u", "1"], s_toolTimeout)).EnsureSuccess("ola_patch");
+        (await ns.RunAsync("ola_set_dmx", ["-u", "1", "-d", "255,0,10"], s_toolTimeout)).EnsureSuccess("ola_set_dmx");
+        // The dummy port logs each new frame it is given by the refresh clock (like olad's dummy port).
+        bool seen = await server.Output.WaitForLineAsync(
+            l => l.Contains("Dummy port 1-1-O-0: 3 slots, priority 100: ff 00 0a", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10));
+        Assert.True(seen, "the frame never reached the dummy output port:\n" + server.Output.StandardOutput);
+    }
+
     private static async Task<IReadOnlyList<string>> RunStepsAsync(NetworkNamespace ns, Step[] steps)
     {
         var transcript = new List<string>(steps.Length);

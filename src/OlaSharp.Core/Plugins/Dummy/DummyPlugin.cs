@@ -124,14 +124,39 @@ public sealed partial class DummyOutputPort : OutputPort
         }
 
         long n = Interlocked.Increment(ref _frames);
-        if (_logger.IsEnabled(LogLevel.Trace))
+        if (reason == EmitReason.Change && _logger.IsEnabled(LogLevel.Information))
+        {
+            // Like olad's dummy port, which logs what it is given: the way to watch an output with no hardware.
+            Log.Changed(_logger, Id, frame.Length, priority, FormatSlots(frame.Slots));
+        }
+        else if (_logger.IsEnabled(LogLevel.Trace))
         {
             Log.Frame(_logger, n, frame.Length, reason, priority);
         }
     }
 
+    private static string FormatSlots(ReadOnlySpan<byte> slots)
+    {
+        const int Shown = 32;
+        var sb = new System.Text.StringBuilder(Shown * 3 + 4);
+        for (int i = 0; i < slots.Length && i < Shown; i++)
+        {
+            sb.Append(i == 0 ? string.Empty : " ").Append(slots[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (slots.Length > Shown)
+        {
+            sb.Append(" ...");
+        }
+
+        return sb.ToString();
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "Dummy port {PortId}: {Length} slots, priority {Priority}: {Slots}")]
+        public static partial void Changed(ILogger logger, string portId, int length, int priority, string slots);
+
         [LoggerMessage(EventId = 500, Level = LogLevel.Trace, Message = "Dummy port frame {N}: {Length} slots ({Reason}, priority {Priority})")]
         public static partial void Frame(ILogger logger, long n, int length, EmitReason reason, int priority);
     }
