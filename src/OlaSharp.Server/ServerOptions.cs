@@ -24,6 +24,9 @@ internal sealed record ServerOptions
 
     public bool NoHttp { get; init; }
 
+    /// <summary>Whether <c>GET /quit</c> stops the server; off by default (olad has it on unless <c>--no-http-quit</c>).</summary>
+    public bool HttpQuit { get; init; }
+
     public int RpcPort { get; init; } = DefaultRpcPort;
 
     public int GrpcPort { get; init; } = DefaultGrpcPort;
@@ -46,6 +49,8 @@ internal sealed record ServerOptions
           -l, --log-level N      0 none, 1 fatal, 2 warn (default), 3 info, 4 debug.
           -p, --http-port N      HTTP port (default 9090; 0 picks a free port).
               --no-http          Do not run the HTTP server.
+              --http-quit        Let GET /quit stop the server (off by default; olad has it on
+                                 unless --no-http-quit). Without it /quit answers 403.
           -r, --rpc-port N       OLA client protocol port on 127.0.0.1 (default 9010; 0 picks).
               --grpc-port N      gRPC port (default 50051; 0 picks).
               --bind ADDR        Address for the HTTP and gRPC listeners (default: HTTP on all
@@ -113,6 +118,12 @@ internal sealed record ServerOptions
                     break;
                 case "--no-http":
                     options = options with { NoHttp = true };
+                    break;
+                case "--http-quit":
+                    options = options with { HttpQuit = true };
+                    break;
+                case "--no-http-quit":
+                    options = options with { HttpQuit = false };
                     break;
                 case "-c":
                 case "--config-dir":

@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OlaSharp.Http;
 
 namespace OlaSharp.Server.Http;
 
@@ -21,9 +22,25 @@ internal sealed class HttpModule : IServerModule
 
     public void Map(WebApplication app, OlaServerRuntime runtime)
     {
-        if (!app.Services.GetRequiredService<ServerOptions>().NoHttp)
+        ServerOptions options = app.Services.GetRequiredService<ServerOptions>();
+        if (options.NoHttp)
         {
-            OlaHttpApi.Map(app, runtime);
+            return;
         }
+
+        OlaHttpEndpoints.Map(app, new OlaHttpHost
+        {
+            Universes = runtime.Universes,
+            Devices = runtime.Devices,
+            Plugins = runtime.Plugins,
+            Conf = runtime.Conf,
+            ConfigDir = runtime.ConfigDir,
+            InstanceName = runtime.InstanceName,
+            StartedAt = runtime.StartedAt,
+            QuitEnabled = options.HttpQuit,
+            ReloadAsync = runtime.ReloadAsync,
+            Quit = app.Lifetime.StopApplication,
+        });
+        OlaHttpEndpoints.MapNotFound(app);
     }
 }

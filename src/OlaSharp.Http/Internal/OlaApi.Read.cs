@@ -1,0 +1,323 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using OlaSharp.Core;
+using OlaSharp.Core.Plugins;
+
+namespace OlaSharp.Http.Internal;
+
+/// <summary>The read-only JSON endpoints, with olad 0.10.9's shapes (keys sorted, as olad writes them).</summary>
+internal sealed partial class OlaApi(OlaHttpHost host)
+{
+    public IResult GetDmx(HttpContext ctx)
+    {
+        if (!OlaResults.TryInt(ctx.Request.Query["u"], out int id))
+        {
+            return OlaResults.HelpRedirect();
+        }
+
+        bool exists = host.Universes.TryGet(id, out Universe? u);
+        byte[] data = exists ? u!.GetMergedCopy() : [];
+        return OlaResults.Json(w =>
+        {
+            w.WriteStartArray("dmx");
+            foreach (byte b in data)
+            {
+                w.WriteNumberValue(b);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("error", exists ? string.Empty : "Universe doesn't exist");
+        });
+    }
+
+    public IResult ServerStats() => OlaResults.Json(w =>
+    {
+        (IPAddress ip, IPAddress broadcast, IPAddress subnet, string mac) = PrimaryInterface();
+        w.WriteString("broadcast", broadcast.ToString());
+        w.WriteString("config_dir", host.ConfigDir);
+        w.WriteString("hostname", HostName());
+        w.WriteString("hw_address", mac);
+        w.WriteString("instance_name", host.InstanceName);
+        w.WriteString("ip", ip.ToString());
+        w.WriteBoolean("quit_enabled", host.QuitEnabled);
+        w.WriteString("subnet", subnet.ToString());
+        w.WriteString("up_since", OlaResults.CTime(host.StartedAt));
+        w.WriteString("version", host.Version);
+    });
+
+    public IResult UniversePluginList() => OlaResults.Json(w =>
+    {
+        w.WriteStartArray("plugins");
+        foreach (Plugin p in host.Plugins.Plugins.OrderBy(p => p.Id))
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("active", p.IsActive);
+            w.WriteBoolean("enabled", p.IsEnabled);
+            w.WriteNumber("id", p.Id);
+            w.WriteString("name", p.Name);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("universes");
+        foreach (Universe u in host.Universes.All.OrderBy(u => u.Id))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", u.Id);
+            w.WriteNumber("input_ports", u.InputPortCount);
+            w.WriteString("name", u.Name);
+            w.WriteNumber("output_ports", u.OutputPortCount);
+            w.WriteNumber("rdm_devices", 0);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    });
+
+    public IResult UniverseInfo(HttpContext ctx)
+    {
+        if (!OlaResults.TryInt(ctx.Request.Query["id"], out int id))
+        {
+            return OlaResults.HelpRedirect();
+        }
+
+        if (!host.Universes.TryGet(id, out Universe? u))
+        {
+            return OlaResults.ServerError("Universe doesn't exist");
+        }
+
+        IReadOnlyList<Port> ports = host.Devices.PortsOf(id);
+        return OlaResults.Json(w =>
+        {
+            w.WriteNumber("id", u.Id);
+            w.WriteStartArray("input_ports");
+            foreach (Port p in ports.Where(p => !p.IsOutput))
+            {
+                WritePort(w, p);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("merge_mode", MergeModeText.ToOlaConf(u.MergeMode));
+            w.WriteString("name", u.Name);
+            w.WriteStartArray("output_ports");
+            foreach (Port p in ports.Where(p => p.IsOutput))
+            {
+                WritePort(w, p);
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>Ours (not olad's): a universe's sources for the web UI.</summary>
+    public IResult UniverseSources(HttpContext ctx)
+    {
+        if (!OlaResults.TryInt(ctx.Request.Query["id"], out int id))
+        {
+            return OlaResults.HelpRedirect();
+        }
+
+        if (!host.Universes.TryGet(id, out Universe? u))
+        {
+            return OlaResults.ServerError("Universe doesn't exist");
+        }
+
+        IReadOnlyList<SourceInfo> sources = u.GetSources();
+        return OlaResults.Json(w =>
+        {
+            w.WriteNumber("active_priority", u.ActivePriority);
+            w.WriteNumber("id", u.Id);
+            w.WriteStartArray("sources");
+            foreach (SourceInfo s in sources)
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("active", s.IsActive);
+                w.WriteNumber("frames", s.FramesReceived);
+                w.WriteString("kind", s.Kind);
+                w.WriteNumber("last_seen_ms", s.FramesReceived == 0 ? -1 : (long)s.SinceLastSeen.TotalMilliseconds);
+                w.WriteNumber("length", s.Length);
+                w.WriteString("name", s.Name);
+                w.WriteNumber("priority", s.Priority);
+                w.WriteBoolean("slot_priorities", s.UsesSlotPriorities);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    public IResult GetPorts(HttpContext ctx)
+    {
+        int? universe = null;
+        string? idText = ctx.Request.Query["id"];
+        if (idText is not null)
+        {
+            if (!OlaResults.TryInt(idText, out int id))
+            {
+                return OlaResults.HelpRedirect();
+            }
+
+            universe = id;
+        }
+
+        var free = new List<Port>();
+        foreach (Device d in host.Devices.Devices)
+        {
+            bool inputOnUniverse = universe is int u1 && d.InputPorts.Any(p => p.Universe?.Id == u1);
+            bool outputOnUniverse = universe is int u2 && d.OutputPorts.Any(p => p.Universe?.Id == u2);
+            bool inputListed = false;
+            bool outputListed = false;
+            foreach (Port p in d.Ports)
+            {
+                if (p.Universe is not null)
+                {
+                    continue;
+                }
+
+                bool sameDirection = p.IsOutput ? outputOnUniverse : inputOnUniverse;
+                bool otherDirection = p.IsOutput ? inputOnUniverse : outputOnUniverse;
+                if ((sameDirection && !d.AllowMultiPortPatching) || (otherDirection && !d.AllowLooping))
+                {
+                    continue;
+                }
+
+                // olad lists only the first free port of each direction for devices without multi-port patching.
+                ref bool listed = ref p.IsOutput ? ref outputListed : ref inputListed;
+                if (listed && !d.AllowMultiPortPatching)
+                {
+                    continue;
+                }
+
+                listed = true;
+                free.Add(p);
+            }
+        }
+
+        return OlaResults.Json(
+            w =>
+            {
+                foreach (Port p in free)
+                {
+                    WritePort(w, p);
+                }
+            },
+            array: true);
+    }
+
+    public IResult PluginInfo(HttpContext ctx)
+    {
+        if (!OlaResults.TryInt(ctx.Request.Query["id"], out int id))
+        {
+            return OlaResults.HelpRedirect();
+        }
+
+        Plugin? p = host.Plugins.Find(id);
+        if (p is null)
+        {
+            return OlaResults.ServerError("Plugin not loaded");
+        }
+
+        return OlaResults.Json(w =>
+        {
+            w.WriteBoolean("active", p.IsActive);
+            w.WriteStartArray("conflicts_with");
+            foreach (int other in p.ConflictsWith)
+            {
+                if (host.Plugins.Find(other) is Plugin o)
+                {
+                    w.WriteStartObject();
+                    w.WriteBoolean("active", o.IsActive);
+                    w.WriteNumber("id", o.Id);
+                    w.WriteString("name", o.Name);
+                    w.WriteEndObject();
+                }
+            }
+
+            w.WriteEndArray();
+
+            // olad shows newlines as a literal backslash-n.
+            w.WriteString("description", p.Description.Replace("\n", "\\n", StringComparison.Ordinal));
+            w.WriteBoolean("enabled", p.IsEnabled);
+            w.WriteString("name", p.Name);
+            w.WriteString("preferences_source", host.Conf.PathFor(p.ConfPrefix));
+        });
+    }
+
+    internal static void WritePort(Utf8JsonWriter w, Port p)
+    {
+        w.WriteStartObject();
+        w.WriteString("description", p.Description);
+        w.WriteString("device", p.Device.Name);
+        w.WriteString("id", HttpPortId(p));
+        w.WriteBoolean("is_output", p.IsOutput);
+        w.WriteStartObject("priority");
+        if (p.PriorityCapability != PriorityCapability.None)
+        {
+            w.WriteString("current_mode", p.PriorityMode == PriorityMode.Inherit ? "inherit" : "static");
+            w.WriteString("priority_capability", p.PriorityCapability == PriorityCapability.Full ? "full" : "static");
+            w.WriteNumber("value", p.Priority == 0 ? Priority.Default : p.Priority);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>OLA's HTTP port id: <c>&lt;device alias&gt;-&lt;I|O&gt;-&lt;index&gt;</c>.</summary>
+    internal static string HttpPortId(Port p) => $"{p.Device.Alias}-{(p.IsOutput ? 'O' : 'I')}-{p.Index}";
+
+    private static string HostName()
+    {
+        try
+        {
+            string name = Dns.GetHostName();
+            return Dns.GetHostEntry(name).HostName;
+        }
+        catch (SocketException)
+        {
+            return Dns.GetHostName();
+        }
+    }
+
+    // olad reports its first non-loopback IPv4 interface that is up; none gives 0.0.0.0 and an empty MAC.
+    private static (IPAddress Ip, IPAddress Broadcast, IPAddress Subnet, string Mac) PrimaryInterface()
+    {
+        try
+        {
+            foreach (NetworkInterface ni in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                if (ni.OperationalStatus != OperationalStatus.Up || ni.NetworkInterfaceType == NetworkInterfaceType.Loopback)
+                {
+                    continue;
+                }
+
+                foreach (UnicastIPAddressInformation a in ni.GetIPProperties().UnicastAddresses)
+                {
+                    if (a.Address.AddressFamily != AddressFamily.InterNetwork)
+                    {
+                        continue;
+                    }
+
+                    byte[] ip = a.Address.GetAddressBytes();
+                    byte[] mask = a.IPv4Mask.GetAddressBytes();
+                    byte[] bcast = new byte[4];
+                    for (int i = 0; i < 4; i++)
+                    {
+                        bcast[i] = (byte)(ip[i] | ~mask[i]);
+                    }
+
+                    string mac = string.Join(':', ni.GetPhysicalAddress().GetAddressBytes().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+                    return (a.Address, new IPAddress(bcast), a.IPv4Mask, mac);
+                }
+            }
+        }
+        catch (NetworkInformationException)
+        {
+        }
+
+        return (IPAddress.Any, IPAddress.Any, IPAddress.Any, "00:00:00:00:00:00");
+    }
+}

@@ -1,0 +1,277 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using OlaSharp.Core;
+using OlaSharp.Core.Plugins;
+
+namespace OlaSharp.Http.Internal;
+
+/// <summary>The endpoints that change state. POST parameters come only from a form body, as in olad.</summary>
+internal sealed partial class OlaApi
+{
+    private readonly ConcurrentDictionary<int, DmxSource> _httpSources = new();
+
+    public void Attach() => host.Universes.Removed += u => _httpSources.TryRemove(u.Id, out _);
+
+    public async Task<IResult> SetDmxAsync(HttpContext ctx)
+    {
+        IFormCollection? form = await OlaResults.ReadFormAsync(ctx).ConfigureAwait(false);
+        if (form is null)
+        {
+            return OlaResults.NoForm();
+        }
+
+        if (!OlaResults.TryInt(form["u"], out int id))
+        {
+            return OlaResults.HelpRedirect();
+        }
+
+        string d = form["d"].ToString();
+        if (d.Length == 0)
+        {
+            return OlaResults.ServerError("Invalid DMX string");
+        }
+
+        if (!host.Universes.TryGet(id, out Universe? u))
+        {
+            return OlaResults.ServerError("Universe doesn't exist");
+        }
+
+        byte[] data = ParseDmxList(d);
+
+        // olad's internal HTTP client is one shared source at priority 100 (it never times out).
+        DmxSource source = _httpSources.GetOrAdd(id, _ => u.AddSource("http", "http", Timeout.InfiniteTimeSpan));
+        if (source.IsRemoved)
+        {
+            source = u.AddSource("http", "http", Timeout.InfiniteTimeSpan);
+            _httpSources[id] = source;
+        }
+
+        u.Update(source, data, Priority.Default);
+        return OlaResults.Ok();
+    }
+
+    public async Task<IResult> NewUniverseAsync(HttpContext ctx)
+    {
+        IFormCollection? form = await OlaResults.ReadFormAsync(ctx).ConfigureAwait(false);
+        if (form is null)
+        {
+            return OlaResults.NoForm();
+        }
+
+        if (!OlaResults.TryInt(form["id"], out int id))
+        {
+            return OlaResults.HelpRedirect();
+        }
+
+        // Names are kept whole (olad 0.10.9 keeps only the text after character 100).
+        string name = form["name"].ToString();
+        bool ok = false;
+        foreach (string portId in SplitIds(form["add_ports"]))
+        {
+            Port? port = FindByHttpId(host.Devices, portId);
+            ok |= port is not null && host.Devices.TryPatch(port, id, out _);
+        }
+
+        if (ok && name.Length > 0 && host.Universes.TryGet(id, out Universe? u))
+        {
+            u.Name = name;
+        }
+
+        return OlaResults.Json(w =>
+        {
+            w.WriteString("message", ok ? string.Empty : "Failed to patch any ports");
+            w.WriteBoolean("ok", ok);
+            w.WriteNumber("universe", id);
+        });
+    }
+
+    public async Task<IResult> ModifyUniverseAsync(HttpContext ctx)
+    {
+        IFormCollection? form = await OlaResults.ReadFormAsync(ctx).ConfigureAwait(false);
+        if (form is null)
+        {
+            return OlaResults.NoForm();
+        }
+
+        if (!OlaResults.TryInt(form["id"], out int id))
+        {
+            return OlaResults.HelpRedirect();
+        }
+
+        string name = form["name"].ToString();
+        if (name.Length == 0)
+        {
+            return OlaResults.ServerError("No name supplied");
+        }
+
+        if (!host.Universes.TryGet(id, out Universe? u))
+        {
+            return OlaResults.ServerError("Update failed");
+        }
+
+        // olad's order: name, merge mode, unpatch, patch, priorities; any failure gives "Update failed".
+        bool ok = true;
+        u.Name = name;
+        string mode = form["merge_mode"].ToString();
+        if (mode == "HTP")
+        {
+            u.MergeMode = MergeMode.Htp;
+        }
+        else if (mode == "LTP")
+        {
+            u.MergeMode = MergeMode.Ltp;
+        }
+        else if (mode.Length > 0)
+        {
+            ok = false;
+        }
+
+        foreach (string portId in SplitIds(form["remove_ports"]))
+        {
+            Port? port = FindByHttpId(host.Devices, portId);
+            ok &= port is not null && port.Universe?.Id == id && host.Devices.Unpatch(port);
+        }
+
+        foreach (string portId in SplitIds(form["add_ports"]))
+        {
+            Port? port = FindByHttpId(host.Devices, portId);
+            ok &= port is not null && host.Devices.TryPatch(port, id, out _);
+        }
+
+        foreach (string portId in SplitIds(form["modify_ports"]))
+        {
+            Port? port = FindByHttpId(host.Devices, portId);
+            if (port is null || port.PriorityCapability == PriorityCapability.None)
+            {
+                ok = false;
+                continue;
+            }
+
+            string pMode = form[portId + "_priority_mode"].ToString();
+            if (pMode == "inherit")
+            {
+                ok &= host.Devices.TrySetPriority(port, PriorityMode.Inherit, null, out _);
+            }
+            else if (OlaResults.TryInt(form[portId + "_priority_value"], out int value))
+            {
+                ok &= host.Devices.TrySetPriority(port, PriorityMode.Static, value, out _);
+            }
+            else
+            {
+                ok = false;
+            }
+        }
+
+        return ok ? OlaResults.Ok() : OlaResults.ServerError("Update failed");
+    }
+
+    public async Task<IResult> SetPluginStateAsync(HttpContext ctx)
+    {
+        IFormCollection? form = await OlaResults.ReadFormAsync(ctx).ConfigureAwait(false);
+        if (form is null)
+        {
+            return OlaResults.NoForm();
+        }
+
+        if (!OlaResults.TryInt(form["plugin_id"], out int id))
+        {
+            return OlaResults.HelpRedirect();
+        }
+
+        bool? state = form["state"].ToString().ToLowerInvariant() switch
+        {
+            "true" or "on" or "enable" or "enabled" or "1" or "t" => true,
+            "false" or "off" or "disable" or "disabled" or "0" or "f" => false,
+            _ => null,
+        };
+        if (state is null)
+        {
+            return OlaResults.HelpRedirect();
+        }
+
+        if (host.Plugins.Find(id) is null)
+        {
+            return OlaResults.ServerError("Plugin not loaded");
+        }
+
+        await host.Plugins.SetEnabledAsync(id, state.Value, ctx.RequestAborted).ConfigureAwait(false);
+        return OlaResults.Ok();
+    }
+
+    public async Task<IResult> ReloadAsync(HttpContext ctx)
+    {
+        await host.ReloadAsync(ctx.RequestAborted).ConfigureAwait(false);
+        return OlaResults.Ok();
+    }
+
+    public IResult Quit(HttpContext ctx)
+    {
+        if (!host.QuitEnabled)
+        {
+            return OlaResults.Forbidden();
+        }
+
+        // Stop after the reply is written.
+        ctx.Response.OnCompleted(() =>
+        {
+            host.Quit();
+            return Task.CompletedTask;
+        });
+        return new OlaResults.NoCacheText("ok", "text/plain");
+    }
+
+    /// <summary>OLA's HTTP port id: <c>&lt;device alias&gt;-&lt;I|O&gt;-&lt;index&gt;</c>.</summary>
+    public static Port? FindByHttpId(DeviceRegistry devices, string id)
+    {
+        string[] parts = id.Split('-');
+        if (parts.Length != 3 || !OlaResults.TryInt(parts[0], out int alias) || !OlaResults.TryInt(parts[2], out int index) || (parts[1] != "I" && parts[1] != "O"))
+        {
+            return null;
+        }
+
+        return devices.FindByAlias(alias)?.FindPort(parts[1] == "O", index);
+    }
+
+    /// <summary>olad's parsing: split on commas, C atoi (junk is 0), modulo 256, at most 512 values.</summary>
+    public static byte[] ParseDmxList(string d)
+    {
+        string[] parts = d.Split(',', DmxFrame.MaxSlots + 1);
+        int n = Math.Min(parts.Length, DmxFrame.MaxSlots);
+        byte[] data = new byte[n];
+        for (int i = 0; i < n; i++)
+        {
+            data[i] = (byte)Atoi(parts[i]);
+        }
+
+        return data;
+    }
+
+    private static IEnumerable<string> SplitIds(string? list) =>
+        (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static int Atoi(string s)
+    {
+        int i = 0;
+        while (i < s.Length && char.IsWhiteSpace(s[i]))
+        {
+            i++;
+        }
+
+        bool negative = false;
+        if (i < s.Length && (s[i] == '+' || s[i] == '-'))
+        {
+            negative = s[i] == '-';
+            i++;
+        }
+
+        long value = 0;
+        while (i < s.Length && s[i] is >= '0' and <= '9' && value < int.MaxValue)
+        {
+            value = (value * 10) + (s[i] - '0');
+            i++;
+        }
+
+        return (int)(negative ? -value : value);
+    }
+}

@@ -1,0 +1,109 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace OlaSharp.Http.Internal;
+
+/// <summary>olad's reply conventions (shared/ola-behaviour.md section 7).</summary>
+internal static class OlaResults
+{
+    private static readonly JsonWriterOptions s_jsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IResult Ok() => Results.Text("ok", "text/plain");
+
+    public static IResult NoForm() =>
+        Results.Text("<b>400 Bad Request</b><p>POST parameters must be sent as a form (Content-Type application/x-www-form-urlencoded or multipart/form-data)</p>", "text/html", statusCode: 400);
+
+    public static IResult HelpRedirect() => new HelpRedirectResult();
+
+    public static IResult Help(string usage) =>
+        Results.Text($"<b>Usage:</b><p>{WebUtility.HtmlEncode(usage)}</p>", "text/html");
+
+    public static IResult ServerError(string message) =>
+        Results.Text($"<b>500 Server Error</b><p>{WebUtility.HtmlEncode(message)}</p>", "text/html", statusCode: 500);
+
+    public static IResult NotFound() => Results.Text("<b>404 Not Found</b>", "text/html", statusCode: 404);
+
+    public static IResult Forbidden() => Results.Text("<b>403 Unauthorized</b>", "text/html", statusCode: 403);
+
+    /// <summary>
+    /// JSON as olad writes it: text/plain, no-cache, 2-space indent, <c>/</c> escaped as <c>\/</c>, no
+    /// trailing newline. Callers write keys in sorted order.
+    /// </summary>
+    public static IResult Json(Action<Utf8JsonWriter> write, bool array = false)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, s_jsonOptions))
+        {
+            if (array)
+            {
+                w.WriteStartArray();
+            }
+            else
+            {
+                w.WriteStartObject();
+            }
+
+            write(w);
+            if (array)
+            {
+                w.WriteEndArray();
+            }
+            else
+            {
+                w.WriteEndObject();
+            }
+        }
+
+        // '/' only occurs inside strings in JSON, so this is olad's escaping.
+        return new NoCacheText(Encoding.UTF8.GetString(ms.ToArray()).Replace("/", "\\/", StringComparison.Ordinal), "text/plain");
+    }
+
+    public static bool TryInt(string? s, out int value) =>
+        int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+
+    public static async Task<IFormCollection?> ReadFormAsync(HttpContext ctx)
+    {
+        if (!ctx.Request.HasFormContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            // Over Kestrel's form limits or malformed multipart: treated like no form.
+            return null;
+        }
+    }
+
+    /// <summary>C's <c>%c</c> in the C locale: <c>Mon Nov 23 21:27:08 2026</c>.</summary>
+    public static string CTime(DateTimeOffset t) =>
+        string.Create(CultureInfo.InvariantCulture, $"{t:ddd MMM} {t.Day,2} {t:HH:mm:ss yyyy}");
+
+    internal sealed class NoCacheText(string body, string contentType) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.ContentType = contentType;
+            httpContext.Response.Headers.CacheControl = "no-cache, must-revalidate";
+            return httpContext.Response.WriteAsync(body, httpContext.RequestAborted);
+        }
+    }
+
+    private sealed class HelpRedirectResult : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = "?help=1";
+            return Results.Text("<b>302 Found</b> See ?help=1", "text/html", statusCode: 302).ExecuteAsync(httpContext);
+        }
+    }
+}

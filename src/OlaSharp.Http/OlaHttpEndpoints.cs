@@ -1,0 +1,84 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OlaSharp.Http.Internal;
+
+namespace OlaSharp.Http;
+
+/// <summary>
+/// OLA's HTTP API (shared/ola-behaviour.md section 7) and the web UI. JSON is sent as <c>text/plain</c>
+/// with sorted keys and a 2-space indent, as olad does. Deliberate differences from olad 0.10.9: a POST
+/// without a form Content-Type gets a 400 with a message (olad drops the connection); names over 100
+/// characters are kept whole; <c>/quit</c> is off unless enabled.
+/// </summary>
+public static class OlaHttpEndpoints
+{
+    private static readonly Dictionary<string, string> s_usage = new(StringComparer.Ordinal)
+    {
+        ["/get_dmx"] = "GET /get_dmx?u=[universe]",
+        ["/set_dmx"] = "POST /set_dmx with form fields u=[universe], d=[comma separated DMX values]",
+        ["/json/universe_info"] = "GET /json/universe_info?id=[universe]",
+        ["/json/universe_sources"] = "GET /json/universe_sources?id=[universe]",
+        ["/json/plugin_info"] = "GET /json/plugin_info?id=[plugin]",
+        ["/json/get_ports"] = "GET /json/get_ports[?id=[universe]]",
+        ["/new_universe"] = "POST /new_universe with form fields id=[universe], name=[name], add_ports=[port ids]",
+        ["/modify_universe"] = "POST /modify_universe with form fields id, name, merge_mode, add_ports, remove_ports, modify_ports",
+        ["/set_plugin_state"] = "POST /set_plugin_state with form fields plugin_id=[plugin], state=[true|false]",
+        ["/live"] = "GET /live?u=[universe] (server-sent events)",
+    };
+
+    /// <summary>Maps the API, the live stream and the UI.</summary>
+    public static void Map(IEndpointRouteBuilder app, OlaHttpHost host)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(host);
+        var api = new OlaApi(host);
+        api.Attach();
+
+        Get(app, "/get_dmx", api.GetDmx);
+        Get(app, "/json/server_stats", _ => api.ServerStats());
+        Get(app, "/json/universe_plugin_list", _ => api.UniversePluginList());
+        Get(app, "/json/universe_info", api.UniverseInfo);
+        Get(app, "/json/universe_sources", api.UniverseSources);
+        Get(app, "/json/get_ports", api.GetPorts);
+        Get(app, "/json/plugin_info", api.PluginInfo);
+        Get(app, "/quit", api.Quit);
+        Get(app, "/reload_pids", _ => OlaResults.Ok());
+        app.MapGet("/reload", (Func<HttpContext, Task<IResult>>)api.ReloadAsync);
+
+        Post(app, "/set_dmx", api.SetDmxAsync);
+        Post(app, "/new_universe", api.NewUniverseAsync);
+        Post(app, "/modify_universe", api.ModifyUniverseAsync);
+        Post(app, "/set_plugin_state", api.SetPluginStateAsync);
+
+        app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Universes));
+
+        app.MapGet("/", () => EmbeddedUi.Serve("/index.html"));
+        foreach (string path in EmbeddedUi.Paths)
+        {
+            app.MapGet("/ui" + path, () => EmbeddedUi.Serve(path));
+        }
+    }
+
+    /// <summary>olad's 404 for unknown paths, for HTTP/1.x requests (gRPC on HTTP/2 keeps its own).</summary>
+    public static void MapNotFound(IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapFallback((HttpContext ctx) => HttpProtocol.IsHttp2(ctx.Request.Protocol) ? Results.NotFound() : OlaResults.NotFound());
+    }
+
+    private static void Get(IEndpointRouteBuilder app, string path, Func<HttpContext, IResult> handler) =>
+        app.MapGet(path, (HttpContext ctx) => Help(ctx, path) ?? handler(ctx));
+
+    private static void Post(IEndpointRouteBuilder app, string path, Func<HttpContext, Task<IResult>> handler)
+    {
+        app.MapPost(path, async (HttpContext ctx) => Help(ctx, path) ?? await handler(ctx).ConfigureAwait(false));
+
+        // olad redirects a GET of a POST endpoint to its help.
+        app.MapGet(path, (HttpContext ctx) => Help(ctx, path) ?? OlaResults.HelpRedirect());
+    }
+
+    private static IResult? Help(HttpContext ctx, string path) =>
+        ctx.Request.Query.ContainsKey("help") && s_usage.TryGetValue(path, out string? usage) ? OlaResults.Help(usage) : null;
+}

@@ -1,0 +1,43 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.Core;
+using OlaSharp.Core.Conf;
+using OlaSharp.Core.Plugins;
+
+namespace OlaSharp.Http;
+
+/// <summary>What the HTTP API and web UI need from the server: its model and a few host actions.</summary>
+public sealed class OlaHttpHost
+{
+    /// <summary>The universes.</summary>
+    public required UniverseRegistry Universes { get; init; }
+
+    /// <summary>Devices, ports and patching.</summary>
+    public required DeviceRegistry Devices { get; init; }
+
+    /// <summary>The plugins.</summary>
+    public required PluginManager Plugins { get; init; }
+
+    /// <summary>The conf store (for <c>preferences_source</c> paths).</summary>
+    public required ConfStore Conf { get; init; }
+
+    /// <summary>The conf directory shown in <c>server_stats</c>.</summary>
+    public required string ConfigDir { get; init; }
+
+    /// <summary>The server's instance name.</summary>
+    public required string InstanceName { get; init; }
+
+    /// <summary>When the server started (local time, shown as C's <c>%c</c>).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Whether <c>GET /quit</c> stops the server; otherwise it answers 403 like olad's <c>--no-http-quit</c>.</summary>
+    public bool QuitEnabled { get; init; }
+
+    /// <summary>Stops and restarts the plugins (<c>GET /reload</c>).</summary>
+    public required Func<CancellationToken, Task> ReloadAsync { get; init; }
+
+    /// <summary>Stops the server cleanly (<c>GET /quit</c> when enabled).</summary>
+    public required Action Quit { get; init; }
+
+    /// <summary>The version reported in <c>server_stats</c>; olad 0.10.9's, so OLA's UIs and scripts accept it.</summary>
+    public string Version { get; init; } = "0.10.9";
+}
