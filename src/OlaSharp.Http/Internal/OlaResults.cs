@@ -1,6 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -21,10 +20,10 @@ internal static class OlaResults
     public static IResult HelpRedirect() => new HelpRedirectResult();
 
     public static IResult Help(string usage) =>
-        Results.Text($"<b>Usage:</b><p>{WebUtility.HtmlEncode(usage)}</p>", "text/html");
+        Results.Text($"<b>Usage:</b><p>{Escape(usage)}</p>", "text/html");
 
     public static IResult ServerError(string message) =>
-        Results.Text($"<b>500 Server Error</b><p>{WebUtility.HtmlEncode(message)}</p>", "text/html", statusCode: 500);
+        Results.Text($"<b>500 Server Error</b><p>{Escape(message)}</p>", "text/html", statusCode: 500);
 
     public static IResult NotFound() => Results.Text("<b>404 Not Found</b>", "text/html", statusCode: 404);
 
@@ -62,6 +61,10 @@ internal static class OlaResults
         // '/' only occurs inside strings in JSON, so this is olad's escaping.
         return new NoCacheText(Encoding.UTF8.GetString(ms.ToArray()).Replace("/", "\\/", StringComparison.Ordinal), "text/plain");
     }
+
+    // Only what HTML needs; olad's messages (e.g. "Universe doesn't exist") stay byte-identical.
+    private static string Escape(string s) =>
+        s.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     public static bool TryInt(string? s, out int value) =>
         int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
