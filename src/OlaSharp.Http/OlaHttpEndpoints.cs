@@ -54,6 +54,9 @@ public static class OlaHttpEndpoints
 
         app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Universes));
 
+        var metrics = new OlaMetrics(host);
+        app.MapGet("/metrics", metrics.WriteAsync);
+
         app.MapGet("/", () => EmbeddedUi.Serve("/index.html"));
         foreach (string path in EmbeddedUi.Paths)
         {

@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using OlaSharp.Core;
+using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 
@@ -37,6 +38,9 @@ public sealed class OlaHttpHost
 
     /// <summary>Stops the server cleanly (<c>GET /quit</c> when enabled).</summary>
     public required Action Quit { get; init; }
+
+    /// <summary>The refresh clock's counters for <c>/metrics</c> (frames out, jitter), if any.</summary>
+    public ClockStatistics? ClockStatistics { get; init; }
 
     /// <summary>The version reported in <c>server_stats</c>; olad 0.10.9's, so OLA's UIs and scripts accept it.</summary>
     public string Version { get; init; } = "0.10.9";

@@ -242,6 +242,24 @@ public sealed class HttpApiTests(HttpServerFixture fixture) : IClassFixture<Http
     }
 
     [Fact]
+    public async Task Metrics_PrometheusTextWithUniverseSourceAndClockSeries()
+    {
+        using HttpClient http = fixture.Server.Http();
+        using JsonDocument created = JsonDocument.Parse(await PostAsync(http, "/new_universe", ("id", "21"), ("add_ports", "1-O-0")));
+        Assert.Equal("ok", await PostAsync(http, "/set_dmx", ("u", "21"), ("d", "1,2")));
+        using HttpResponseMessage r = await http.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("text/plain", r.Content.Headers.ContentType?.MediaType);
+        string text = await r.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE olasharp_universe_updates_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("olasharp_universe_updates_total{universe=\"21\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("olasharp_universe_sources{universe=\"21\",protocol=\"http\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("olasharp_universe_slots{universe=\"21\"} 2", text, StringComparison.Ordinal);
+        Assert.Contains("olasharp_clock_lateness_seconds{stat=\"max\"}", text, StringComparison.Ordinal);
+        Assert.Contains("olasharp_output_frames_total{reason=\"tick\"}", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Quit_WhenEnabled_StopsTheServer()
     {
         await using ServerProcess server = ServerProcess.Start(null, "--bind", "127.0.0.1", "--http-quit");

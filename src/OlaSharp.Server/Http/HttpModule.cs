@@ -40,6 +40,7 @@ internal sealed class HttpModule : IServerModule
             QuitEnabled = options.HttpQuit,
             ReloadAsync = runtime.ReloadAsync,
             Quit = app.Lifetime.StopApplication,
+            ClockStatistics = runtime.Clock.Statistics,
         });
         OlaHttpEndpoints.MapNotFound(app);
     }
