@@ -21,6 +21,9 @@ public sealed partial class HttpApiInteropTests(ITestOutputHelper output)
         /// <summary>Status and body identical (as parsed JSON when it parses).</summary>
         Exact,
 
+        /// <summary>Status and body identical byte for byte (olad's formatting too).</summary>
+        Raw,
+
         /// <summary>Only the status and the JSON object's key names.</summary>
         Keys,
 
@@ -37,14 +40,14 @@ public sealed partial class HttpApiInteropTests(ITestOutputHelper output)
     [
         new("GET", "/json/universe_plugin_list", Compare: Compare.PluginList),
         new("GET", "/json/server_stats", Compare: Compare.Keys),
-        new("GET", "/get_dmx?u=1"),
+        new("GET", "/get_dmx?u=1", Compare: Compare.Raw),
         new("GET", "/get_dmx"),
         new("GET", "/get_dmx?u=abc"),
         new("GET", "/json/get_ports"),
         new("POST", "/new_universe", "id=1&name=Stage&add_ports=1-O-0"),
         new("POST", "/new_universe", "id=2&name=Nothing&add_ports="),
         new("POST", "/set_dmx", "u=1&d=1,2,3,300,,7"),
-        new("GET", "/get_dmx?u=1"),
+        new("GET", "/get_dmx?u=1", Compare: Compare.Raw),
         new("POST", "/set_dmx", "u=1&d="),
         new("POST", "/set_dmx", "u=77&d=1"),
         new("POST", "/set_dmx", "d=1"),
@@ -134,6 +137,11 @@ public sealed partial class HttpApiInteropTests(ITestOutputHelper output)
 
     private static string Normalize(Request r, (int Status, string Body) reply)
     {
+        if (r.Compare == Compare.Raw)
+        {
+            return $"{reply.Status} {reply.Body}";
+        }
+
         JsonNode? json = null;
         try
         {

@@ -2,6 +2,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OlaSharp.Core;
@@ -21,17 +22,22 @@ internal sealed partial class OlaApi(OlaHttpHost host)
 
         bool exists = host.Universes.TryGet(id, out Universe? u);
         byte[] data = exists ? u!.GetMergedCopy() : [];
-        return OlaResults.Json(w =>
+
+        // olad writes this array of numbers inline: {\n  "dmx": [1,2,3],\n  "error": ""\n}
+        var sb = new StringBuilder(40 + (data.Length * 4));
+        sb.Append("{\n  \"dmx\": [");
+        for (int i = 0; i < data.Length; i++)
         {
-            w.WriteStartArray("dmx");
-            foreach (byte b in data)
+            if (i > 0)
             {
-                w.WriteNumberValue(b);
+                sb.Append(',');
             }
 
-            w.WriteEndArray();
-            w.WriteString("error", exists ? string.Empty : "Universe doesn't exist");
-        });
+            sb.Append(data[i]);
+        }
+
+        sb.Append("],\n  \"error\": \"").Append(exists ? string.Empty : "Universe doesn't exist").Append("\"\n}");
+        return new OlaResults.NoCacheText(sb.ToString(), "text/plain");
     }
 
     public IResult ServerStats() => OlaResults.Json(w =>
