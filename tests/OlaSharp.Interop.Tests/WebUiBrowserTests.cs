@@ -75,8 +75,19 @@ public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
                 return;
             }
 
-            CommandResult npm = await Host.RunAsync(Peers.Require("npm", "npm"), ["ci", "--no-audit", "--no-fund", "--prefix", BrowserDir]);
-            Assert.True(npm.ExitCode == 0, "npm ci failed in interop/clients/browser:\n" + npm.StandardError);
+            // Not Host.RunAsync: its 15 s limit is too short for a first download of playwright-core.
+            var psi = new ProcessStartInfo(Peers.Require("npm", "npm")) { WorkingDirectory = BrowserDir, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in new[] { "ci", "--no-audit", "--no-fund" })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            using Process npm = Process.Start(psi)!;
+            Task<string> err = npm.StandardError.ReadToEndAsync();
+            await npm.StandardOutput.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            await npm.WaitForExitAsync(cts.Token);
+            Assert.True(npm.ExitCode == 0, "npm ci failed in interop/clients/browser:\n" + await err);
         }
         finally
         {
