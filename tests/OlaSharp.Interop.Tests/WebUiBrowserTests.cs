@@ -10,7 +10,7 @@ namespace OlaSharp.Interop.Tests;
 /// The web UI in Debian's Chromium, driven by playwright-core (interop/clients/browser/ui-test.js), all
 /// inside a private namespace with olasharpd: load the UI, see universe 1, move a slider and see the
 /// slot in <c>/get_dmx</c> and on the dummy output port; frames sent with <c>ola_set_dmx</c> reach the
-/// live view within 200 ms. The screenshot is kept as a test artifact.
+/// live view within 200 ms; name the universe and set its merge mode. The screenshot is kept as a test artifact.
 /// </summary>
 [Collection(InteropCollection.Name)]
 public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
@@ -51,6 +51,7 @@ public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
         Assert.True(result.RootElement.GetProperty("ok").GetBoolean(), last + "\n" + run.StandardError);
         Assert.Equal(0, run.ExitCode);
         Assert.True(result.RootElement.GetProperty("sources").GetInt32() >= 1, "the sources table never listed the HTTP source");
+        Assert.Equal("HTP", result.RootElement.GetProperty("mergeMode").GetString());
 
         // The slider's value reached the patched dummy output port (it logs each new frame).
         bool seen = await server.Output.WaitForLineAsync(l => DummyGotC8().IsMatch(l), TimeSpan.FromSeconds(5));

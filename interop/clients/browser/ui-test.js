@@ -81,6 +81,20 @@ async function main() {
     result.sliderGetDmx = dmx.slice(0, 4);
     await page.locator('#slot-1', { hasText: '200' }).waitFor({ timeout: 5000 });
 
+    // 4. Name the universe and set its merge mode in the UI: /json/universe_info shows both.
+    await page.fill('#universe-name', 'Named in the browser');
+    await page.selectOption('#universe-merge', 'HTP');
+    await page.click('#universe-settings button[type=submit]');
+    let info = {};
+    for (let i = 0; i < 100 && info.name !== 'Named in the browser'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      info = await (await fetch(`${base}/json/universe_info?id=${universe}`)).json();
+    }
+    if (info.name !== 'Named in the browser' || info.merge_mode !== 'HTP') throw new Error(`naming: universe_info shows ${JSON.stringify(info)}`);
+    await page.locator(`#universe-list li[data-id="${universe}"]`, { hasText: 'Named in the browser' }).waitFor({ timeout: 5000 });
+    result.renamed = info.name;
+    result.mergeMode = info.merge_mode;
+
     // The sources table refreshes every second; the slider made the HTTP source.
     await page.locator('#source-list tbody tr').first().waitFor({ timeout: 5000 });
     result.sources = await page.locator('#source-list tbody tr').count();

@@ -59,9 +59,16 @@ async function fillPortSelect(select, url) {
     ...ports.map((p) => el('option', { value: p.id, textContent: `${p.id} ${p.is_output ? 'out' : 'in'}: ${p.device} · ${p.description}` })));
 }
 
-function priorityText(p) {
+// Ports with a priority capability get an editor (modify_universe's modify_ports, as OLA's UI does).
+function priorityEditor(p) {
   if (!p.priority || p.priority.current_mode === undefined) return '';
-  return p.priority.current_mode === 'inherit' ? 'inherit' : String(p.priority.value);
+  const mode = el('select', {}, el('option', { value: 'static', textContent: 'static' }));
+  if (p.priority.priority_capability === 'full') mode.append(el('option', { value: 'inherit', textContent: 'inherit' }));
+  mode.value = p.priority.current_mode;
+  const value = el('input', { type: 'number', min: 0, max: 200, value: p.priority.value, size: 4 });
+  const set = el('button', { type: 'button', textContent: 'Set' });
+  set.addEventListener('click', () => modify({ modify_ports: p.id, [`${p.id}_priority_mode`]: mode.value, [`${p.id}_priority_value`]: value.value }));
+  return el('span', {}, mode, value, set);
 }
 
 async function loadUniverse() {
@@ -80,7 +87,7 @@ async function loadUniverse() {
   const rows = [...info.input_ports, ...info.output_ports].map((p) => {
     const remove = el('button', { type: 'button', textContent: 'Unpatch' });
     remove.addEventListener('click', () => modify({ remove_ports: p.id }));
-    return el('tr', {}, el('td', { textContent: `${p.id} ${p.is_output ? 'out' : 'in'}` }), el('td', { textContent: p.device }), el('td', { textContent: p.description }), el('td', { textContent: priorityText(p) }), el('td', {}, remove));
+    return el('tr', {}, el('td', { textContent: `${p.id} ${p.is_output ? 'out' : 'in'}` }), el('td', { textContent: p.device }), el('td', { textContent: p.description }), el('td', {}, priorityEditor(p)), el('td', {}, remove));
   });
   $('#port-list tbody').replaceChildren(...rows);
   await fillPortSelect($('#add-port'), `/json/get_ports?id=${id}`);
