@@ -46,7 +46,7 @@ internal readonly ref struct SacnDataPacket
     private const int UniverseOffset = 113;
     private const int DmpOffset = 115;
 
-    private SacnDataPacket(UInt128 cid, ReadOnlySpan<byte> sourceName, byte priority, ushort syncAddress, byte sequence, SacnOptions options, ushort universe, byte startCode, ReadOnlySpan<byte> slots)
+    private SacnDataPacket(UInt128 cid, ReadOnlySpan<byte> sourceName, byte priority, ushort syncAddress, byte sequence, SacnFramingOptions options, ushort universe, byte startCode, ReadOnlySpan<byte> slots)
     {
         Cid = cid;
         SourceName = sourceName;
@@ -75,7 +75,7 @@ internal readonly ref struct SacnDataPacket
     public byte Sequence { get; }
 
     /// <summary>Options.</summary>
-    public SacnOptions Options { get; }
+    public SacnFramingOptions Options { get; }
 
     /// <summary>Universe, 1..63999.</summary>
     public ushort Universe { get; }
@@ -87,10 +87,10 @@ internal readonly ref struct SacnDataPacket
     public ReadOnlySpan<byte> Slots { get; }
 
     /// <summary>True when Stream_Terminated is set.</summary>
-    public bool IsTerminated => (Options & SacnOptions.StreamTerminated) != 0;
+    public bool IsTerminated => (Options & SacnFramingOptions.StreamTerminated) != 0;
 
     /// <summary>True when Preview_Data is set.</summary>
-    public bool IsPreview => (Options & SacnOptions.Preview) != 0;
+    public bool IsPreview => (Options & SacnFramingOptions.Preview) != 0;
 
     /// <summary>
     /// Parses and validates every field a receiver must check (E1.31-2018 §6, §7): root layer, vectors,
@@ -145,7 +145,7 @@ internal readonly ref struct SacnDataPacket
             priority,
             BinaryPrimitives.ReadUInt16BigEndian(packet[SyncOffset..]),
             packet[SequenceOffset],
-            (SacnOptions)packet[OptionsOffset],
+            (SacnFramingOptions)packet[OptionsOffset],
             universe,
             packet[HeaderLength - 1],
             packet[HeaderLength..]);
@@ -156,7 +156,7 @@ internal readonly ref struct SacnDataPacket
     /// Writes a data packet; returns its length (126 + slots). <paramref name="sourceName"/> is the
     /// 64-byte NUL-padded name field (see <see cref="EncodeSourceName"/>). Allocates nothing.
     /// </summary>
-    public static int Write(Span<byte> destination, UInt128 cid, ReadOnlySpan<byte> sourceName, byte priority, ushort syncAddress, byte sequence, SacnOptions options, ushort universe, byte startCode, ReadOnlySpan<byte> slots)
+    public static int Write(Span<byte> destination, UInt128 cid, ReadOnlySpan<byte> sourceName, byte priority, ushort syncAddress, byte sequence, SacnFramingOptions options, ushort universe, byte startCode, ReadOnlySpan<byte> slots)
     {
         if (slots.Length > 512)
         {

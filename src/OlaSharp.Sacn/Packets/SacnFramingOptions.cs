@@ -3,7 +3,7 @@ namespace OlaSharp.Sacn.Packets;
 
 /// <summary>Options byte of the E1.31 data framing layer (E1.31-2018 §6.2.6).</summary>
 [Flags]
-internal enum SacnOptions : byte
+internal enum SacnFramingOptions : byte
 {
     /// <summary>No option.</summary>
     None = 0,
