@@ -209,6 +209,22 @@ public sealed class InputTests : IDisposable
     }
 
     [Fact]
+    public void Handle_RandomDatagrams_NeverThrowAndCountMalformed()
+    {
+        _h.PatchInput(0, 1);
+        var random = new Random(7);
+        var buffer = new byte[700];
+        for (int i = 0; i < 5000; i++)
+        {
+            int n = random.Next(buffer.Length);
+            random.NextBytes(buffer.AsSpan(0, n));
+            _h.Node.Handle(buffer.AsSpan(0, n), _h.Time.GetTimestamp());
+        }
+
+        Assert.Equal(5000, _h.Node.Counters.Malformed);
+    }
+
+    [Fact]
     public void Patch_UniverseOutOfRange_Refused()
     {
         Assert.False(_h.Devices.TryPatch(_h.Device.Inputs[0], 64000, out _));

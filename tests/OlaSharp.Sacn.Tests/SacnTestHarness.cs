@@ -76,11 +76,18 @@ internal sealed class SacnTestHarness : IDisposable
     }
 
     /// <summary>Sends a data packet from <paramref name="cid"/> (next sequence unless given).</summary>
-    public void Send(UInt128 cid, int universe, byte priority, byte[] slots, byte startCode = 0, SacnFramingOptions options = SacnFramingOptions.None, byte? sequence = null)
+    public void Send(UInt128 cid, int universe, byte priority, byte[] slots, byte startCode = 0, SacnFramingOptions options = SacnFramingOptions.None, byte? sequence = null, ushort syncAddress = 0)
     {
         byte seq = sequence ?? (byte)(_sequences.GetValueOrDefault(cid) + 1);
         _sequences[cid] = seq;
-        int n = SacnDataPacket.Write(_buffer, cid, "sender"u8, priority, 0, seq, options, (ushort)universe, startCode, slots);
+        int n = SacnDataPacket.Write(_buffer, cid, "sender"u8, priority, syncAddress, seq, options, (ushort)universe, startCode, slots);
+        Node.Handle(_buffer.AsSpan(0, n), Time.GetTimestamp());
+    }
+
+    /// <summary>Sends a universe sync packet from <paramref name="cid"/>.</summary>
+    public void SendSync(UInt128 cid, ushort syncAddress)
+    {
+        int n = SacnSyncPacket.Write(_buffer, cid, 1, syncAddress);
         Node.Handle(_buffer.AsSpan(0, n), Time.GetTimestamp());
     }
 

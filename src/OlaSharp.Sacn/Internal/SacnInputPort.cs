@@ -147,8 +147,50 @@ internal sealed class SacnInputPort : InputPort
             }
 
             state.WaitingForPerAddress = false;
+            if (packet.SyncAddress != 0)
+            {
+                // E1.31-2018 §6.2.4, §11.2: synchronised data waits for the sync packet (from the sender's
+                // first packet on, so its first sync has 2.5 s to come). Once sync has been lost for 2.5 s it
+                // is acted on at once, unless Force_Synchronization asks to hold it until sync returns.
+                bool force = (packet.Options & SacnFramingOptions.ForceSynchronization) != 0;
+                if (force || now - state.LastSync < _timeoutTicks)
+                {
+                    packet.Slots.CopyTo(state.SyncHeld);
+                    state.SyncHeldLength = packet.Slots.Length;
+                    state.SyncAddress = packet.SyncAddress;
+                    state.SyncForce = force;
+                    return;
+                }
+            }
+
+            // §6.2.4.1: data without a sync address discards anything waiting for a sync.
+            state.SyncHeldLength = -1;
             Publish(state, packet.Slots);
         }
+    }
+
+    /// <summary>A sync packet (receive thread): releases data from that sender waiting on that address.</summary>
+    public void OnSync(UInt128 cid, ushort syncAddress, long now)
+    {
+        lock (_lock)
+        {
+            if (_sources.TryGetValue(cid, out SourceState? state))
+            {
+                state.LastSync = now;
+                state.LastSeen = now;
+                if (state.SyncHeldLength >= 0 && state.SyncAddress == syncAddress)
+                {
+                    ReleaseSync(state);
+                }
+            }
+        }
+    }
+
+    private void ReleaseSync(SourceState state)
+    {
+        int length = state.SyncHeldLength;
+        state.SyncHeldLength = -1;
+        state.Source.Universe.Update(state.Source, state.SyncHeld.AsSpan(0, length), EffectivePriority(state.Priority));
     }
 
     /// <summary>Timers (receive thread): source loss, the 0xDD wait, 0xDD loss.</summary>
@@ -178,6 +220,12 @@ internal sealed class SacnInputPort : InputPort
                     {
                         Publish(s, s.Held.AsSpan(0, s.HeldLength));
                     }
+                }
+
+                if (s.SyncHeldLength >= 0 && !s.SyncForce && now - s.LastSync >= _timeoutTicks)
+                {
+                    // Sync lost for 2.5 s without Force_Synchronization: act on the waiting data.
+                    ReleaseSync(s);
                 }
 
                 if (s.PerAddressActive && now - s.LastPerAddress >= _timeoutTicks)
@@ -257,5 +305,16 @@ internal sealed class SacnInputPort : InputPort
         public byte[] Held { get; } = new byte[DmxFrame.MaxSlots];
 
         public int HeldLength { get; set; } = -1;
+
+        /// <summary>Last sync packet from this sender; starts at first sight, so early data waits for the first sync.</summary>
+        public long LastSync { get; set; } = firstSeen;
+
+        public byte[] SyncHeld { get; } = new byte[DmxFrame.MaxSlots];
+
+        public int SyncHeldLength { get; set; } = -1;
+
+        public ushort SyncAddress { get; set; }
+
+        public bool SyncForce { get; set; }
     }
 }

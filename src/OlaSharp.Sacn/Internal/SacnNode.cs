@@ -301,9 +301,13 @@ internal sealed partial class SacnNode : IDisposable
         }
         else if (vector == SacnRootLayer.VectorExtended)
         {
-            if (SacnSyncPacket.TryParse(datagram, out _))
+            if (SacnSyncPacket.TryParse(datagram, out SacnSyncPacket sync))
             {
                 Interlocked.Increment(ref Counters.SyncReceived);
+                foreach (SacnInputPort port in _inputs)
+                {
+                    port.OnSync(sync.Cid, sync.SyncAddress, now);
+                }
             }
             else if (SacnDiscoveryPacket.TryParse(datagram, out _))
             {
