@@ -152,6 +152,10 @@ public sealed partial class OladSacnInteropTests : IDisposable
         var dissect = (await ourHost.RunAsync("tshark", ["-r", pcap, "-V", "--enable-heuristic", "acn", "-o", "acn.dmx_enable:TRUE", "-Y", "ip.src == 198.18.0.2"], s_tool)).EnsureSuccess("tshark -r");
         string text = dissect.StandardOutput;
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "sacn-interop-dissection.txt"), text);
+        // olad's own packets, kept as fixtures for the codec's golden tests (tests/OlaSharp.Sacn.Tests/Fixtures).
+        var oladPackets = await ourHost.RunAsync("tshark", ["-r", pcap, "-Y", "ip.src == 198.18.0.1", "-T", "fields", "-e", "udp.payload"], s_tool);
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "olad-e131-packets.hex"), oladPackets.StandardOutput);
+
         int frames = Regex.Count(text, @"(?m)^Frame \d+:");
         Assert.True(frames > 0, "tshark saw nothing from 198.18.0.2");
         // tshark's ACN dissector knows only root vector 4: our E1.31-2018 discovery packets (root vector 8,

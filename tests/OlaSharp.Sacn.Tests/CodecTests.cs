@@ -56,6 +56,27 @@ public sealed class CodecTests
     }
 
     [Fact]
+    public void OladCapturedData_ParsesAndOurWriterReproducesItByteForByte()
+    {
+        // olad 0.10.9's E1.31 output for `ola_set_dmx -u 1 -d 10,20,30`, captured by tshark in the interop test.
+        byte[] olad = Hex(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "olad-0.10.9-data-u1.hex")).Trim());
+        Assert.True(SacnDataPacket.TryParse(olad, out SacnDataPacket p));
+        Assert.Equal("155d53f3-320d-4ffb-870e-49f280b53304", SacnRootLayer.FormatCid(p.Cid));
+        Assert.Equal("vm-OLA Server", System.Text.Encoding.UTF8.GetString(p.SourceName));
+        Assert.Equal(100, p.Priority);
+        Assert.Equal(0, p.SyncAddress);
+        Assert.Equal(0, p.Sequence);
+        Assert.Equal(SacnFramingOptions.None, p.Options);
+        Assert.Equal(1, p.Universe);
+        Assert.Equal(0, p.StartCode);
+        Assert.Equal(new byte[] { 10, 20, 30 }, p.Slots.ToArray());
+
+        var buffer = new byte[SacnDataPacket.MaxLength];
+        int n = SacnDataPacket.Write(buffer, p.Cid, p.SourceName, p.Priority, p.SyncAddress, p.Sequence, p.Options, p.Universe, p.StartCode, p.Slots);
+        Assert.Equal(Convert.ToHexString(olad), Convert.ToHexString(buffer, 0, n));
+    }
+
+    [Fact]
     public void Data_512Slots_RoundTrips()
     {
         var slots = new byte[512];
