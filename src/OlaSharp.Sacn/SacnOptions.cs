@@ -57,6 +57,12 @@ public sealed class SacnOptions
     /// <summary>How long a new source's levels wait for its first 0xDD packet (ETC: 1.5 s; 0 = never wait).</summary>
     public TimeSpan PerAddressPriorityWait { get; set; } = TimeSpan.FromMilliseconds(1500);
 
+    /// <summary>
+    /// Synchronisation universe of the outputs (1..63999), or 0 for none. When set, outputs run on a fixed
+    /// clock, data packets carry it, and a sync packet follows each tick's packets.
+    /// </summary>
+    public int SyncAddress { get; set; }
+
     /// <summary>Universe discovery period (E1.31: 10 s).</summary>
     public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

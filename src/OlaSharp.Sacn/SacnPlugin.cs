@@ -45,7 +45,8 @@ public sealed partial class SacnPlugin : Plugin
         "prepend_hostname = [true|false]\nSet to true to prepend the hostname to the source name when sending packets.\n\n" +
         "revision = [0.2|0.46]\nSets the revision of E1.31 to use (OlaSharp speaks 0.46 = ANSI E1.31 only).\n\n" +
         "output_hz = 44\n(OlaSharp) Output refresh rate while data changes (1-44); unchanged data is kept alive every second.\n\n" +
-        "unicast_destinations = a.b.c.d[,e.f.g.h]\n(OlaSharp) Unicast destinations every output port also sends to (olad sends multicast only).\n";
+        "unicast_destinations = a.b.c.d[,e.f.g.h]\n(OlaSharp) Unicast destinations every output port also sends to (olad sends multicast only).\n\n" +
+        "sync_address = 0\n(OlaSharp) Universe synchronisation address of the outputs (0 = none): outputs tick together at output_hz and a sync packet follows each tick.\n";
 
     /// <summary>The device while started (tests).</summary>
     internal SacnDevice? Device { get; private set; }
@@ -79,6 +80,7 @@ public sealed partial class SacnPlugin : Plugin
         // Ours (olad keeps unknown keys, so the file stays readable by olad).
         changed |= preferences.SetDefaultValue("output_hz", new UIntValidator(1, 44), "44");
         changed |= preferences.SetDefaultValue("unicast_destinations", new StringValidator(allowEmpty: true), string.Empty);
+        changed |= preferences.SetDefaultValue("sync_address", new UIntValidator(0, 63999), "0");
         return changed;
     }
 
@@ -97,6 +99,7 @@ public sealed partial class SacnPlugin : Plugin
             Dscp = p.GetInt("dscp") ?? 0,
             OutputHz = double.Parse(p.Get("output_hz") ?? "44", CultureInfo.InvariantCulture),
             UnicastDestinations = ParseDestinations(p.Get("unicast_destinations")),
+            SyncAddress = p.GetInt("sync_address") ?? 0,
         };
     }
 

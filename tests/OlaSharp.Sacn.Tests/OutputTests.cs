@@ -108,5 +108,29 @@ public sealed class OutputTests : IDisposable
         }
     }
 
+    [Fact]
+    public void SyncAddress_DataCarriesIt_AndHighestPatchedOutputSendsSyncAfterItsData()
+    {
+        using var h = new SacnTestHarness(start: true, syncAddress: 7000);
+        Assert.Equal(RefreshMode.Fixed, h.Device.Outputs[0].Refresh.Mode);
+        Assert.True(h.Devices.TryPatch(h.Device.Outputs[0], 1, out _));
+        Assert.True(h.Devices.TryPatch(h.Device.Outputs[2], 2, out _));
+        Assert.False(h.Device.Outputs[0].IsLastPatchedOutput);
+        Assert.True(h.Device.Outputs[2].IsLastPatchedOutput);
+        var frame = new DmxFrame();
+        frame.Set([9]);
+        h.Device.Outputs[0].Emit(frame, 100, EmitReason.Tick);
+        h.Device.Outputs[2].Emit(frame, 100, EmitReason.Tick);
+        Assert.True(SacnDataPacket.TryParse(h.ReceiveFromNode(), out SacnDataPacket first));
+        Assert.Equal(7000, first.SyncAddress);
+        Assert.Equal(1, first.Universe);
+        Assert.True(SacnDataPacket.TryParse(h.ReceiveFromNode(), out SacnDataPacket second));
+        Assert.Equal(2, second.Universe);
+        Assert.True(SacnSyncPacket.TryParse(h.ReceiveFromNode(), out SacnSyncPacket sync));
+        Assert.Equal(7000, sync.SyncAddress);
+        Assert.Equal(SacnTestHarness.OurCid, sync.Cid);
+        Assert.Equal(1, h.Node.Counters.SyncSent);
+    }
+
     private sealed record SacnDataPacketCopy(UInt128 Cid, byte Priority, byte Sequence, SacnFramingOptions Options, ushort Universe, byte StartCode, byte[] Slots, string Name);
 }

@@ -24,7 +24,7 @@ internal sealed class SacnTestHarness : IDisposable
     private readonly byte[] _buffer = new byte[SacnDataPacket.MaxLength];
     private readonly Dictionary<UInt128, byte> _sequences = [];
 
-    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false)
+    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false, int syncAddress = 0)
     {
         Peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Peer.ReceiveTimeout = 2000;
@@ -40,6 +40,7 @@ internal sealed class SacnTestHarness : IDisposable
             Multicast = false,
             UnicastDestinations = [(IPEndPoint)Peer.LocalEndPoint!],
             PerAddressPriorityWait = ddWait ?? TimeSpan.Zero,
+            SyncAddress = syncAddress,
         };
         Node = new SacnNode(Options, Time, NullLogger.Instance);
         Device = new SacnDevice(new SacnPlugin(), Options, Node, Time.TimestampFrequency);

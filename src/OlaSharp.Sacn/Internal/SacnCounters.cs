@@ -20,6 +20,7 @@ internal sealed class SacnCounters
     public long DataSent;
     public long TerminateSent;
     public long DiscoverySent;
+    public long SyncSent;
     public long SendErrors;
 #pragma warning restore SA1401, CA1051
 }

@@ -23,6 +23,7 @@ internal sealed partial class SacnNode : IDisposable
     private readonly ILogger _logger;
     private readonly byte[] _sourceName;
     private readonly byte[] _receiveBuffer = new byte[2048];
+    private readonly byte[] _syncBuffer = new byte[SacnSyncPacket.Length];
     private readonly byte[] _discoveryBuffer = new byte[SacnDiscoveryPacket.MaxLength];
     private readonly ushort[] _discoveryList = new ushort[SacnDiscoveryPacket.MaxUniversesPerPage];
     private readonly object _joinLock = new();
@@ -32,6 +33,8 @@ internal sealed partial class SacnNode : IDisposable
     private Socket? _membership;
     private SocketAddress[] _unicast = [];
     private SocketAddress? _discoveryAddress;
+    private SocketAddress? _syncAddress;
+    private byte _syncSequence;
     private Thread? _thread;
     private volatile bool _stopping;
     private SacnInputPort[] _inputs = [];
@@ -96,6 +99,10 @@ internal sealed partial class SacnNode : IDisposable
                 membership = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 membership.Bind(new IPEndPoint(IPAddress.Any, 0));
                 _discoveryAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(SacnDiscoveryPacket.Universe), _options.RemotePort).Serialize();
+                if (_options.SyncAddress != 0)
+                {
+                    _syncAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(_options.SyncAddress), _options.RemotePort).Serialize();
+                }
             }
         }
         catch
@@ -184,7 +191,8 @@ internal sealed partial class SacnNode : IDisposable
             return;
         }
 
-        int length = SacnDataPacket.Write(port.SendBuffer, _options.Cid, _sourceName, priority, 0, port.NextSequence(), options, (ushort)universe, 0, slots);
+        ushort sync = (ushort)_options.SyncAddress;
+        int length = SacnDataPacket.Write(port.SendBuffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, 0, slots);
         ReadOnlySpan<byte> packet = port.SendBuffer.AsSpan(0, length);
         ref long counter = ref (options & SacnFramingOptions.StreamTerminated) != 0 ? ref Counters.TerminateSent : ref Counters.DataSent;
         if (_options.Multicast && port.MulticastAddress is SocketAddress group)
@@ -195,6 +203,21 @@ internal sealed partial class SacnNode : IDisposable
         foreach (SocketAddress destination in _unicast)
         {
             Send(socket, packet, destination, ref counter);
+        }
+
+        if (sync != 0 && port.IsLastPatchedOutput && (options & SacnFramingOptions.StreamTerminated) == 0)
+        {
+            // E1.31-2018 §11.1: the sync packet follows the tick's data packets (all sent on this thread).
+            SacnSyncPacket.Write(_syncBuffer, _options.Cid, unchecked(++_syncSequence), sync);
+            if (_syncAddress is not null)
+            {
+                Send(socket, _syncBuffer, _syncAddress, ref Counters.SyncSent);
+            }
+
+            foreach (SocketAddress destination in _unicast)
+            {
+                Send(socket, _syncBuffer, destination, ref Counters.SyncSent);
+            }
         }
     }
 

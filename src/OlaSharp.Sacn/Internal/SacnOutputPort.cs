@@ -36,6 +36,9 @@ internal sealed class SacnOutputPort : OutputPort
     /// <summary>The priority of the last packet sent (terminate packets repeat it).</summary>
     public byte LastPriority { get; private set; } = (byte)Core.Priority.Default;
 
+    /// <summary>True for the patched output with the highest index: it sends the sync packet after its data.</summary>
+    public bool IsLastPatchedOutput { get; set; }
+
     /// <summary>The last sequence number used.</summary>
     public byte Sequence => _sequence;
 
@@ -68,6 +71,7 @@ internal sealed class SacnOutputPort : OutputPort
         MulticastAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(universe.Id), _device.Options.RemotePort).Serialize();
         _universe = universe.Id;
         Description = $"E1.31 Universe {universe.Id}";
+        _device.PortsChanged();
     }
 
     /// <inheritdoc />
@@ -81,6 +85,7 @@ internal sealed class SacnOutputPort : OutputPort
 
         _universe = -1;
         Description = "E1.31 Output port";
+        _device.PortsChanged();
     }
 }
 
@@ -98,7 +103,10 @@ internal sealed class SacnDevice : Device
             inputs[i] = AddInputPort(new SacnInputPort(this, i, timestampFrequency));
         }
 
-        var refresh = new RefreshPolicy(RefreshMode.Change, options.OutputHz, options.KeepAlive, options.RepeatsAfterChange, dmxBound: false);
+        // With sync, every output ticks on the same fixed clock so one sync packet closes each tick's burst.
+        RefreshPolicy refresh = options.SyncAddress != 0
+            ? new RefreshPolicy(RefreshMode.Fixed, options.OutputHz, dmxBound: false)
+            : new RefreshPolicy(RefreshMode.Change, options.OutputHz, options.KeepAlive, options.RepeatsAfterChange, dmxBound: false);
         var outputs = new SacnOutputPort[options.OutputPorts];
         for (int i = 0; i < outputs.Length; i++)
         {
@@ -117,6 +125,25 @@ internal sealed class SacnDevice : Device
     public IReadOnlyList<SacnInputPort> Inputs { get; }
 
     public IReadOnlyList<SacnOutputPort> Outputs { get; }
+
+    /// <summary>An output was patched or unpatched: the highest patched one sends the sync packet.</summary>
+    public void PortsChanged()
+    {
+        SacnOutputPort? last = null;
+        foreach (SacnOutputPort port in Outputs)
+        {
+            port.IsLastPatchedOutput = false;
+            if (port.UniverseId > 0)
+            {
+                last = port;
+            }
+        }
+
+        if (last is not null)
+        {
+            last.IsLastPatchedOutput = true;
+        }
+    }
 
     /// <summary>E1.31 data universes are 1..63999 (olad refuses the rest at the port).</summary>
     public static bool CheckUniverse(int universeId, out string? reason)
