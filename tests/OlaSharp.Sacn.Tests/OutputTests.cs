@@ -76,6 +76,23 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
+    public void PluginStop_UnregisteringTheDevice_SendsThreeStreamTerminatedPacketsPerPatchedOutput()
+    {
+        Assert.True(_h.Devices.TryPatch(_h.Device.Outputs[0], 3, out _));
+        Assert.True(_h.Devices.TryPatch(_h.Device.Outputs[4], 4, out _));
+        _h.Devices.Unregister(_h.Device);
+        var universes = new List<int>();
+        for (int i = 0; i < 6; i++)
+        {
+            SacnDataPacketCopy p = Parse(_h.ReceiveFromNode());
+            Assert.True((p.Options & SacnFramingOptions.StreamTerminated) != 0);
+            universes.Add(p.Universe);
+        }
+
+        Assert.Equal([3, 3, 3, 4, 4, 4], universes.Order());
+    }
+
+    [Fact]
     public void RefreshClock_ChangeThenStatic_ThreeRepeatsThenKeepAliveEverySecond()
     {
         SacnOutputPort port = _h.Device.Outputs[0];

@@ -192,8 +192,9 @@ internal sealed partial class SacnNode : IDisposable
         }
 
         ushort sync = (ushort)_options.SyncAddress;
-        int length = SacnDataPacket.Write(port.SendBuffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, 0, slots);
-        ReadOnlySpan<byte> packet = port.SendBuffer.AsSpan(0, length);
+        byte[] buffer = (options & SacnFramingOptions.StreamTerminated) != 0 ? port.TerminateBuffer : port.SendBuffer;
+        int length = SacnDataPacket.Write(buffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, 0, slots);
+        ReadOnlySpan<byte> packet = buffer.AsSpan(0, length);
         ref long counter = ref (options & SacnFramingOptions.StreamTerminated) != 0 ? ref Counters.TerminateSent : ref Counters.DataSent;
         if (_options.Multicast && port.MulticastAddress is SocketAddress group)
         {

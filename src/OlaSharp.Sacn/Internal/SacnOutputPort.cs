@@ -24,8 +24,11 @@ internal sealed class SacnOutputPort : OutputPort
         _device = device;
     }
 
-    /// <summary>Scratch buffer for this port's packets (the clock thread writes it; unpatch waits for nothing).</summary>
+    /// <summary>Scratch buffer for this port's data packets (only the clock thread writes it).</summary>
     internal byte[] SendBuffer { get; } = new byte[SacnDataPacket.MaxLength];
+
+    /// <summary>Scratch buffer for stream-terminated packets, written by the unpatching thread while the clock may still emit.</summary>
+    internal byte[] TerminateBuffer { get; } = new byte[SacnDataPacket.HeaderLength];
 
     /// <summary>The patched E1.31 universe, or -1.</summary>
     public int UniverseId => _universe;
