@@ -42,6 +42,9 @@ public sealed class SacnOptions
     /// <summary>Unicast destinations every output port also sends to (olad has none, ola#883).</summary>
     public IReadOnlyList<IPEndPoint> UnicastDestinations { get; set; } = [];
 
+    /// <summary>Unicast destinations of single output ports, by port index (conf: <c>output_&lt;n&gt;_unicast</c>).</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<IPEndPoint>> PortUnicastDestinations { get; set; } = new Dictionary<int, IReadOnlyList<IPEndPoint>>();
+
     /// <summary>Refresh rate of output ports in change mode, Hz.</summary>
     public double OutputHz { get; set; } = 44;
 

@@ -46,6 +46,7 @@ public sealed partial class SacnPlugin : Plugin
         "revision = [0.2|0.46]\nSets the revision of E1.31 to use (OlaSharp speaks 0.46 = ANSI E1.31 only).\n\n" +
         "output_hz = 44\n(OlaSharp) Output refresh rate while data changes (1-44); unchanged data is kept alive every second.\n\n" +
         "unicast_destinations = a.b.c.d[,e.f.g.h]\n(OlaSharp) Unicast destinations every output port also sends to (olad sends multicast only).\n\n" +
+        "output_<n>_unicast = a.b.c.d[,e.f.g.h]\n(OlaSharp) Unicast destinations of output port n only.\n\n" +
         "sync_address = 0\n(OlaSharp) Universe synchronisation address of the outputs (0 = none): outputs tick together at output_hz and a sync packet follows each tick.\n";
 
     /// <summary>The device while started (tests).</summary>
@@ -100,7 +101,25 @@ public sealed partial class SacnPlugin : Plugin
             OutputHz = double.Parse(p.Get("output_hz") ?? "44", CultureInfo.InvariantCulture),
             UnicastDestinations = ParseDestinations(p.Get("unicast_destinations")),
             SyncAddress = p.GetInt("sync_address") ?? 0,
+            PortUnicastDestinations = PortDestinations(p),
         };
+    }
+
+    /// <summary>Reads the optional <c>output_&lt;n&gt;_unicast</c> keys (not written by default).</summary>
+    internal static Dictionary<int, IReadOnlyList<IPEndPoint>> PortDestinations(ConfFile p)
+    {
+        var result = new Dictionary<int, IReadOnlyList<IPEndPoint>>();
+        int outputs = p.GetInt("output_ports") ?? 5;
+        for (int i = 0; i < outputs; i++)
+        {
+            IReadOnlyList<IPEndPoint> list = ParseDestinations(p.Get($"output_{i}_unicast"));
+            if (list.Count > 0)
+            {
+                result[i] = list;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Parses <c>a.b.c.d[:port]</c> entries separated by commas or spaces; bad entries are skipped.</summary>

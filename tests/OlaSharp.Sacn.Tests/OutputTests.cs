@@ -93,6 +93,21 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
+    public void PortUnicastDestinations_OnlyThatPortSendsThere()
+    {
+        using var h = new SacnTestHarness(start: true, unicastOnlyPort: 1);
+        Assert.True(h.Devices.TryPatch(h.Device.Outputs[0], 5, out _));
+        Assert.True(h.Devices.TryPatch(h.Device.Outputs[1], 6, out _));
+        var frame = new DmxFrame();
+        frame.Set([1]);
+        h.Device.Outputs[0].Emit(frame, 100, EmitReason.Change);
+        h.Device.Outputs[1].Emit(frame, 100, EmitReason.Change);
+        Assert.Equal(6, Parse(h.ReceiveFromNode()).Universe);
+        h.Peer.ReceiveTimeout = 200;
+        Assert.Null(h.ReceiveFromNode());
+    }
+
+    [Fact]
     public void RefreshClock_ChangeThenStatic_ThreeRepeatsThenKeepAliveEverySecond()
     {
         SacnOutputPort port = _h.Device.Outputs[0];

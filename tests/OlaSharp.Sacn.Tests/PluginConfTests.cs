@@ -60,7 +60,7 @@ public sealed class PluginConfTests
     [Fact]
     public void OptionsFrom_ReadsEveryKey()
     {
-        ConfFile conf = ConfFile.Parse("cid = 00010203-0405-0607-0809-0a0b0c0d0e0f\ndscp = 46\nignore_preview = false\ninput_ports = 7\noutput_ports = 9\nprepend_hostname = false\noutput_hz = 30\nsync_address = 7000\nunicast_destinations = 198.18.0.2, 198.18.0.3:6000, junk\n");
+        ConfFile conf = ConfFile.Parse("cid = 00010203-0405-0607-0809-0a0b0c0d0e0f\ndscp = 46\nignore_preview = false\ninput_ports = 7\noutput_ports = 9\nprepend_hostname = false\noutput_hz = 30\nsync_address = 7000\noutput_2_unicast = 198.18.0.9\nunicast_destinations = 198.18.0.2, 198.18.0.3:6000, junk\n");
         SacnPlugin.ApplyDefaults(conf);
         SacnOptions o = SacnPlugin.OptionsFrom(conf, IPAddress.Parse("198.18.0.1"), "host", "OLA Server");
         Assert.Equal(new UInt128(0x0001020304050607, 0x08090a0b0c0d0e0f), o.Cid);
@@ -71,6 +71,8 @@ public sealed class PluginConfTests
         Assert.Equal("OLA Server", o.SourceName);
         Assert.Equal(30, o.OutputHz);
         Assert.Equal(7000, o.SyncAddress);
+        Assert.Equal([IPEndPoint.Parse("198.18.0.9:5568")], o.PortUnicastDestinations[2]);
+        Assert.False(o.PortUnicastDestinations.ContainsKey(0));
         Assert.Equal([IPEndPoint.Parse("198.18.0.2:5568"), IPEndPoint.Parse("198.18.0.3:6000")], o.UnicastDestinations);
 
         conf.Set("prepend_hostname", "true");

@@ -24,7 +24,7 @@ internal sealed class SacnTestHarness : IDisposable
     private readonly byte[] _buffer = new byte[SacnDataPacket.MaxLength];
     private readonly Dictionary<UInt128, byte> _sequences = [];
 
-    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false, int syncAddress = 0)
+    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false, int syncAddress = 0, int unicastOnlyPort = -1)
     {
         Peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Peer.ReceiveTimeout = 2000;
@@ -38,7 +38,10 @@ internal sealed class SacnTestHarness : IDisposable
             Cid = OurCid,
             SourceName = "test",
             Multicast = false,
-            UnicastDestinations = [(IPEndPoint)Peer.LocalEndPoint!],
+            UnicastDestinations = unicastOnlyPort < 0 ? [(IPEndPoint)Peer.LocalEndPoint!] : [],
+            PortUnicastDestinations = unicastOnlyPort < 0
+                ? new Dictionary<int, IReadOnlyList<IPEndPoint>>()
+                : new Dictionary<int, IReadOnlyList<IPEndPoint>> { [unicastOnlyPort] = [(IPEndPoint)Peer.LocalEndPoint!] },
             PerAddressPriorityWait = ddWait ?? TimeSpan.Zero,
             SyncAddress = syncAddress,
         };

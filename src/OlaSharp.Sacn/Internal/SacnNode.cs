@@ -206,6 +206,11 @@ internal sealed partial class SacnNode : IDisposable
             Send(socket, packet, destination, ref counter);
         }
 
+        foreach (SocketAddress destination in port.UnicastAddresses)
+        {
+            Send(socket, packet, destination, ref counter);
+        }
+
         if (sync != 0 && port.IsLastPatchedOutput && (options & SacnFramingOptions.StreamTerminated) == 0)
         {
             // E1.31-2018 §11.1: the sync packet follows the tick's data packets (all sent on this thread).

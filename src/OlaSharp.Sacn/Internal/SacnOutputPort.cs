@@ -22,7 +22,13 @@ internal sealed class SacnOutputPort : OutputPort
         : base(device, index, "E1.31 Output port")
     {
         _device = device;
+        UnicastAddresses = device.Options.PortUnicastDestinations.TryGetValue(index, out IReadOnlyList<IPEndPoint>? list)
+            ? [.. list.Select(e => e.Serialize())]
+            : [];
     }
+
+    /// <summary>This port's own unicast destinations (besides the plugin-wide ones).</summary>
+    internal SocketAddress[] UnicastAddresses { get; }
 
     /// <summary>Scratch buffer for this port's data packets (only the clock thread writes it).</summary>
     internal byte[] SendBuffer { get; } = new byte[SacnDataPacket.MaxLength];
