@@ -5,6 +5,7 @@ using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Plugins.Dummy;
+using OlaSharp.Sacn;
 using OlaSharp.Uart;
 
 namespace OlaSharp.Server;
@@ -86,7 +87,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
     public DateTimeOffset StartedAt { get; }
 
     /// <summary>The plugins this build ships; later plugins (Art-Net, sACN, UART...) are added here.</summary>
-    public static IEnumerable<Plugin> CreatePlugins() => [new DummyPlugin(), new ArtNetPlugin(), new UartDmxPlugin()];
+    public static IEnumerable<Plugin> CreatePlugins() => [new DummyPlugin(), new ArtNetPlugin(), new SacnPlugin(), new UartDmxPlugin()];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -49,12 +49,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         bool owns = configDir is null;
         configDir ??= Directory.CreateTempSubdirectory("olas-srv-").FullName;
 
-        // Network safety: these tests run in the root namespace, where Art-Net (enabled by default, as in
-        // olad) would bind 6454 on a real interface. It runs only inside interop namespaces.
-        string artnetConf = Path.Combine(configDir, "ola-artnet.conf");
-        if (!File.Exists(artnetConf))
+        // Network safety: these tests run in the root namespace, where Art-Net and E1.31 (enabled by default,
+        // as in olad) would bind 6454 / 5568 on a real interface and E1.31 would join multicast groups.
+        // They run only inside interop namespaces.
+        foreach (string name in new[] { "ola-artnet.conf", "ola-e131.conf" })
         {
-            File.WriteAllText(artnetConf, "enabled = false\n");
+            string conf = Path.Combine(configDir, name);
+            if (!File.Exists(conf))
+            {
+                File.WriteAllText(conf, "enabled = false\n");
+            }
         }
 
         var psi = new ProcessStartInfo("dotnet")

@@ -43,7 +43,7 @@ public abstract class Port
     public virtual PriorityCapability PriorityCapability => IsOutput ? PriorityCapability.None : PriorityCapability.Static;
 
     /// <summary>Priority mode (meaningful when the capability is not none).</summary>
-    public PriorityMode PriorityMode { get; internal set; } = PriorityMode.Static;
+    public PriorityMode PriorityMode { get; protected internal set; } = PriorityMode.Static;
 
     /// <summary>Configured priority value, 0..200.</summary>
     public int Priority

@@ -1,0 +1,454 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using OlaSharp.Sacn.Packets;
+
+namespace OlaSharp.Sacn.Internal;
+
+/// <summary>
+/// The sACN node: one UDP socket on port 5568 with one receive thread that also runs the timers (source
+/// loss, 0xDD wait, discovery), a second socket that only holds the multicast memberships (Linux delivers
+/// a joined group to every socket bound to the port, so the receiving socket's own list stays empty;
+/// Haukcode measured the cost of long lists at 600 groups), and the send path the clock thread calls
+/// through <see cref="SacnOutputPort.Emit"/>. The socket is non-blocking: the clock thread never waits.
+/// </summary>
+internal sealed partial class SacnNode : IDisposable
+{
+    private static readonly TimeSpan s_housekeeping = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_badPacketLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly SacnOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly byte[] _sourceName;
+    private readonly byte[] _receiveBuffer = new byte[2048];
+    private readonly byte[] _syncBuffer = new byte[SacnSyncPacket.Length];
+    private readonly byte[] _discoveryBuffer = new byte[SacnDiscoveryPacket.MaxLength];
+    private readonly ushort[] _discoveryList = new ushort[SacnDiscoveryPacket.MaxUniversesPerPage];
+    private readonly object _joinLock = new();
+    private readonly HashSet<int> _joined = [];
+    private readonly long _discoveryTicks;
+    private Socket? _socket;
+    private Socket? _membership;
+    private SocketAddress[] _unicast = [];
+    private SocketAddress? _discoveryAddress;
+    private SocketAddress? _syncAddress;
+    private byte _syncSequence;
+    private Thread? _thread;
+    private volatile bool _stopping;
+    private SacnInputPort[] _inputs = [];
+    private SacnOutputPort[] _outputs = [];
+    private long _nextDiscovery;
+    private long _lastBadLog = long.MinValue;
+    private int _disposed;
+
+    public SacnNode(SacnOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? TimeProvider.System;
+        _logger = logger;
+        _sourceName = SacnDataPacket.EncodeSourceName(options.SourceName);
+        _discoveryTicks = (long)(options.DiscoveryInterval.TotalSeconds * _time.TimestampFrequency);
+    }
+
+    public SacnOptions Options => _options;
+
+    /// <summary>The bound local endpoint (after <see cref="Start"/>).</summary>
+    public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
+
+    public SacnCounters Counters { get; } = new();
+
+    /// <summary>Multicast groups currently joined (universe numbers).</summary>
+    public IReadOnlyCollection<int> Joined
+    {
+        get
+        {
+            lock (_joinLock)
+            {
+                return [.. _joined];
+            }
+        }
+    }
+
+    /// <summary>Sets the ports (before <see cref="Start"/>).</summary>
+    public void SetPorts(SacnInputPort[] inputs, SacnOutputPort[] outputs)
+    {
+        _inputs = inputs;
+        _outputs = outputs;
+    }
+
+    public void Start()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        Socket? membership = null;
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            IPAddress bind = IPAddress.IsLoopback(_options.BindAddress) ? _options.BindAddress : IPAddress.Any;
+            socket.Bind(new IPEndPoint(bind, _options.Port));
+            socket.Blocking = false;
+            if (_options.Dscp > 0)
+            {
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.TypeOfService, _options.Dscp << 2);
+            }
+
+            if (_options.Multicast)
+            {
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, _options.BindAddress.GetAddressBytes());
+                membership = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                membership.Bind(new IPEndPoint(IPAddress.Any, 0));
+                _discoveryAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(SacnDiscoveryPacket.Universe), _options.RemotePort).Serialize();
+                if (_options.SyncAddress != 0)
+                {
+                    _syncAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(_options.SyncAddress), _options.RemotePort).Serialize();
+                }
+            }
+        }
+        catch
+        {
+            socket.Dispose();
+            membership?.Dispose();
+            throw;
+        }
+
+        _socket = socket;
+        _membership = membership;
+        _unicast = [.. _options.UnicastDestinations.Select(e => e.Serialize())];
+        lock (_joinLock)
+        {
+            foreach (int universe in _joined)
+            {
+                JoinLocked(universe);
+            }
+        }
+
+        _nextDiscovery = _time.GetTimestamp();
+        _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = "sacn-rx" };
+        _thread.Start();
+        Log.Started(_logger, _options.BindAddress.ToString(), ((IPEndPoint)socket.LocalEndPoint!).Port, SacnRootLayer.FormatCid(_options.Cid));
+    }
+
+    // ---------------------------------------------------------------- multicast membership
+
+    /// <summary>Joins 239.255.hi.lo for an input universe (on patch).</summary>
+    public void Join(int universe)
+    {
+        lock (_joinLock)
+        {
+            if (_joined.Add(universe) && _membership is not null)
+            {
+                JoinLocked(universe);
+            }
+        }
+    }
+
+    /// <summary>Leaves an input universe's group (on unpatch).</summary>
+    public void Leave(int universe)
+    {
+        lock (_joinLock)
+        {
+            if (_joined.Remove(universe) && _membership is not null)
+            {
+                try
+                {
+                    _membership.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.DropMembership, new MulticastOption(SacnDataPacket.MulticastGroup(universe), _options.BindAddress));
+                }
+                catch (SocketException ex)
+                {
+                    Log.MembershipFailed(_logger, "leave", universe, ex.SocketErrorCode.ToString());
+                }
+            }
+        }
+    }
+
+    private void JoinLocked(int universe)
+    {
+        if (_membership is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _membership.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(SacnDataPacket.MulticastGroup(universe), _options.BindAddress));
+        }
+        catch (SocketException ex)
+        {
+            Log.MembershipFailed(_logger, "join", universe, ex.SocketErrorCode.ToString());
+        }
+    }
+
+    // ---------------------------------------------------------------- send path (clock thread)
+
+    /// <summary>Sends one data packet for <paramref name="port"/> to its group and the unicast destinations.</summary>
+    internal void SendData(SacnOutputPort port, ReadOnlySpan<byte> slots, byte priority, SacnFramingOptions options)
+    {
+        Socket? socket = _socket;
+        int universe = port.UniverseId;
+        if (socket is null || universe < 0)
+        {
+            return;
+        }
+
+        ushort sync = (ushort)_options.SyncAddress;
+        byte[] buffer = (options & SacnFramingOptions.StreamTerminated) != 0 ? port.TerminateBuffer : port.SendBuffer;
+        int length = SacnDataPacket.Write(buffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, 0, slots);
+        ReadOnlySpan<byte> packet = buffer.AsSpan(0, length);
+        ref long counter = ref (options & SacnFramingOptions.StreamTerminated) != 0 ? ref Counters.TerminateSent : ref Counters.DataSent;
+        if (_options.Multicast && port.MulticastAddress is SocketAddress group)
+        {
+            Send(socket, packet, group, ref counter);
+        }
+
+        foreach (SocketAddress destination in _unicast)
+        {
+            Send(socket, packet, destination, ref counter);
+        }
+
+        foreach (SocketAddress destination in port.UnicastAddresses)
+        {
+            Send(socket, packet, destination, ref counter);
+        }
+
+        if (sync != 0 && port.IsLastPatchedOutput && (options & SacnFramingOptions.StreamTerminated) == 0)
+        {
+            // E1.31-2018 §11.1: the sync packet follows the tick's data packets (all sent on this thread).
+            SacnSyncPacket.Write(_syncBuffer, _options.Cid, unchecked(++_syncSequence), sync);
+            if (_syncAddress is not null)
+            {
+                Send(socket, _syncBuffer, _syncAddress, ref Counters.SyncSent);
+            }
+
+            foreach (SocketAddress destination in _unicast)
+            {
+                Send(socket, _syncBuffer, destination, ref Counters.SyncSent);
+            }
+        }
+    }
+
+    private void Send(Socket socket, ReadOnlySpan<byte> packet, SocketAddress destination, ref long counter)
+    {
+        try
+        {
+            socket.SendTo(packet, SocketFlags.None, destination);
+            Interlocked.Increment(ref counter);
+        }
+        catch (SocketException ex)
+        {
+            Interlocked.Increment(ref Counters.SendErrors);
+            LogThrottled(ex.SocketErrorCode.ToString());
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    // ---------------------------------------------------------------- receive thread
+
+    private void ReceiveLoop()
+    {
+        Socket socket = _socket!;
+        var from = new SocketAddress(AddressFamily.InterNetwork);
+        int waitMicros = (int)s_housekeeping.TotalMicroseconds;
+        while (!_stopping)
+        {
+            try
+            {
+                if (socket.Poll(waitMicros, SelectMode.SelectRead))
+                {
+                    while (!_stopping)
+                    {
+                        int n;
+                        try
+                        {
+                            n = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, from);
+                        }
+                        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+                        {
+                            break;
+                        }
+                        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+                        {
+                            Interlocked.Increment(ref Counters.Malformed);
+                            continue;
+                        }
+
+                        Handle(_receiveBuffer.AsSpan(0, n), _time.GetTimestamp());
+                    }
+                }
+
+                Housekeeping(_time.GetTimestamp());
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception ex) when (!_stopping)
+            {
+                Log.ReceiveFailed(_logger, ex);
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
+    internal void Handle(ReadOnlySpan<byte> datagram, long now)
+    {
+        Interlocked.Increment(ref Counters.Received);
+        if (!SacnRootLayer.TryParse(datagram, out uint vector, out UInt128 cid))
+        {
+            Bad("root layer");
+            return;
+        }
+
+        if (cid == _options.Cid)
+        {
+            Interlocked.Increment(ref Counters.OwnPackets);
+            return;
+        }
+
+        if (vector == SacnRootLayer.VectorData)
+        {
+            if (!SacnDataPacket.TryParse(datagram, out SacnDataPacket data))
+            {
+                Bad("data");
+                return;
+            }
+
+            Interlocked.Increment(ref Counters.DataReceived);
+            foreach (SacnInputPort port in _inputs)
+            {
+                if (port.UniverseId == data.Universe)
+                {
+                    port.Receive(data, now, Counters);
+                    return;
+                }
+            }
+
+            Interlocked.Increment(ref Counters.NotPatched);
+        }
+        else if (vector == SacnRootLayer.VectorExtended)
+        {
+            if (SacnSyncPacket.TryParse(datagram, out SacnSyncPacket sync))
+            {
+                Interlocked.Increment(ref Counters.SyncReceived);
+                foreach (SacnInputPort port in _inputs)
+                {
+                    port.OnSync(sync.Cid, sync.SyncAddress, now);
+                }
+            }
+            else if (SacnDiscoveryPacket.TryParse(datagram, out _))
+            {
+                Interlocked.Increment(ref Counters.DiscoveryReceived);
+            }
+            else
+            {
+                Bad("extended");
+            }
+        }
+        else
+        {
+            Bad("root vector");
+        }
+    }
+
+    /// <summary>Timers: sources, then discovery (the receive thread; tests call it with a fake clock).</summary>
+    internal void Housekeeping(long now)
+    {
+        foreach (SacnInputPort port in _inputs)
+        {
+            port.Housekeeping(now, Counters);
+        }
+
+        if (_discoveryAddress is not null && now >= _nextDiscovery)
+        {
+            _nextDiscovery = now + _discoveryTicks;
+            SendDiscovery();
+        }
+    }
+
+    /// <summary>Universe discovery (E1.31-2018 §8): the universes we transmit, sorted, 512 per page.</summary>
+    private void SendDiscovery()
+    {
+        Socket? socket = _socket;
+        if (socket is null || _discoveryAddress is null)
+        {
+            return;
+        }
+
+        var universes = new List<ushort>();
+        foreach (SacnOutputPort port in _outputs)
+        {
+            if (port.UniverseId > 0)
+            {
+                universes.Add((ushort)port.UniverseId);
+            }
+        }
+
+        if (universes.Count == 0)
+        {
+            return;
+        }
+
+        universes.Sort();
+        int pages = (universes.Count + SacnDiscoveryPacket.MaxUniversesPerPage - 1) / SacnDiscoveryPacket.MaxUniversesPerPage;
+        for (int page = 0; page < pages; page++)
+        {
+            int start = page * SacnDiscoveryPacket.MaxUniversesPerPage;
+            int count = Math.Min(SacnDiscoveryPacket.MaxUniversesPerPage, universes.Count - start);
+            universes.CopyTo(start, _discoveryList, 0, count);
+            int length = SacnDiscoveryPacket.Write(_discoveryBuffer, _options.Cid, _sourceName, (byte)page, (byte)(pages - 1), _discoveryList.AsSpan(0, count));
+            Send(socket, _discoveryBuffer.AsSpan(0, length), _discoveryAddress, ref Counters.DiscoverySent);
+        }
+    }
+
+    private void Bad(string what)
+    {
+        Interlocked.Increment(ref Counters.Malformed);
+        LogThrottled(what);
+    }
+
+    private void LogThrottled(string what)
+    {
+        long now = _time.GetTimestamp();
+        long last = Interlocked.Read(ref _lastBadLog);
+        if (last != long.MinValue && _time.GetElapsedTime(last, now) < s_badPacketLogInterval)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastBadLog, now);
+        Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _thread?.Join(TimeSpan.FromSeconds(2));
+        _socket?.Dispose();
+        _socket = null;
+        _membership?.Dispose();
+        _membership = null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "E1.31 node on {Address}:{Port}, CID {Cid}")]
+        public static partial void Started(ILogger logger, string address, int port, string cid);
+
+        [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "E1.31: dropped bad packet or send error ({What}); {Malformed} malformed, {SendErrors} send errors so far")]
+        public static partial void BadPacket(ILogger logger, string what, long malformed, long sendErrors);
+
+        [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "E1.31: multicast {Action} for universe {Universe} failed: {Error}")]
+        public static partial void MembershipFailed(ILogger logger, string action, int universe, string error);
+
+        [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "E1.31 receive loop error")]
+        public static partial void ReceiveFailed(ILogger logger, Exception exception);
+    }
+}

@@ -1,0 +1,71 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Net;
+
+namespace OlaSharp.Sacn;
+
+/// <summary>Settings of the sACN node (from <c>ola-e131.conf</c>, or set directly by tests).</summary>
+public sealed class SacnOptions
+{
+    /// <summary>Address of the chosen interface: multicast is joined and sent there.</summary>
+    public IPAddress BindAddress { get; set; } = IPAddress.Loopback;
+
+    /// <summary>Local UDP port (5568; tests use 0).</summary>
+    public int Port { get; set; } = Packets.SacnRootLayer.Port;
+
+    /// <summary>UDP port packets are sent to (5568).</summary>
+    public int RemotePort { get; set; } = Packets.SacnRootLayer.Port;
+
+    /// <summary>Our CID.</summary>
+    public UInt128 Cid { get; set; }
+
+    /// <summary>Source name sent in every packet (olad: <c>&lt;hostname&gt;-&lt;instance name&gt;</c>).</summary>
+    public string SourceName { get; set; } = "OLA Server";
+
+    /// <summary>Number of input ports (0-512).</summary>
+    public int InputPorts { get; set; } = 5;
+
+    /// <summary>Number of output ports (0-512).</summary>
+    public int OutputPorts { get; set; } = 5;
+
+    /// <summary>Drop incoming packets with the preview bit.</summary>
+    public bool IgnorePreview { get; set; } = true;
+
+    /// <summary>DSCP (0-63) of outgoing packets.</summary>
+    public int Dscp { get; set; }
+
+    /// <summary>
+    /// Join 239.255.hi.lo for patched inputs and send outputs to it. Off only in loopback tests, which
+    /// use <see cref="UnicastDestinations"/> instead.
+    /// </summary>
+    public bool Multicast { get; set; } = true;
+
+    /// <summary>Unicast destinations every output port also sends to (olad has none, ola#883).</summary>
+    public IReadOnlyList<IPEndPoint> UnicastDestinations { get; set; } = [];
+
+    /// <summary>Unicast destinations of single output ports, by port index (conf: <c>output_&lt;n&gt;_unicast</c>).</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<IPEndPoint>> PortUnicastDestinations { get; set; } = new Dictionary<int, IReadOnlyList<IPEndPoint>>();
+
+    /// <summary>Refresh rate of output ports in change mode, Hz.</summary>
+    public double OutputHz { get; set; } = 44;
+
+    /// <summary>Keep-alive of unchanged data (E1.31 §6.6.1: 800-1000 ms recommended).</summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Extra copies after a change (E1.31 §6.6.1: 3).</summary>
+    public int RepeatsAfterChange { get; set; } = 3;
+
+    /// <summary>Source loss: E1.31 network data loss timeout, 2.5 s.</summary>
+    public TimeSpan SourceTimeout { get; set; } = TimeSpan.FromMilliseconds(2500);
+
+    /// <summary>How long a new source's levels wait for its first 0xDD packet (ETC: 1.5 s; 0 = never wait).</summary>
+    public TimeSpan PerAddressPriorityWait { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>
+    /// Synchronisation universe of the outputs (1..63999), or 0 for none. When set, outputs run on a fixed
+    /// clock, data packets carry it, and a sync packet follows each tick's packets.
+    /// </summary>
+    public int SyncAddress { get; set; }
+
+    /// <summary>Universe discovery period (E1.31: 10 s).</summary>
+    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,221 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Globalization;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Conf;
+using OlaSharp.Core.Plugins;
+using OlaSharp.Sacn.Internal;
+using OlaSharp.Sacn.Packets;
+
+namespace OlaSharp.Sacn;
+
+/// <summary>
+/// The E1.31 (sACN) plugin (OLA id 11, <c>ola-e131.conf</c>, device <c>11-1</c>). Reads every key olad
+/// writes, with olad's defaults and validators, plus keys of ours (see <see cref="Description"/>).
+/// </summary>
+public sealed partial class SacnPlugin : Plugin
+{
+    private SacnNode? _node;
+    private ILogger? _logger;
+
+    /// <inheritdoc />
+    public override int Id => PluginIds.E131;
+
+    /// <inheritdoc />
+    public override string Name => "E1.31 (sACN)";
+
+    /// <inheritdoc />
+    public override string ConfPrefix => "e131";
+
+    /// <inheritdoc />
+    public override string Description =>
+        "E1.31 (Streaming DMX over ACN) Plugin\n----------------------------\n\n" +
+        "ANSI E1.31-2018: any number of senders per universe tracked by CID, priority and per-address priority (0xDD) merge, " +
+        "stream termination, 2.5 s source loss, keep-alive output on a fixed clock, universe discovery.\n\n" +
+        "--- Config file : ola-e131.conf ---\n\n" +
+        "cid = 00010203-0405-0607-0809-0a0b0c0d0e0f\nThe CID to use for this device.\n\n" +
+        "dscp = [int]\nThe DSCP value to tag the packets with, range is 0 to 63.\n\n" +
+        "draft_discovery = [bool]\nEnable the draft (2014) E1.31 discovery protocol (OlaSharp always sends the ratified E1.31-2018 discovery).\n\n" +
+        "ignore_preview = [true|false]\nIgnore preview data.\n\n" +
+        "input_ports = [int]\nThe number of input ports to create up to a max of 512.\n\n" +
+        "ip = [a.b.c.d|<interface_name>]\nThe ip address or interface name to bind to. If not specified it will use the first non-loopback interface.\n\n" +
+        "output_ports = [int]\nThe number of output ports to create up to a max of 512.\n\n" +
+        "prepend_hostname = [true|false]\nSet to true to prepend the hostname to the source name when sending packets.\n\n" +
+        "revision = [0.2|0.46]\nSets the revision of E1.31 to use (OlaSharp speaks 0.46 = ANSI E1.31 only).\n\n" +
+        "output_hz = 44\n(OlaSharp) Output refresh rate while data changes (1-44); unchanged data is kept alive every second.\n\n" +
+        "unicast_destinations = a.b.c.d[,e.f.g.h]\n(OlaSharp) Unicast destinations every output port also sends to (olad sends multicast only).\n\n" +
+        "output_<n>_unicast = a.b.c.d[,e.f.g.h]\n(OlaSharp) Unicast destinations of output port n only.\n\n" +
+        "sync_address = 0\n(OlaSharp) Universe synchronisation address of the outputs (0 = none): outputs tick together at output_hz and a sync packet follows each tick.\n";
+
+    /// <summary>The device while started (tests).</summary>
+    internal SacnDevice? Device { get; private set; }
+
+    /// <inheritdoc />
+    protected override bool SetDefaultPreferences(ConfFile preferences) =>
+        base.SetDefaultPreferences(preferences) | ApplyDefaults(preferences);
+
+    /// <summary>Inserts missing keys and replaces invalid values (every key olad writes, then ours).</summary>
+    internal static bool ApplyDefaults(ConfFile preferences)
+    {
+        ArgumentNullException.ThrowIfNull(preferences);
+        bool changed = false;
+
+        // olad 0.10.9 E131Plugin::SetDefaultPreferences; a missing or invalid cid is generated and saved.
+        if (!SacnRootLayer.TryParseCid(preferences.Get("cid"), out _))
+        {
+            preferences.Set("cid", Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture));
+            changed = true;
+        }
+
+        changed |= preferences.SetDefaultValue("draft_discovery", BoolValidator.Instance, "false");
+        changed |= preferences.SetDefaultValue("dscp", new UIntValidator(0, 63), "0");
+        changed |= preferences.SetDefaultValue("ignore_preview", BoolValidator.Instance, "true");
+        changed |= preferences.SetDefaultValue("input_ports", new UIntValidator(0, 512), "5");
+        changed |= preferences.SetDefaultValue("ip", new StringValidator(allowEmpty: true), string.Empty);
+        changed |= preferences.SetDefaultValue("output_ports", new UIntValidator(0, 512), "5");
+        changed |= preferences.SetDefaultValue("prepend_hostname", BoolValidator.Instance, "true");
+        changed |= preferences.SetDefaultValue("revision", new SetValidator("0.2", "0.46"), "0.46");
+
+        // Ours (olad keeps unknown keys, so the file stays readable by olad).
+        changed |= preferences.SetDefaultValue("output_hz", new UIntValidator(1, 44), "44");
+        changed |= preferences.SetDefaultValue("unicast_destinations", new StringValidator(allowEmpty: true), string.Empty);
+        changed |= preferences.SetDefaultValue("sync_address", new UIntValidator(0, 63999), "0");
+        return changed;
+    }
+
+    /// <summary>Builds the node options from the preferences and the chosen interface address.</summary>
+    internal static SacnOptions OptionsFrom(ConfFile p, IPAddress address, string hostName, string instanceName)
+    {
+        SacnRootLayer.TryParseCid(p.Get("cid"), out UInt128 cid);
+        return new SacnOptions
+        {
+            BindAddress = address,
+            Cid = cid,
+            SourceName = p.GetBool("prepend_hostname", true) ? $"{hostName}-{instanceName}" : instanceName,
+            InputPorts = p.GetInt("input_ports") ?? 5,
+            OutputPorts = p.GetInt("output_ports") ?? 5,
+            IgnorePreview = p.GetBool("ignore_preview", true),
+            Dscp = p.GetInt("dscp") ?? 0,
+            OutputHz = double.Parse(p.Get("output_hz") ?? "44", CultureInfo.InvariantCulture),
+            UnicastDestinations = ParseDestinations(p.Get("unicast_destinations")),
+            SyncAddress = p.GetInt("sync_address") ?? 0,
+            PortUnicastDestinations = PortDestinations(p),
+        };
+    }
+
+    /// <summary>Reads the optional <c>output_&lt;n&gt;_unicast</c> keys (not written by default).</summary>
+    internal static Dictionary<int, IReadOnlyList<IPEndPoint>> PortDestinations(ConfFile p)
+    {
+        var result = new Dictionary<int, IReadOnlyList<IPEndPoint>>();
+        int outputs = p.GetInt("output_ports") ?? 5;
+        for (int i = 0; i < outputs; i++)
+        {
+            IReadOnlyList<IPEndPoint> list = ParseDestinations(p.Get($"output_{i}_unicast"));
+            if (list.Count > 0)
+            {
+                result[i] = list;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Parses <c>a.b.c.d[:port]</c> entries separated by commas or spaces; bad entries are skipped.</summary>
+    internal static IReadOnlyList<IPEndPoint> ParseDestinations(string? text)
+    {
+        var list = new List<IPEndPoint>();
+        foreach (string item in (text ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (IPEndPoint.TryParse(item, out IPEndPoint? ep) && ep.AddressFamily == AddressFamily.InterNetwork)
+            {
+                list.Add(ep.Port == 0 ? new IPEndPoint(ep.Address, SacnRootLayer.Port) : ep);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>olad's choice: the conf's ip (address or interface name), else the first non-loopback IPv4 address; never loopback.</summary>
+    internal static IPAddress? PickInterface(string? ip)
+    {
+        var candidates = new List<(string Name, IPAddress Address)>();
+        foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            if (nic.NetworkInterfaceType == NetworkInterfaceType.Loopback || nic.OperationalStatus == OperationalStatus.Down)
+            {
+                continue;
+            }
+
+            foreach (UnicastIPAddressInformation a in nic.GetIPProperties().UnicastAddresses)
+            {
+                if (a.Address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a.Address))
+                {
+                    candidates.Add((nic.Name, a.Address));
+                }
+            }
+        }
+
+        string wanted = ip?.Trim() ?? string.Empty;
+        foreach ((string name, IPAddress address) in candidates)
+        {
+            if (wanted.Length > 0 && (address.ToString() == wanted || name == wanted))
+            {
+                return address;
+            }
+        }
+
+        return candidates.Count > 0 ? candidates[0].Address : null;
+    }
+
+    /// <inheritdoc />
+    protected override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _logger = Context.LoggerFactory.CreateLogger<SacnPlugin>();
+        IPAddress? address = PickInterface(Preferences.Get("ip"));
+        if (address is null)
+        {
+            Log.NoInterface(_logger);
+            return Task.CompletedTask;
+        }
+
+        if (Preferences.Get("revision") == "0.2")
+        {
+            Log.DraftRevision(_logger);
+        }
+
+        SacnOptions options = OptionsFrom(Preferences, address, Environment.MachineName, Context.InstanceName);
+        var node = new SacnNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.Sacn.Node"));
+        var device = new SacnDevice(this, options, node, Context.Time.TimestampFrequency);
+        node.Start();
+        _node = node;
+        Device = device;
+        Context.Devices.Register(device);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Device is not null)
+        {
+            // Unpatching in memory sends each output's 3 stream-terminated packets.
+            Context.Devices.Unregister(Device);
+            Device = null;
+        }
+
+        _node?.Dispose();
+        _node = null;
+        return Task.CompletedTask;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "E1.31: no usable non-loopback IPv4 interface (set ip); the plugin has no device")]
+        public static partial void NoInterface(ILogger logger);
+
+        [LoggerMessage(EventId = 411, Level = LogLevel.Warning, Message = "E1.31: revision 0.2 (the pre-standard draft) is not supported; speaking ANSI E1.31 (0.46)")]
+        public static partial void DraftRevision(ILogger logger);
+    }
+}
