@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OlaSharp.ArtNet.Internal;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 
 namespace OlaSharp.ArtNet;
 
@@ -11,8 +12,9 @@ namespace OlaSharp.ArtNet;
 /// The Art-Net 4 plugin (OLA id 2, <c>ola-artnet.conf</c>, device <c>2-1</c>). Reads every key olad writes,
 /// with olad's defaults and validators, plus keys of ours (see <see cref="Description"/>).
 /// </summary>
-public sealed partial class ArtNetPlugin : Plugin
+public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource
 {
+    private readonly ArtNetCounters _retired = new();
     /// <summary>olad's default short and long name.</summary>
     public const string DefaultName = "OLA - ArtNet node";
 
@@ -136,9 +138,27 @@ public sealed partial class ArtNetPlugin : Plugin
             Device = null;
         }
 
-        _node?.Dispose();
-        _node = null;
+        if (_node is { } node)
+        {
+            node.Dispose();
+            lock (_retired)
+            {
+                _retired.Add(node.Counters);
+            }
+
+            _node = null;
+        }
+
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void CollectCounters(ICollection<ProtocolCounter> into)
+    {
+        lock (_retired)
+        {
+            _retired.Report(_node?.Counters, into);
+        }
     }
 
     private static partial class Log

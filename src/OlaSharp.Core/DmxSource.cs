@@ -1,4 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Runtime.CompilerServices;
+
 namespace OlaSharp.Core;
 
 /// <summary>
@@ -15,6 +17,9 @@ public sealed class DmxSource
     internal bool SlotPrioritiesEnabled;
     internal long TimeoutTicks;
     internal long Sequence;
+
+    // Shared by the universe's sources of one kind: frames in per protocol survive the sources.
+    internal StrongBox<long> KindFrames = new();
 
     internal DmxSource(Universe universe, string name, string kind, TimeSpan timeout, int priority, long timeoutTicks)
     {

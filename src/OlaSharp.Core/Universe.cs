@@ -1,4 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Runtime.CompilerServices;
+
 namespace OlaSharp.Core;
 
 /// <summary>Raised after a universe accepted an update; <paramref name="contentChanged"/> is false when the merged frame is identical.</summary>
@@ -21,6 +23,7 @@ public sealed partial class Universe
     private readonly object _lock = new();
     private readonly TimeProvider _time;
     private readonly List<DmxSource> _sources = [];
+    private readonly Dictionary<string, StrongBox<long>> _framesInByKind = new(StringComparer.Ordinal);
     private byte[] _merged = new byte[DmxFrame.MaxSlots];
     private byte[] _scratch = new byte[DmxFrame.MaxSlots];
     private int _mergedLength;
@@ -191,6 +194,13 @@ public sealed partial class Universe
         var source = new DmxSource(this, name, kind, timeout, priority, TimeUtil.ToTimestampTicks(timeout, _time.TimestampFrequency));
         lock (_lock)
         {
+            if (!_framesInByKind.TryGetValue(kind, out StrongBox<long>? frames))
+            {
+                frames = new StrongBox<long>();
+                _framesInByKind.Add(kind, frames);
+            }
+
+            source.KindFrames = frames;
             _sources.Add(source);
         }
 
@@ -233,6 +243,7 @@ public sealed partial class Universe
             source.LastSeen = now;
             source.Sequence = ++_updateSequence;
             source.FramesReceived++;
+            source.KindFrames.Value++;
 
             // OLA ignores empty updates: a source with no slots does not count.
             bool wasActive = source.IsActive;
@@ -427,6 +438,24 @@ public sealed partial class Universe
             {
                 list.Add(new SourceInfo(s.Name, s.Kind, s.Priority, s.Length, s.IsActive, s.SlotPrioritiesEnabled,
                     s.FramesReceived == 0 ? TimeSpan.Zero : _time.GetElapsedTime(s.LastSeen, now), s.FramesReceived));
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>
+    /// Frames received into this universe per source kind (protocol) since it was created, including
+    /// sources that have gone (allocates; for <c>/metrics</c>).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, long>> GetFramesInByKind()
+    {
+        lock (_lock)
+        {
+            var list = new List<KeyValuePair<string, long>>(_framesInByKind.Count);
+            foreach (KeyValuePair<string, StrongBox<long>> kv in _framesInByKind)
+            {
+                list.Add(new(kv.Key, kv.Value.Value));
             }
 
             return list;

@@ -1,11 +1,13 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using OlaSharp.Core;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
+using OlaSharp.Grpc.Internal;
 
 namespace OlaSharp.Grpc;
 
 /// <summary>The Core objects the gRPC services adapt: universes, the patch board and the time source.</summary>
-public sealed class GrpcCore
+public sealed class GrpcCore : IProtocolCounterSource
 {
     /// <summary>Creates the adapter context.</summary>
     public GrpcCore(UniverseRegistry universes, DeviceRegistry devices, TimeProvider? time = null)
@@ -23,4 +25,10 @@ public sealed class GrpcCore
 
     /// <summary>Time source for timestamps and the watchers' refresh clock.</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>Frames in, invalid frames and frames sent to watchers.</summary>
+    internal GrpcCounters Counters { get; } = new();
+
+    /// <inheritdoc />
+    public void CollectCounters(ICollection<ProtocolCounter> into) => Counters.Report(into);
 }

@@ -3,6 +3,7 @@ using OlaSharp.Core;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Http;
 
@@ -41,6 +42,9 @@ public sealed class OlaHttpHost
 
     /// <summary>The refresh clock's counters for <c>/metrics</c> (frames out, jitter), if any.</summary>
     public ClockStatistics? ClockStatistics { get; init; }
+
+    /// <summary>Protocol counters (packets in/out, malformed, dropped) for <c>/metrics</c>, if any.</summary>
+    public ProtocolCounterRegistry? Counters { get; init; }
 
     /// <summary>The version reported in <c>server_stats</c>; olad 0.10.9's, so OLA's UIs and scripts accept it.</summary>
     public string Version { get; init; } = "0.10.9";

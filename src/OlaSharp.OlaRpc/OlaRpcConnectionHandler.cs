@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Stats;
 using OlaSharp.OlaRpc.Internal;
 
 namespace OlaSharp.OlaRpc;
@@ -9,7 +10,7 @@ namespace OlaSharp.OlaRpc;
 /// OLA's client protocol (olad's TCP 9010) as a Kestrel connection handler: bind it with
 /// <c>listenOptions.UseConnectionHandler&lt;OlaRpcConnectionHandler&gt;()</c> on 127.0.0.1.
 /// </summary>
-public sealed class OlaRpcConnectionHandler : ConnectionHandler
+public sealed class OlaRpcConnectionHandler : ConnectionHandler, IProtocolCounterSource
 {
     private readonly OlaRpcService _service;
     private readonly ILogger _logger;
@@ -27,6 +28,7 @@ public sealed class OlaRpcConnectionHandler : ConnectionHandler
     {
         ArgumentNullException.ThrowIfNull(connection);
         string name = connection.RemoteEndPoint?.ToString() ?? connection.ConnectionId;
+        Interlocked.Increment(ref _service.Counters.Connections);
         Log.Connected(_logger, name);
         var rpc = new RpcConnection(connection.Transport, _service, _logger, name);
         // Not ConnectionClosed as the token: it fires on the client's FIN and would cancel the read that
@@ -35,4 +37,7 @@ public sealed class OlaRpcConnectionHandler : ConnectionHandler
         await rpc.RunAsync(CancellationToken.None).ConfigureAwait(false);
         Log.Disconnected(_logger, name);
     }
+
+    /// <inheritdoc />
+    public void CollectCounters(ICollection<ProtocolCounter> into) => _service.Counters.Report(into);
 }

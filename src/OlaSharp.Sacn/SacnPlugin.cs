@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
 
@@ -15,8 +16,9 @@ namespace OlaSharp.Sacn;
 /// The E1.31 (sACN) plugin (OLA id 11, <c>ola-e131.conf</c>, device <c>11-1</c>). Reads every key olad
 /// writes, with olad's defaults and validators, plus keys of ours (see <see cref="Description"/>).
 /// </summary>
-public sealed partial class SacnPlugin : Plugin
+public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
 {
+    private readonly SacnCounters _retired = new();
     private SacnNode? _node;
     private ILogger? _logger;
 
@@ -205,9 +207,27 @@ public sealed partial class SacnPlugin : Plugin
             Device = null;
         }
 
-        _node?.Dispose();
-        _node = null;
+        if (_node is { } node)
+        {
+            node.Dispose();
+            lock (_retired)
+            {
+                _retired.Add(node.Counters);
+            }
+
+            _node = null;
+        }
+
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void CollectCounters(ICollection<ProtocolCounter> into)
+    {
+        lock (_retired)
+        {
+            _retired.Report(_node?.Counters, into);
+        }
     }
 
     private static partial class Log

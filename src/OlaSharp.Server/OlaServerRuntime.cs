@@ -5,6 +5,7 @@ using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Plugins.Dummy;
+using OlaSharp.Core.Stats;
 using OlaSharp.Sacn;
 using OlaSharp.Uart;
 
@@ -57,6 +58,11 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         Devices = new DeviceRegistry(Universes, Clock, Conf, loggerFactory.CreateLogger<DeviceRegistry>());
         Context = new PluginContext(Universes, Clock, Conf, Devices, loggerFactory, Time, InstanceName);
         Plugins = new PluginManager(CreatePlugins(), Context);
+        foreach (IProtocolCounterSource counted in Plugins.Plugins.OfType<IProtocolCounterSource>())
+        {
+            Counters.Register(counted);
+        }
+
         StartedAt = DateTimeOffset.Now;
     }
 
@@ -83,6 +89,9 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
     public PluginContext Context { get; }
 
     public PluginManager Plugins { get; }
+
+    /// <summary>Protocol counters of the plugins and client APIs, for <c>/metrics</c>.</summary>
+    public ProtocolCounterRegistry Counters { get; } = new();
 
     public DateTimeOffset StartedAt { get; }
 

@@ -292,6 +292,18 @@ public sealed class UartDmxOutputPort : OutputPort
         // Not driven by the refresh clock (UsesRefreshClock is false).
     }
 
-    /// <summary>Copies the merged frame of the patched universe (nothing when unpatched: start-code-only frames, as olad).</summary>
-    public int FillSlots(Span<byte> slots) => Universe is { } u ? u.CopyMerged(slots) : 0;
+    /// <summary>
+    /// Copies the merged frame of the patched universe (nothing when unpatched: start-code-only frames, as
+    /// olad). The line calls it once per frame, so it counts the frame out.
+    /// </summary>
+    public int FillSlots(Span<byte> slots)
+    {
+        if (Universe is not { } u)
+        {
+            return 0;
+        }
+
+        CountFrameSent();
+        return u.CopyMerged(slots);
+    }
 }

@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.Core.Clock;
 
@@ -378,6 +379,7 @@ public sealed partial class RefreshScheduler : IDisposable
         {
             s.Target.Emit(_scratch, priority, reason);
             Statistics.AddEmitted(reason);
+            (s.Target as OutputPort)?.CountFrameSent();
         }
         catch (Exception ex)
         {

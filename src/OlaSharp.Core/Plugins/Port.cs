@@ -207,6 +207,8 @@ public abstract class InputPort : Port
 /// </summary>
 public abstract class OutputPort : Port, IClockTarget
 {
+    private long _framesSent;
+
     /// <summary>Creates an output port.</summary>
     protected OutputPort(Device device, int index, string description)
         : base(device, index, description)
@@ -227,6 +229,12 @@ public abstract class OutputPort : Port, IClockTarget
     public int OutputPriority(int universePriority) =>
         PriorityCapability == PriorityCapability.Full && PriorityMode == PriorityMode.Static ? Priority : universePriority;
 
+    /// <summary>Frames this port has sent since it was created (frames out, for <c>/metrics</c>).</summary>
+    public long FramesSent => Interlocked.Read(ref _framesSent);
+
     /// <inheritdoc />
     public abstract void Emit(DmxFrame frame, int priority, EmitReason reason);
+
+    /// <summary>Counts one frame out; the refresh clock calls it after each emit, ports with their own clock call it per frame.</summary>
+    protected internal void CountFrameSent() => Interlocked.Increment(ref _framesSent);
 }

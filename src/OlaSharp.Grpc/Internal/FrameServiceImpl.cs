@@ -39,7 +39,7 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
             while (await requestStream.MoveNext(ct).ConfigureAwait(false))
             {
                 StreamFramesRequest request = requestStream.Current;
-                int id = Validate.Frame(request.Frame);
+                int id = CheckFrame(request.Frame);
                 received++;
                 if (!sources.TryGetValue(id, out DmxSource? source))
                 {
@@ -71,7 +71,7 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
     public override Task<SetFrameResponse> SetFrame(SetFrameRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        int id = Validate.Frame(request.Frame);
+        int id = CheckFrame(request.Frame);
         string name = string.IsNullOrEmpty(request.SourceName) ? DefaultUnaryName : request.SourceName;
         DmxSource source = _unary.GetOrAdd(_core.Universes.GetOrCreate(id), name);
         return Task.FromResult(new SetFrameResponse { Accepted = Apply(source, request.Frame) });
@@ -106,7 +106,7 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
 
         TimeSpan refresh = request.RefreshIntervalMs is uint ms ? TimeSpan.FromMilliseconds(ms) : GrpcApiOptions.DefaultRefreshInterval;
         var universes = ids.ConvertAll(_core.Universes.GetOrCreate);
-        using var watcher = new FrameWatcher(universes, _core.Time, refresh);
+        using var watcher = new FrameWatcher(universes, _core.Time, refresh, _core.Counters);
         Log.WatchOpened(_logger, context.Peer, universes.Count);
         try
         {
@@ -119,6 +119,21 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
         finally
         {
             Log.WatchClosed(_logger, context.Peer, watcher.Sent);
+        }
+    }
+
+    // Counts every frame a client sends, and the ones refused as invalid.
+    private int CheckFrame(Frame frame)
+    {
+        Interlocked.Increment(ref _core.Counters.FramesReceived);
+        try
+        {
+            return Validate.Frame(frame);
+        }
+        catch (RpcException)
+        {
+            Interlocked.Increment(ref _core.Counters.Invalid);
+            throw;
         }
     }
 

@@ -30,11 +30,13 @@ internal sealed class FrameWatcher : IDisposable
     private readonly WatchFramesResponse _message = new();
     private readonly Timestamp _timestamp = new();
     private readonly ITimer? _refreshTimer;
+    private readonly GrpcCounters? _counters;
     private int _disposed;
 
-    public FrameWatcher(IReadOnlyList<Universe> universes, TimeProvider time, TimeSpan refreshInterval)
+    public FrameWatcher(IReadOnlyList<Universe> universes, TimeProvider time, TimeSpan refreshInterval, GrpcCounters? counters = null)
     {
         _time = time;
+        _counters = counters;
         _entries = new Entry[universes.Count];
         for (int i = 0; i < universes.Count; i++)
         {
@@ -76,6 +78,10 @@ internal sealed class FrameWatcher : IDisposable
                 WatchFramesResponse message = Snapshot(e, refresh && !changed);
                 Volatile.Write(ref e.SentSinceTick, 1);
                 await writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+                if (_counters is not null)
+                {
+                    Interlocked.Increment(ref _counters.FramesSent);
+                }
             }
 
             if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))

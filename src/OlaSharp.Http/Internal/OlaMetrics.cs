@@ -1,8 +1,11 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using OlaSharp.Core;
 using OlaSharp.Core.Clock;
+using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 using Prometheus;
 
 namespace OlaSharp.Http.Internal;
@@ -24,6 +27,16 @@ internal sealed class OlaMetrics
     private readonly Counter _clockSkipped;
     private readonly Counter _clockErrors;
     private readonly Gauge _clockLateness;
+    private readonly Counter _framesIn;
+    private readonly Counter _framesOut;
+    private readonly Counter _packetsReceived;
+    private readonly Counter _packetsSent;
+    private readonly Counter _packetsMalformed;
+    private readonly Counter _packetsDropped;
+    private readonly Counter _sendErrors;
+    private readonly LabelTracker _framesInLabels = new();
+    private readonly LabelTracker _framesOutLabels = new();
+    private readonly Dictionary<string, PortCount> _portCounts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _universeLabels = new(StringComparer.Ordinal);
     private readonly HashSet<(string Universe, string Protocol)> _sourceLabels = [];
 
@@ -40,6 +53,13 @@ internal sealed class OlaMetrics
         _clockSkipped = f.CreateCounter("olasharp_clock_skipped_ticks_total", "Fixed-rate ticks skipped because the clock woke more than a period late.");
         _clockErrors = f.CreateCounter("olasharp_output_errors_total", "Output emits that failed.");
         _clockLateness = f.CreateGauge("olasharp_clock_lateness_seconds", "Refresh clock wake-up lateness (jitter): last and max.", "stat");
+        _framesIn = f.CreateCounter("olasharp_frames_in_total", "Frames received into the universe, by protocol (source kind); kept when sources go.", "universe", "protocol");
+        _framesOut = f.CreateCounter("olasharp_frames_out_total", "Frames sent by each patched output port, by universe and protocol (plugin).", "universe", "protocol", "port");
+        _packetsReceived = f.CreateCounter("olasharp_packets_received_total", "Packets, frames or requests received by a protocol endpoint; type empty = all.", "protocol", "type");
+        _packetsSent = f.CreateCounter("olasharp_packets_sent_total", "Packets or messages sent by a protocol endpoint, by type.", "protocol", "type");
+        _packetsMalformed = f.CreateCounter("olasharp_packets_malformed_total", "Input that failed to parse (bad framing, lengths, vectors, versions) and was dropped.", "protocol");
+        _packetsDropped = f.CreateCounter("olasharp_packets_dropped_total", "Valid input not used, by reason.", "protocol", "reason");
+        _sendErrors = f.CreateCounter("olasharp_send_errors_total", "Sends that failed, by protocol.", "protocol");
         _registry.AddBeforeCollectCallback(Update);
     }
 
@@ -87,6 +107,9 @@ internal sealed class OlaMetrics
         _sourceLabels.Clear();
         _sourceLabels.UnionWith(seenSources);
 
+        UpdateFrames();
+        UpdateProtocolCounters();
+
         if (_host.ClockStatistics is ClockStatistics c)
         {
             _clockFrames.WithLabels("tick").IncTo(c.Ticks);
@@ -97,6 +120,144 @@ internal sealed class OlaMetrics
             _clockErrors.IncTo(c.Errors);
             _clockLateness.WithLabels("last").Set((double)c.LastLateness / Stopwatch.Frequency);
             _clockLateness.WithLabels("max").Set((double)c.MaxLateness / Stopwatch.Frequency);
+        }
+    }
+
+    private void UpdateFrames()
+    {
+        foreach (Universe u in _host.Universes.All)
+        {
+            string id = u.Id.ToString(CultureInfo.InvariantCulture);
+            foreach ((string kind, long frames) in u.GetFramesInByKind())
+            {
+                _framesInLabels.Seen(id, kind);
+                _framesIn.WithLabels(id, kind).IncTo(frames);
+            }
+        }
+
+        _framesInLabels.RemoveUnseen(_framesIn);
+
+        // Ports are new objects after a plugin reload: a port's count continues from where the old one left.
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Device d in _host.Devices.Devices)
+        {
+            foreach (OutputPort p in d.OutputPorts)
+            {
+                if (p.Universe is not { } u)
+                {
+                    continue;
+                }
+
+                string key = p.Id;
+                live.Add(key);
+                if (!_portCounts.TryGetValue(key, out PortCount? pc))
+                {
+                    pc = new PortCount(p);
+                    _portCounts.Add(key, pc);
+                }
+                else if (!ReferenceEquals(pc.Port, p))
+                {
+                    pc.Offset += pc.Last;
+                    pc.Port = p;
+                }
+
+                pc.Last = p.FramesSent;
+                string universe = u.Id.ToString(CultureInfo.InvariantCulture);
+                _framesOutLabels.Seen(universe, d.Owner.ConfPrefix, key);
+                _framesOut.WithLabels(universe, d.Owner.ConfPrefix, key).IncTo(pc.Offset + pc.Last);
+            }
+        }
+
+        _framesOutLabels.RemoveUnseen(_framesOut);
+        foreach (KeyValuePair<string, PortCount> kv in _portCounts)
+        {
+            if (!live.Contains(kv.Key))
+            {
+                // Unpatched or gone: keep the offset so a reload that brings it back continues the count.
+                kv.Value.Port = null;
+            }
+        }
+    }
+
+    private void UpdateProtocolCounters()
+    {
+        if (_host.Counters is not { } registry)
+        {
+            return;
+        }
+
+        foreach (ProtocolCounter c in registry.Collect())
+        {
+            switch (c.Kind)
+            {
+                case ProtocolCounterKind.Received:
+                    _packetsReceived.WithLabels(c.Protocol, c.Reason).IncTo(c.Value);
+                    break;
+                case ProtocolCounterKind.Sent:
+                    _packetsSent.WithLabels(c.Protocol, c.Reason).IncTo(c.Value);
+                    break;
+                case ProtocolCounterKind.Malformed:
+                    _packetsMalformed.WithLabels(c.Protocol).IncTo(c.Value);
+                    break;
+                case ProtocolCounterKind.Dropped:
+                    _packetsDropped.WithLabels(c.Protocol, c.Reason).IncTo(c.Value);
+                    break;
+                case ProtocolCounterKind.SendErrors:
+                    _sendErrors.WithLabels(c.Protocol).IncTo(c.Value);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private sealed class PortCount(OutputPort port)
+    {
+        public OutputPort? Port { get; set; } = port;
+
+        public long Offset { get; set; }
+
+        public long Last { get; set; }
+    }
+
+    /// <summary>The label sets reported in this scrape and the last one, so series that went away are removed.</summary>
+    private sealed class LabelTracker
+    {
+        private HashSet<string[]> _previous = new(LabelComparer.Instance);
+        private HashSet<string[]> _current = new(LabelComparer.Instance);
+
+        public void Seen(params string[] labels) => _current.Add(labels);
+
+        public void RemoveUnseen(Counter counter)
+        {
+            foreach (string[] gone in _previous)
+            {
+                if (!_current.Contains(gone))
+                {
+                    counter.RemoveLabelled(gone);
+                }
+            }
+
+            (_previous, _current) = (_current, _previous);
+            _current.Clear();
+        }
+    }
+
+    private sealed class LabelComparer : IEqualityComparer<string[]>
+    {
+        public static readonly LabelComparer Instance = new();
+
+        public bool Equals(string[]? x, string[]? y) => x is not null && y is not null && x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(string[] obj)
+        {
+            var h = default(HashCode);
+            foreach (string s in obj)
+            {
+                h.Add(s, StringComparer.Ordinal);
+            }
+
+            return h.ToHashCode();
         }
     }
 }

@@ -360,6 +360,7 @@ internal sealed partial class OlaRpcService
 
         if (!call.Valid)
         {
+            Interlocked.Increment(ref Counters.BadRequests);
             Log.BadRequest(_logger, connection.Name, call.IsStream ? "StreamDmxData" : "UpdateDmxData");
             if (!call.IsStream)
             {

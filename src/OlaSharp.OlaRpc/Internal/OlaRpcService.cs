@@ -29,6 +29,9 @@ internal sealed partial class OlaRpcService
         _methods = CreateMethods();
     }
 
+    /// <summary>Traffic counters of every connection.</summary>
+    public RpcCounters Counters { get; } = new();
+
     /// <summary>Method names this server answers (besides NOT_IMPLEMENTED for the rest).</summary>
     public IEnumerable<string> MethodNames => _methods.Keys;
 
@@ -53,6 +56,7 @@ internal sealed partial class OlaRpcService
         uint id = message.Id;
         if (!_methods.TryGetValue(message.Name, out Method? method))
         {
+            Interlocked.Increment(ref Counters.UnknownMethods);
             Log.UnknownMethod(_logger, connection.Name, message.Name);
             await connection.SendNotImplementedAsync(id, cancellationToken).ConfigureAwait(false);
             return;
@@ -60,6 +64,7 @@ internal sealed partial class OlaRpcService
 
         if (!TryParseRequest(method, message.Buffer, out IMessage? request))
         {
+            Interlocked.Increment(ref Counters.BadRequests);
             Log.BadRequest(_logger, connection.Name, message.Name);
             await connection.SendFailedAsync(id, InvalidRequest, cancellationToken).ConfigureAwait(false);
             return;
@@ -91,6 +96,7 @@ internal sealed partial class OlaRpcService
         if (!_methods.TryGetValue(message.Name, out Method? method))
         {
             // olad answers NOT_IMPLEMENTED for an unknown name even on a stream request.
+            Interlocked.Increment(ref Counters.UnknownMethods);
             Log.UnknownMethod(_logger, connection.Name, message.Name);
             await connection.SendNotImplementedAsync(message.Id, cancellationToken).ConfigureAwait(false);
             return;
@@ -104,6 +110,7 @@ internal sealed partial class OlaRpcService
 
         if (!TryParseRequest(method, message.Buffer, out IMessage? request))
         {
+            Interlocked.Increment(ref Counters.BadRequests);
             Log.BadRequest(_logger, connection.Name, message.Name);
             return;
         }

@@ -162,8 +162,13 @@ internal sealed class RpcConnection
         uint id = unchecked((uint)Interlocked.Increment(ref _pushId));
         int n = FrameEncoder.WritePush(buffer, id, universe.Id, slots[..length], priority);
         var frame = new OutFrame(buffer, n);
-        if (!_outgoing.Writer.TryWrite(frame))
+        if (_outgoing.Writer.TryWrite(frame))
         {
+            Interlocked.Increment(ref _service.Counters.Pushes);
+        }
+        else
+        {
+            Interlocked.Increment(ref _service.Counters.PushesDropped);
             frame.Return();
             if (Interlocked.Increment(ref _pushesDropped) == 1)
             {
@@ -215,16 +220,19 @@ internal sealed class RpcConnection
 
                     if (status == FrameStatus.BadVersion)
                     {
+                        Interlocked.Increment(ref _service.Counters.Malformed);
                         Log.BadVersion(_logger, Name, header >> 28, header);
                         return;
                     }
 
                     if (status == FrameStatus.TooLarge)
                     {
+                        Interlocked.Increment(ref _service.Counters.Malformed);
                         Log.TooLarge(_logger, Name, header & 0x0FFFFFFF, RpcFrame.MaxBodySize);
                         return;
                     }
 
+                    Interlocked.Increment(ref _service.Counters.Frames);
                     if (body.IsEmpty)
                     {
                         continue; // olad swallows a size-0 header.
@@ -238,6 +246,7 @@ internal sealed class RpcConnection
 
                     if (!RpcFrame.TryParseEnvelope(body, out RpcMessage message))
                     {
+                        Interlocked.Increment(ref _service.Counters.Malformed);
                         Log.BadEnvelope(_logger, Name, body.Length);
                         return;
                     }
@@ -249,6 +258,7 @@ internal sealed class RpcConnection
                 {
                     if (!buffer.IsEmpty)
                     {
+                        Interlocked.Increment(ref _service.Counters.Malformed);
                         Log.Truncated(_logger, Name, buffer.Length);
                     }
 

@@ -42,7 +42,9 @@ internal sealed class GrpcModule : IServerModule
             sp =>
             {
                 OlaServerRuntime runtime = sp.GetRequiredService<OlaServerRuntime>();
-                return new GrpcCore(runtime.Universes, runtime.Devices, runtime.Time);
+                var core = new GrpcCore(runtime.Universes, runtime.Devices, runtime.Time);
+                runtime.Counters.Register(core);
+                return core;
             },
             new GrpcApiOptions { AuthToken = string.IsNullOrWhiteSpace(token) ? null : token.Trim() });
     }
@@ -64,6 +66,9 @@ internal sealed class GrpcModule : IServerModule
         }
 
         app.MapOlaSharpGrpc();
+
+        // Created now rather than on the first call, so /metrics shows the gRPC counters from the start.
+        _ = app.Services.GetRequiredService<GrpcCore>();
 
         // One app serves every listener: keep gRPC methods on the gRPC port and the HTTP API off it,
         // so opening gRPC to the LAN does not open the HTTP API there too (and the reverse).

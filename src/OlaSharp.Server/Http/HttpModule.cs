@@ -41,6 +41,7 @@ internal sealed class HttpModule : IServerModule
             ReloadAsync = runtime.ReloadAsync,
             Quit = app.Lifetime.StopApplication,
             ClockStatistics = runtime.Clock.Statistics,
+            Counters = runtime.Counters,
         });
         OlaHttpEndpoints.MapNotFound(app);
     }

@@ -23,7 +23,9 @@ internal sealed class RpcModule : IServerModule
                 runtime.Plugins,
                 p => runtime.Conf.PathFor(p.ConfPrefix),
                 runtime.ReloadAsync);
-            return new OlaRpcConnectionHandler(context, sp.GetRequiredService<ILoggerFactory>());
+            var handler = new OlaRpcConnectionHandler(context, sp.GetRequiredService<ILoggerFactory>());
+            runtime.Counters.Register(handler);
+            return handler;
         });
     }
 
@@ -38,5 +40,7 @@ internal sealed class RpcModule : IServerModule
 
     public void Map(WebApplication app, OlaServerRuntime runtime)
     {
+        // Created now rather than by the first connection, so /metrics shows the RPC counters from the start.
+        _ = app.Services.GetRequiredService<OlaRpcConnectionHandler>();
     }
 }

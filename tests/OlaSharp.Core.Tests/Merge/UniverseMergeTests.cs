@@ -198,4 +198,28 @@ public class UniverseMergeTests
         DmxSource s = u2.AddSource("x", "test", s_sacn);
         Assert.Throws<ArgumentException>(() => u1.Update(s, [1]));
     }
+
+    [Fact]
+    public void FramesInByKind_CountsEveryUpdate_AndOutlivesItsSources()
+    {
+        var u = new Universe(1);
+        DmxSource a = u.AddSource("a", "e131", TimeSpan.FromSeconds(2.5));
+        DmxSource b = u.AddSource("b", "e131", TimeSpan.FromSeconds(2.5));
+        DmxSource h = u.AddSource("h", "http", Timeout.InfiniteTimeSpan);
+        u.Update(a, [1]);
+        u.Update(b, [2]);
+        u.Update(b, [3]);
+        u.Update(h, [4]);
+        u.Update(h, []); // empty frames are received, though they do not count in the merge
+        u.RemoveSource(a);
+        u.RemoveSource(b);
+
+        var byKind = u.GetFramesInByKind().ToDictionary(kv => kv.Key, kv => kv.Value);
+        Assert.Equal(3, byKind["e131"]);
+        Assert.Equal(2, byKind["http"]);
+
+        DmxSource c = u.AddSource("c", "e131", TimeSpan.FromSeconds(2.5));
+        u.Update(c, [5]);
+        Assert.Equal(4, u.GetFramesInByKind().Single(kv => kv.Key == "e131").Value);
+    }
 }

@@ -120,6 +120,31 @@ public sealed class PatchAndPluginTests : IDisposable
     }
 
     [Fact]
+    public async Task Clock_CountsFramesSentPerOutputPort()
+    {
+        var s = new Server(_dir, _time);
+        await s.Plugins.StartAllAsync();
+        OutputPort port = (OutputPort)s.Devices.FindPort("1-1-O-0")!;
+        Assert.True(s.Devices.TryPatch(port, 3, out _));
+        Assert.True(s.Universes.TryGet(3, out Universe? u));
+        DmxSource src = u.AddSource("t", "test", TimeSpan.FromSeconds(10));
+        Assert.Equal(0, port.FramesSent);
+
+        // Three different frames, each followed by the clock's pass: at least one emit per change.
+        long emitsBefore = s.Clock.Statistics.Changes + s.Clock.Statistics.Repeats + s.Clock.Statistics.Ticks + s.Clock.Statistics.KeepAlives;
+        for (int i = 1; i <= 3; i++)
+        {
+            u.Update(src, [(byte)i]);
+            s.Clock.RunDue(_time.GetTimestamp());
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        long emits = s.Clock.Statistics.Changes + s.Clock.Statistics.Repeats + s.Clock.Statistics.Ticks + s.Clock.Statistics.KeepAlives - emitsBefore;
+        Assert.True(port.FramesSent >= 3, $"FramesSent {port.FramesSent}");
+        Assert.Equal(emits, port.FramesSent);
+    }
+
+    [Fact]
     public async Task Unpatch_RemovesKeyAndClockTarget()
     {
         var s = new Server(_dir, _time);

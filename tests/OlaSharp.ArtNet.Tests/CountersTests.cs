@@ -1,0 +1,37 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.ArtNet.Internal;
+using OlaSharp.Core.Stats;
+
+namespace OlaSharp.ArtNet.Tests;
+
+public class CountersTests
+{
+    [Fact]
+    public void Report_SumsStoppedNodesAndTheLiveOne_ByKind()
+    {
+        var retired = new ArtNetCounters { Received = 10, Malformed = 2, DmxLate = 1, DmxSent = 7 };
+        var live = new ArtNetCounters { Received = 5, Malformed = 1, DmxThirdSource = 4, SendErrors = 3 };
+        var all = new List<ProtocolCounter>();
+        retired.Report(live, all);
+
+        Assert.All(all, c => Assert.Equal("artnet", c.Protocol));
+        Assert.Equal(15, all.Single(c => c is { Kind: ProtocolCounterKind.Received, Reason: "" }).Value);
+        Assert.Equal(3, all.Single(c => c.Kind == ProtocolCounterKind.Malformed).Value);
+        Assert.Equal(1, all.Single(c => c is { Kind: ProtocolCounterKind.Dropped, Reason: "out_of_sequence" }).Value);
+        Assert.Equal(4, all.Single(c => c is { Kind: ProtocolCounterKind.Dropped, Reason: "third_source" }).Value);
+        Assert.Equal(7, all.Single(c => c is { Kind: ProtocolCounterKind.Sent, Reason: "dmx" }).Value);
+        Assert.Equal(3, all.Single(c => c.Kind == ProtocolCounterKind.SendErrors).Value);
+
+        // Reporting does not change the stored totals.
+        Assert.Equal(10, retired.Received);
+    }
+
+    [Fact]
+    public void Plugin_BeforeStart_ReportsZeroCounters()
+    {
+        var all = new List<ProtocolCounter>();
+        new ArtNetPlugin().CollectCounters(all);
+        Assert.NotEmpty(all);
+        Assert.All(all, c => Assert.Equal(0, c.Value));
+    }
+}
