@@ -54,6 +54,8 @@ public sealed class MetricsTests
         Assert.Equal(1, Value(text, "olasharp_packets_malformed_total{protocol=\"olarpc\"}"));
         Assert.Equal(1, Value(text, "olasharp_packets_received_total{protocol=\"olarpc\",type=\"connection\"}"));
 
+        Assert.True(Value(text, "olasharp_clock_wakeups_total{le=\"+Inf\"}") >= 0, text);
+
         // Art-Net and E1.31 are off here (network safety), but their counters are reported from the start.
         Assert.Equal(0, Value(text, "olasharp_packets_malformed_total{protocol=\"e131\"}"));
         Assert.Equal(0, Value(text, "olasharp_packets_dropped_total{protocol=\"artnet\",reason=\"out_of_sequence\"}"));

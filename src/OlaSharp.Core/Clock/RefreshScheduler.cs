@@ -312,7 +312,7 @@ public sealed partial class RefreshScheduler : IDisposable
             long deadline = DeadlineOf(s, s.TickIndex);
             if (now >= deadline)
             {
-                Statistics.RecordLateness(now - deadline);
+                Statistics.RecordLateness(now - deadline, _time.TimestampFrequency);
                 Emit(s, EmitReason.Tick, now);
                 s.TickIndex++;
                 long next = DeadlineOf(s, s.TickIndex);
@@ -494,6 +494,7 @@ public sealed class ClockStatistics
     private long _errors;
     private long _maxLateness;
     private long _lastLateness;
+    private readonly long[] _latenessBuckets = new long[LatenessBucketsMicroseconds.Length + 1];
 
     /// <summary>Fixed-mode frames emitted.</summary>
     public long Ticks => Volatile.Read(ref _ticks);
@@ -519,8 +520,35 @@ public sealed class ClockStatistics
     /// <summary>Last wake-up lateness, in timestamp ticks.</summary>
     public long LastLateness => Volatile.Read(ref _lastLateness);
 
-    internal void RecordLateness(long lateness)
+    /// <summary>Upper bounds of the lateness histogram's buckets, in microseconds (a last bucket holds the rest).</summary>
+    public static ReadOnlySpan<int> LatenessBucketsMicroseconds => [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000];
+
+    /// <summary>
+    /// Fixed-mode wake-ups by lateness: element i counts those at or under
+    /// <see cref="LatenessBucketsMicroseconds"/>[i] and over the bound before; the last element the rest.
+    /// </summary>
+    public long[] LatenessHistogram()
     {
+        long[] copy = new long[_latenessBuckets.Length];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            copy[i] = Volatile.Read(ref _latenessBuckets[i]);
+        }
+
+        return copy;
+    }
+
+    internal void RecordLateness(long lateness, long frequency)
+    {
+        long micros = lateness * 1_000_000 / frequency;
+        ReadOnlySpan<int> bounds = LatenessBucketsMicroseconds;
+        int bucket = 0;
+        while (bucket < bounds.Length && micros > bounds[bucket])
+        {
+            bucket++;
+        }
+
+        Interlocked.Increment(ref _latenessBuckets[bucket]);
         Volatile.Write(ref _lastLateness, lateness);
         if (lateness > _maxLateness)
         {

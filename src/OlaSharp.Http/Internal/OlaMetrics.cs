@@ -27,6 +27,7 @@ internal sealed class OlaMetrics
     private readonly Counter _clockSkipped;
     private readonly Counter _clockErrors;
     private readonly Gauge _clockLateness;
+    private readonly Counter _clockWakeups;
     private readonly Counter _framesIn;
     private readonly Counter _framesOut;
     private readonly Counter _packetsReceived;
@@ -60,6 +61,7 @@ internal sealed class OlaMetrics
         _packetsMalformed = f.CreateCounter("olasharp_packets_malformed_total", "Input that failed to parse (bad framing, lengths, vectors, versions) and was dropped.", "protocol");
         _packetsDropped = f.CreateCounter("olasharp_packets_dropped_total", "Valid input not used, by reason.", "protocol", "reason");
         _sendErrors = f.CreateCounter("olasharp_send_errors_total", "Sends that failed, by protocol.", "protocol");
+        _clockWakeups = f.CreateCounter("olasharp_clock_wakeups_total", "Fixed-rate clock wake-ups with lateness (jitter) at or under le seconds, cumulative like a histogram's buckets.", "le");
         _registry.AddBeforeCollectCallback(Update);
     }
 
@@ -120,6 +122,15 @@ internal sealed class OlaMetrics
             _clockErrors.IncTo(c.Errors);
             _clockLateness.WithLabels("last").Set((double)c.LastLateness / Stopwatch.Frequency);
             _clockLateness.WithLabels("max").Set((double)c.MaxLateness / Stopwatch.Frequency);
+            long[] buckets = c.LatenessHistogram();
+            ReadOnlySpan<int> bounds = ClockStatistics.LatenessBucketsMicroseconds;
+            long cumulative = 0;
+            for (int i = 0; i < buckets.Length; i++)
+            {
+                cumulative += buckets[i];
+                string le = i < bounds.Length ? (bounds[i] / 1e6).ToString("R", CultureInfo.InvariantCulture) : "+Inf";
+                _clockWakeups.WithLabels(le).IncTo(cumulative);
+            }
         }
     }
 

@@ -298,4 +298,30 @@ public class RefreshSchedulerTests
             }
         }
     }
+
+    [Fact]
+    public void Fixed_LatenessHistogram_CountsEachWakeupInItsBucket()
+    {
+        var scheduler = new RefreshScheduler(_time);
+        var u = new Universe(1, _time);
+        var target = new RecordingTarget(u, new RefreshPolicy(RefreshMode.Fixed, 40), _time);
+        scheduler.Add(target);
+        long next = scheduler.RunDue(_time.GetTimestamp());
+        long freq = _time.TimestampFrequency;
+
+        // Wake 30 us, 300 us and 3 ms late, then 24 ms (under the 25 ms bound and a 25 ms period).
+        foreach (int micros in new[] { 30, 300, 3_000, 24_000 })
+        {
+            AdvanceTo(next + (micros * freq / 1_000_000));
+            next = scheduler.RunDue(_time.GetTimestamp());
+        }
+
+        long[] h = scheduler.Statistics.LatenessHistogram();
+        Assert.Equal(ClockStatistics.LatenessBucketsMicroseconds.Length + 1, h.Length);
+        Assert.Equal(1, h[0]); // 30 us (the first pass only starts the grid)
+        Assert.Equal(1, h[3]); // <= 500 us
+        Assert.Equal(1, h[6]); // <= 5 ms
+        Assert.Equal(1, h[8]); // <= 25 ms
+        Assert.Equal(4, h.Sum());
+    }
 }
