@@ -22,6 +22,7 @@ public sealed class NetworkNamespace : IAsyncDisposable
 
     private static readonly TimeSpan s_ipTimeout = TimeSpan.FromSeconds(10);
     private static int s_counter;
+    private static int s_reaped;
 
     private readonly List<Process> _processes = [];
     private readonly object _lock = new();
@@ -262,7 +263,52 @@ public sealed class NetworkNamespace : IAsyncDisposable
     internal static async Task AddAsync(string name, CancellationToken cancellationToken)
     {
         Peers.RequireRoot();
+        if (Interlocked.Exchange(ref s_reaped, 1) == 0)
+        {
+            await ReapStaleAsync().ConfigureAwait(false);
+        }
+
         await IpAsync(["netns", "add", name], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A test run killed with SIGKILL cannot delete its namespaces. Their names carry the creating
+    /// process id (<c>olas…-&lt;pid&gt;-&lt;n&gt;</c>), so the first harness call of a later run removes
+    /// those whose creator is gone. Only names of this harness's shape are touched; no process is signalled.
+    /// </summary>
+    public static async Task ReapStaleAsync()
+    {
+        if (!Directory.Exists("/run/netns"))
+        {
+            return;
+        }
+
+        foreach (string path in Directory.EnumerateFiles("/run/netns"))
+        {
+            string name = Path.GetFileName(path);
+            if (CreatorOf(name) is int pid && pid != Environment.ProcessId && !Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)))
+            {
+                try
+                {
+                    await IpAsync(["netns", "del", name], CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Another run reaped it first, or it is busy: not this run's business.
+                }
+            }
+        }
+    }
+
+    /// <summary>The creating process id of a namespace named by <see cref="NewName"/>, or null for other names.</summary>
+    public static int? CreatorOf(string name)
+    {
+        string[] parts = name.Split('-');
+        return parts.Length >= 3 && parts[0].StartsWith("olas", StringComparison.Ordinal)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+            && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out _)
+            ? pid
+            : null;
     }
 
     internal static async Task DeleteAsync(string name)

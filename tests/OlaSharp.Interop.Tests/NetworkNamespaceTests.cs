@@ -154,4 +154,40 @@ public sealed class NetworkNamespaceTests
         Assert.False(Host.ProcessExists(pid), $"olad pid {pid} still exists");
         Assert.False(Directory.Exists(configDir));
     }
+
+    [Fact]
+    public void CreatorOf_ReadsThePidOfHarnessNamesOnly()
+    {
+        Assert.Equal(1234, NetworkNamespace.CreatorOf("olas-1234-7"));
+        Assert.Equal(99, NetworkNamespace.CreatorOf("olasb-99-1-sw"));
+        Assert.Null(NetworkNamespace.CreatorOf("docker-1234-1"));
+        Assert.Null(NetworkNamespace.CreatorOf("olas-x-1"));
+        Assert.Null(NetworkNamespace.CreatorOf("olas"));
+    }
+
+    [Fact]
+    public async Task ReapStale_DeletesNamespacesOfDeadRuns_KeepsLiveOnes()
+    {
+        // A pid that has just exited stands for a test run killed with SIGKILL.
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        await gone.WaitForExitAsync();
+        string stale = $"olas-{gone.Id}-1";
+        string ip = Peers.Require("ip", "iproute2");
+        Assert.Equal(0, (await Host.RunAsync(ip, ["netns", "add", stale])).ExitCode);
+        try
+        {
+            await using var live = await NetworkNamespace.CreateAsync();
+            await NetworkNamespace.ReapStaleAsync();
+            IReadOnlyList<string> names = await Host.ListNamespacesAsync();
+            Assert.DoesNotContain(stale, names);
+            Assert.Contains(live.Name, names);
+        }
+        finally
+        {
+            if (File.Exists("/run/netns/" + stale))
+            {
+                await Host.RunAsync(ip, ["netns", "del", stale]);
+            }
+        }
+    }
 }
