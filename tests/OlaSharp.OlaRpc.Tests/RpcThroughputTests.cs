@@ -58,4 +58,53 @@ public sealed class RpcThroughputTests(ITestOutputHelper output)
         Assert.Equal(Frames, received);
         Assert.Equal(0, monitor.Connection.PushesDropped);
     }
+
+    [Fact]
+    public async Task StreamDmxData_NoSinks_ServerSideAllocationPerFrame()
+    {
+        const int Frames = 50_000;
+        await using RpcHarness h = await RpcHarness.StartAsync();
+        RpcTestClient sender = h.Connect("sender");
+        h.Universes.GetOrCreate(1); // olad drops StreamDmxData for universes that do not exist
+        byte[] slots = new byte[512];
+        var frames = new List<byte[]>(256);
+        for (int i = 0; i < 256; i++)
+        {
+            slots[0] = (byte)i;
+            frames.Add(RpcTestClient.RequestFrame((uint)i, "StreamDmxData", new DmxData { Universe = 1, Data = ByteString.CopyFrom(slots), Priority = 100 }, Protocol.Type.StreamRequest));
+        }
+
+        // Warm up (the universe, its source and the pipe segments), then measure steady state.
+        for (int i = 0; i < 2_000; i++)
+        {
+            await sender.SendRawAsync(frames[i % frames.Count]);
+        }
+
+        Assert.True(await WaitForUpdatesAsync(h, 2_000));
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < Frames; i++)
+        {
+            await sender.SendRawAsync(frames[i % frames.Count]);
+        }
+
+        Assert.True(await WaitForUpdatesAsync(h, 2_000 + Frames));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        output.WriteLine($"{Frames} x 512-slot StreamDmxData, no sinks: {(double)allocated / Frames:F1} bytes allocated per frame (whole process)");
+    }
+
+    private static async Task<bool> WaitForUpdatesAsync(RpcHarness h, long count)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!cts.IsCancellationRequested)
+        {
+            if (h.Universes.TryGet(1, out Core.Universe? u) && u.UpdateCount >= count)
+            {
+                return true;
+            }
+
+            await Task.Delay(5, CancellationToken.None);
+        }
+
+        return false;
+    }
 }
