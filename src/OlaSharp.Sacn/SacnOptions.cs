@@ -66,6 +66,9 @@ public sealed class SacnOptions
     /// </summary>
     public int SyncAddress { get; set; }
 
+    /// <summary>Another source's discovery list is forgotten after this long without a page (two missed 10 s announcements, plus slack).</summary>
+    public TimeSpan DiscoveryTimeout { get; set; } = TimeSpan.FromSeconds(25);
+
     /// <summary>Universe discovery period (E1.31: 10 s).</summary>
     public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -52,6 +52,12 @@ public sealed partial class SacnPlugin : Plugin
     /// <summary>The device while started (tests).</summary>
     internal SacnDevice? Device { get; private set; }
 
+    /// <summary>
+    /// Other sources seen through E1.31 universe discovery (universe 64214): CID, name and the universes
+    /// they announce, forgotten 25 s after their last page. Empty while the plugin is stopped. Allocates.
+    /// </summary>
+    public IReadOnlyList<SacnDiscoveredSource> GetDiscoveredSources() => _node?.GetDiscoveredSources() ?? [];
+
     /// <inheritdoc />
     protected override bool SetDefaultPreferences(ConfFile preferences) =>
         base.SetDefaultPreferences(preferences) | ApplyDefaults(preferences);

@@ -159,9 +159,9 @@ public sealed class MergeTests : IDisposable
         _h.PatchInput(0, 1);
         _h.Send(s_a, 1, 120, [1, 2, 3]);
         _h.Send(s_b, 1, 100, [5], startCode: 0xDD);
-        IReadOnlyList<Internal.SacnSenderInfo> senders = _h.Device.Inputs[0].GetSenders();
+        IReadOnlyList<SacnSenderInfo> senders = _h.Device.Inputs[0].GetSenders();
         Assert.Equal(2, senders.Count);
-        Internal.SacnSenderInfo a = senders.Single(s => s.Cid == s_a);
+        SacnSenderInfo a = senders.Single(s => s.Cid == s_a);
         Assert.Equal(120, a.Priority);
         Assert.Equal(3, a.Length);
         Assert.False(a.UsesPerAddressPriority);

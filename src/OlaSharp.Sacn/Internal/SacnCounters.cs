@@ -16,6 +16,7 @@ internal sealed class SacnCounters
     public long Terminated;
     public long SourcesLost;
     public long SyncReceived;
+    public long SyncOutOfSequence;
     public long DiscoveryReceived;
     public long DataSent;
     public long TerminateSent;

@@ -553,11 +553,3 @@ internal sealed class SacnInputPort : InputPort
         public bool SyncForce { get; set; }
     }
 }
-
-/// <summary>One sACN sender tracked by an input port (a snapshot for APIs and tests).</summary>
-/// <param name="Cid">The sender's CID.</param>
-/// <param name="Name">CID and source name as shown.</param>
-/// <param name="Priority">Its last packet priority.</param>
-/// <param name="UsesPerAddressPriority">True while it sends 0xDD.</param>
-/// <param name="Length">Slots of its levels that count (0 while they wait for 0xDD or a sync).</param>
-public sealed record SacnSenderInfo(UInt128 Cid, string Name, int Priority, bool UsesPerAddressPriority, int Length);

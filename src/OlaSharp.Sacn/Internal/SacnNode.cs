@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Sacn.Packets;
 
@@ -29,6 +30,9 @@ internal sealed partial class SacnNode : IDisposable
     private readonly object _joinLock = new();
     private readonly HashSet<int> _joined = [];
     private readonly long _discoveryTicks;
+    private readonly long _sourceTimeoutTicks;
+    private readonly Dictionary<(UInt128 Cid, ushort Address), SyncStream> _syncStreams = [];
+    private readonly List<(UInt128, ushort)> _expiredSync = [];
     private Socket? _socket;
     private Socket? _membership;
     private SocketAddress[] _unicast = [];
@@ -50,7 +54,15 @@ internal sealed partial class SacnNode : IDisposable
         _logger = logger;
         _sourceName = SacnDataPacket.EncodeSourceName(options.SourceName);
         _discoveryTicks = (long)(options.DiscoveryInterval.TotalSeconds * _time.TimestampFrequency);
+        _sourceTimeoutTicks = (long)(options.SourceTimeout.TotalSeconds * _time.TimestampFrequency);
+        Discovered = new SacnDiscoveryTracker((long)(options.DiscoveryTimeout.TotalSeconds * _time.TimestampFrequency));
     }
+
+    /// <summary>Other sources' universe discovery pages.</summary>
+    public SacnDiscoveryTracker Discovered { get; }
+
+    /// <summary>Sources seen through universe discovery (allocates; for APIs).</summary>
+    public IReadOnlyList<SacnDiscoveredSource> GetDiscoveredSources() => Discovered.Snapshot(_time.GetTimestamp(), _time);
 
     public SacnOptions Options => _options;
 
@@ -117,6 +129,8 @@ internal sealed partial class SacnNode : IDisposable
         _unicast = [.. _options.UnicastDestinations.Select(e => e.Serialize())];
         lock (_joinLock)
         {
+            // Other sources' universe discovery (239.255.250.214), then the patched inputs.
+            JoinLocked(SacnDiscoveryPacket.Universe);
             foreach (int universe in _joined)
             {
                 JoinLocked(universe);
@@ -333,14 +347,21 @@ internal sealed partial class SacnNode : IDisposable
             if (SacnSyncPacket.TryParse(datagram, out SacnSyncPacket sync))
             {
                 Interlocked.Increment(ref Counters.SyncReceived);
+                if (!AcceptSyncSequence(sync, now))
+                {
+                    Interlocked.Increment(ref Counters.SyncOutOfSequence);
+                    return;
+                }
+
                 foreach (SacnInputPort port in _inputs)
                 {
                     port.OnSync(sync.Cid, sync.SyncAddress, now);
                 }
             }
-            else if (SacnDiscoveryPacket.TryParse(datagram, out _))
+            else if (SacnDiscoveryPacket.TryParse(datagram, out SacnDiscoveryPacket discovery))
             {
                 Interlocked.Increment(ref Counters.DiscoveryReceived);
+                Discovered.Receive(discovery, now);
             }
             else
             {
@@ -353,6 +374,21 @@ internal sealed partial class SacnNode : IDisposable
         }
     }
 
+    // E1.31-2018 §6.7: sync packets carry their own sequence per sender and sync address, checked like
+    // data (drop -19..0). The first packet of a stream, or one after 2.5 s of silence, starts it afresh.
+    private bool AcceptSyncSequence(in SacnSyncPacket sync, long now)
+    {
+        ref SyncStream stream = ref CollectionsMarshal.GetValueRefOrAddDefault(_syncStreams, (sync.Cid, sync.SyncAddress), out bool exists);
+        bool accepted = !exists || now - stream.LastSeen >= _sourceTimeoutTicks || SacnInputPort.SequenceAccepted(stream.Sequence, sync.Sequence);
+        if (accepted)
+        {
+            stream.Sequence = sync.Sequence;
+            stream.LastSeen = now;
+        }
+
+        return accepted;
+    }
+
     /// <summary>Timers: sources, then discovery (the receive thread; tests call it with a fake clock).</summary>
     internal void Housekeeping(long now)
     {
@@ -360,6 +396,25 @@ internal sealed partial class SacnNode : IDisposable
         {
             port.Housekeeping(now, Counters);
         }
+
+        if (_syncStreams.Count > 0)
+        {
+            _expiredSync.Clear();
+            foreach (KeyValuePair<(UInt128, ushort), SyncStream> kv in _syncStreams)
+            {
+                if (now - kv.Value.LastSeen >= _sourceTimeoutTicks)
+                {
+                    _expiredSync.Add(kv.Key);
+                }
+            }
+
+            foreach ((UInt128, ushort) key in _expiredSync)
+            {
+                _syncStreams.Remove(key);
+            }
+        }
+
+        Discovered.Expire(now);
 
         if (_discoveryAddress is not null && now >= _nextDiscovery)
         {
@@ -435,6 +490,12 @@ internal sealed partial class SacnNode : IDisposable
         _socket = null;
         _membership?.Dispose();
         _membership = null;
+    }
+
+    private struct SyncStream
+    {
+        public byte Sequence;
+        public long LastSeen;
     }
 
     private static partial class Log
