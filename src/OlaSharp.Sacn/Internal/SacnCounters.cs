@@ -19,6 +19,7 @@ internal sealed class SacnCounters
     public long SyncOutOfSequence;
     public long DiscoveryReceived;
     public long DataSent;
+    public long PerAddressSent;
     public long TerminateSent;
     public long DiscoverySent;
     public long SyncSent;

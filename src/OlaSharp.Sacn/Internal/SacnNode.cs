@@ -37,8 +37,8 @@ internal sealed partial class SacnNode : IDisposable
     private Socket? _membership;
     private SocketAddress[] _unicast = [];
     private SocketAddress? _discoveryAddress;
-    private SocketAddress? _syncAddress;
-    private byte _syncSequence;
+    private SyncGroup[] _syncGroups = [];
+    private bool _syncPending;
     private Thread? _thread;
     private volatile bool _stopping;
     private SacnInputPort[] _inputs = [];
@@ -83,12 +83,47 @@ internal sealed partial class SacnNode : IDisposable
         }
     }
 
-    /// <summary>Sets the ports (before <see cref="Start"/>).</summary>
+    /// <summary>The clock the node and its ports use.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>Sets the ports (before <see cref="Start"/>) and groups the outputs by sync address.</summary>
     public void SetPorts(SacnInputPort[] inputs, SacnOutputPort[] outputs)
     {
         _inputs = inputs;
         _outputs = outputs;
+        var groups = new List<SyncGroup>();
+        foreach (SacnOutputPort port in outputs)
+        {
+            int address = _options.SyncAddressOf(port.Index);
+            if (address == 0)
+            {
+                continue;
+            }
+
+            SyncGroup? group = groups.Find(g => g.Address == address);
+            if (group is null)
+            {
+                group = new SyncGroup((ushort)address, new IPEndPoint(SacnDataPacket.MulticastGroup(address), _options.RemotePort).Serialize());
+                groups.Add(group);
+            }
+
+            // The sync packet also goes to this port's own unicast destinations.
+            foreach (SocketAddress destination in port.UnicastAddresses)
+            {
+                if (!group.Unicast.Contains(destination))
+                {
+                    group.Unicast.Add(destination);
+                }
+            }
+
+            port.Sync = group;
+        }
+
+        _syncGroups = [.. groups];
     }
+
+    /// <summary>The sync addresses in use by the outputs.</summary>
+    public IReadOnlyList<int> SyncAddresses => [.. _syncGroups.Select(g => (int)g.Address)];
 
     public void Start()
     {
@@ -111,10 +146,6 @@ internal sealed partial class SacnNode : IDisposable
                 membership = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 membership.Bind(new IPEndPoint(IPAddress.Any, 0));
                 _discoveryAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(SacnDiscoveryPacket.Universe), _options.RemotePort).Serialize();
-                if (_options.SyncAddress != 0)
-                {
-                    _syncAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(_options.SyncAddress), _options.RemotePort).Serialize();
-                }
             }
         }
         catch
@@ -195,8 +226,12 @@ internal sealed partial class SacnNode : IDisposable
 
     // ---------------------------------------------------------------- send path (clock thread)
 
-    /// <summary>Sends one data packet for <paramref name="port"/> to its group and the unicast destinations.</summary>
-    internal void SendData(SacnOutputPort port, ReadOnlySpan<byte> slots, byte priority, SacnFramingOptions options)
+    /// <summary>
+    /// Sends one data packet for <paramref name="port"/> (levels, or 0xDD per-address priorities) to its
+    /// group and the unicast destinations. A port with a sync address carries it, and its group's sync
+    /// packet goes out at <see cref="EndBurst"/>.
+    /// </summary>
+    internal void SendData(SacnOutputPort port, ReadOnlySpan<byte> slots, byte priority, SacnFramingOptions options, byte startCode = 0)
     {
         Socket? socket = _socket;
         int universe = port.UniverseId;
@@ -205,14 +240,53 @@ internal sealed partial class SacnNode : IDisposable
             return;
         }
 
-        ushort sync = (ushort)_options.SyncAddress;
-        byte[] buffer = (options & SacnFramingOptions.StreamTerminated) != 0 ? port.TerminateBuffer : port.SendBuffer;
-        int length = SacnDataPacket.Write(buffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, 0, slots);
+        bool terminate = (options & SacnFramingOptions.StreamTerminated) != 0;
+        SyncGroup? group = port.Sync;
+        ushort sync = group?.Address ?? 0;
+        byte[] buffer = terminate ? port.TerminateBuffer : port.SendBuffer;
+        int length = SacnDataPacket.Write(buffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, startCode, slots);
         ReadOnlySpan<byte> packet = buffer.AsSpan(0, length);
-        ref long counter = ref (options & SacnFramingOptions.StreamTerminated) != 0 ? ref Counters.TerminateSent : ref Counters.DataSent;
-        if (_options.Multicast && port.MulticastAddress is SocketAddress group)
+        ref long counter = ref terminate ? ref Counters.TerminateSent
+            : ref startCode == SacnOutputPort.PerAddressStartCode ? ref Counters.PerAddressSent : ref Counters.DataSent;
+        SendToAll(socket, packet, port.MulticastAddress, port.UnicastAddresses, ref counter);
+        if (group is not null && !terminate)
         {
-            Send(socket, packet, group, ref counter);
+            group.Pending = true;
+            _syncPending = true;
+        }
+    }
+
+    /// <summary>
+    /// The end of a clock burst (E1.31-2018 §11.1): one sync packet per sync address that had data in it,
+    /// each with its own sequence, after every data packet of the burst (all sent on the clock thread).
+    /// </summary>
+    internal void EndBurst()
+    {
+        Socket? socket = _socket;
+        if (!_syncPending || socket is null)
+        {
+            return;
+        }
+
+        _syncPending = false;
+        foreach (SyncGroup group in _syncGroups)
+        {
+            if (!group.Pending)
+            {
+                continue;
+            }
+
+            group.Pending = false;
+            SacnSyncPacket.Write(_syncBuffer, _options.Cid, unchecked(++group.Sequence), group.Address);
+            SendToAll(socket, _syncBuffer, group.Multicast, group.UnicastArray, ref Counters.SyncSent);
+        }
+    }
+
+    private void SendToAll(Socket socket, ReadOnlySpan<byte> packet, SocketAddress? multicast, SocketAddress[] portUnicast, ref long counter)
+    {
+        if (_options.Multicast && multicast is not null)
+        {
+            Send(socket, packet, multicast, ref counter);
         }
 
         foreach (SocketAddress destination in _unicast)
@@ -220,24 +294,9 @@ internal sealed partial class SacnNode : IDisposable
             Send(socket, packet, destination, ref counter);
         }
 
-        foreach (SocketAddress destination in port.UnicastAddresses)
+        foreach (SocketAddress destination in portUnicast)
         {
             Send(socket, packet, destination, ref counter);
-        }
-
-        if (sync != 0 && port.IsLastPatchedOutput && (options & SacnFramingOptions.StreamTerminated) == 0)
-        {
-            // E1.31-2018 §11.1: the sync packet follows the tick's data packets (all sent on this thread).
-            SacnSyncPacket.Write(_syncBuffer, _options.Cid, unchecked(++_syncSequence), sync);
-            if (_syncAddress is not null)
-            {
-                Send(socket, _syncBuffer, _syncAddress, ref Counters.SyncSent);
-            }
-
-            foreach (SocketAddress destination in _unicast)
-            {
-                Send(socket, _syncBuffer, destination, ref Counters.SyncSent);
-            }
         }
     }
 
@@ -490,6 +549,25 @@ internal sealed partial class SacnNode : IDisposable
         _socket = null;
         _membership?.Dispose();
         _membership = null;
+    }
+
+    /// <summary>Outputs sharing a sync address: its sequence, and whether this burst sent data for it (clock thread).</summary>
+    internal sealed class SyncGroup(ushort address, SocketAddress multicast)
+    {
+        private SocketAddress[]? _unicastArray;
+
+        public ushort Address { get; } = address;
+
+        public SocketAddress Multicast { get; } = multicast;
+
+        /// <summary>Unicast destinations of the group's ports (besides the plugin-wide ones); filled before start.</summary>
+        public List<SocketAddress> Unicast { get; } = [];
+
+        public SocketAddress[] UnicastArray => _unicastArray ??= [.. Unicast];
+
+        public byte Sequence { get; set; }
+
+        public bool Pending { get; set; }
     }
 
     private struct SyncStream
