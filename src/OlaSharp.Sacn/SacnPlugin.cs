@@ -60,6 +60,23 @@ public sealed partial class SacnPlugin : Plugin
     /// </summary>
     public IReadOnlyList<SacnDiscoveredSource> GetDiscoveredSources() => _node?.GetDiscoveredSources() ?? [];
 
+    /// <summary>
+    /// The senders (CIDs) the input port patched to <paramref name="universe"/> tracks, with their priority
+    /// and 0xDD use; empty when no input port is patched there. Allocates.
+    /// </summary>
+    public IReadOnlyList<SacnSenderInfo> GetSenders(int universe)
+    {
+        foreach (SacnInputPort port in Device?.Inputs ?? [])
+        {
+            if (port.UniverseId == universe)
+            {
+                return port.GetSenders();
+            }
+        }
+
+        return [];
+    }
+
     /// <inheritdoc />
     protected override bool SetDefaultPreferences(ConfFile preferences) =>
         base.SetDefaultPreferences(preferences) | ApplyDefaults(preferences);

@@ -79,5 +79,10 @@ public sealed class DiscoveryTests : IDisposable
     }
 
     [Fact]
-    public void Plugin_NotStarted_NoDiscoveredSources() => Assert.Empty(new SacnPlugin().GetDiscoveredSources());
+    public void Plugin_NotStarted_NoDiscoveredSourcesNorSenders()
+    {
+        var plugin = new SacnPlugin();
+        Assert.Empty(plugin.GetDiscoveredSources());
+        Assert.Empty(plugin.GetSenders(1));
+    }
 }

@@ -332,6 +332,52 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
+    public void Clock_SyncedPortsWithPerAddress_SteadyStateAllocatesNothing()
+    {
+        using var h = new SacnTestHarness(start: true, syncAddress: 7000, portSync: new() { [1] = 7001 });
+        var sources = new DmxSource[3];
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(h.Devices.TryPatch(h.Device.Outputs[i], i + 1, out _));
+            Universe u = h.Universes.GetOrCreate(i + 1);
+            sources[i] = u.AddSource("dd", "test", Timeout.InfiniteTimeSpan);
+        }
+
+        byte[] levels = new byte[512];
+        byte[] priorities = [.. Enumerable.Repeat((byte)120, 512)];
+        var buffer = new byte[1500];
+        void Run(int ms)
+        {
+            for (int i = 0; i < ms; i++)
+            {
+                levels[0] = (byte)i;
+                priorities[1] = (byte)(100 + (i / 100 % 2));
+                for (int k = 0; k < sources.Length; k++)
+                {
+                    sources[k].Universe.Update(sources[k], levels, null, priorities, slotPrioritiesEnabled: true);
+                }
+
+                h.Clock.RunDue(h.Time.GetTimestamp());
+                while (h.Peer.Available > 0)
+                {
+                    h.Peer.Receive(buffer);
+                }
+
+                h.Time.Advance(TimeSpan.FromMilliseconds(1));
+            }
+        }
+
+        Run(500);
+        long sent = h.Node.Counters.DataSent + h.Node.Counters.PerAddressSent + h.Node.Counters.SyncSent;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(2000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(h.Node.Counters.PerAddressSent > 10);
+        Assert.True(h.Node.Counters.DataSent + h.Node.Counters.PerAddressSent + h.Node.Counters.SyncSent - sent > 400);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void Sync_NoDataInTheBurst_NoSyncPacket()
     {
         using var h = new SacnTestHarness(start: true, syncAddress: 7000);
