@@ -170,6 +170,107 @@ public sealed class MergeTests : IDisposable
     }
 
     [Fact]
+    public void RandomSenders_MatchAScalarReferenceMerge()
+    {
+        Universe u = _h.PatchInput(0, 1, MergeMode.Ltp);
+        var random = new Random(1234);
+        for (int round = 0; round < 300; round++)
+        {
+            int count = random.Next(1, 6);
+            var senders = new List<(UInt128 Cid, int Priority, byte[] Levels, byte[]? PerAddress)>();
+            for (int i = 0; i < count; i++)
+            {
+                var cid = new UInt128((ulong)round + 1, (ulong)i + 1);
+                int priority = random.Next(4) == 0 ? 0 : random.Next(3) * 50;
+                byte[] levels = new byte[random.Next(1, 513)];
+                random.NextBytes(levels);
+                byte[]? pap = null;
+                if (random.Next(3) == 0)
+                {
+                    pap = new byte[random.Next(0, 513)];
+                    for (int k = 0; k < pap.Length; k++)
+                    {
+                        pap[k] = (byte)(random.Next(3) == 0 ? 0 : random.Next(1, 4) * 50);
+                    }
+
+                    _h.Send(cid, 1, (byte)priority, pap, startCode: 0xDD);
+                }
+
+                _h.Send(cid, 1, (byte)priority, levels);
+                senders.Add((cid, priority, levels, pap));
+            }
+
+            Assert.Equal(Convert.ToHexString(Reference(senders)), Convert.ToHexString(u.GetMergedCopy()));
+            foreach ((UInt128 cid, int priority, _, _) in senders)
+            {
+                _h.Send(cid, 1, (byte)priority, [], options: SacnFramingOptions.StreamTerminated);
+            }
+        }
+    }
+
+    // What the universe shows, merged slot by slot in the plainest way: whole-frame without 0xDD (top
+    // priority, HTP, longest); with 0xDD per slot (0 = not sourcing, HTP among equals), then the
+    // universe drops unsourced slots (priority 0) and ends at the last sourced one.
+    private static byte[] Reference(List<(UInt128 Cid, int Priority, byte[] Levels, byte[]? PerAddress)> senders)
+    {
+        if (senders.All(s => s.PerAddress is null))
+        {
+            int top = senders.Max(s => s.Priority);
+            var winners = senders.Where(s => s.Priority == top).ToList();
+            byte[] frame = new byte[winners.Max(s => s.Levels.Length)];
+            foreach (var s in winners)
+            {
+                for (int i = 0; i < s.Levels.Length; i++)
+                {
+                    frame[i] = Math.Max(frame[i], s.Levels[i]);
+                }
+            }
+
+            return frame;
+        }
+
+        var result = new List<byte>();
+        int length = 0;
+        for (int slot = 0; slot < 512; slot++)
+        {
+            int best = -1;
+            byte value = 0;
+            foreach (var s in senders)
+            {
+                if (slot >= s.Levels.Length)
+                {
+                    continue;
+                }
+
+                int p = s.PerAddress is null ? s.Priority : slot < s.PerAddress.Length ? s.PerAddress[slot] : 0;
+                if (s.PerAddress is not null && p == 0)
+                {
+                    continue;
+                }
+
+                if (p > best)
+                {
+                    best = p;
+                    value = s.Levels[slot];
+                }
+                else if (p == best)
+                {
+                    value = Math.Max(value, s.Levels[slot]);
+                }
+            }
+
+            bool sourced = best > 0;
+            result.Add(sourced ? value : (byte)0);
+            if (sourced)
+            {
+                length = slot + 1;
+            }
+        }
+
+        return [.. result.Take(length)];
+    }
+
+    [Fact]
     public void Receive_SteadyState_AllocatesNothing()
     {
         Universe u = _h.PatchInput(0, 1);

@@ -25,6 +25,8 @@ internal sealed class SacnInputPort : InputPort
     private readonly List<UInt128> _scratch = [];
     private readonly byte[] _levels = new byte[DmxFrame.MaxSlots];
     private readonly byte[] _priorities = new byte[DmxFrame.MaxSlots];
+    private readonly byte[] _rank = new byte[DmxFrame.MaxSlots];
+    private readonly byte[] _senderRank = new byte[DmxFrame.MaxSlots];
     private readonly long _timeoutTicks;
     private readonly long _ddWaitTicks;
     private DmxSource? _source;
@@ -381,6 +383,10 @@ internal sealed class SacnInputPort : InputPort
         return length;
     }
 
+    // Per slot: the highest rank wins, HTP among equal ranks. A rank is priority + 1 (0 = not sourcing), so
+    // a sender without 0xDD at priority 0 still sources its slots inside the port. Sender by sender over
+    // the slots, vectorized: 2 senders x 512 slots measured ~9.3 us per packet pair with the scalar
+    // slot-major loop (SacnReceiveBenchmarks, PerAddress=true).
     private int MergePerAddress()
     {
         int length = 0;
@@ -392,50 +398,101 @@ internal sealed class SacnInputPort : InputPort
             }
         }
 
-        for (int slot = 0; slot < length; slot++)
+        Span<byte> rank = _rank.AsSpan(0, length);
+        Span<byte> levels = _levels.AsSpan(0, length);
+        rank.Clear();
+        levels.Clear();
+        for (int i = 0; i < _list.Count; i++)
         {
-            int best = -1;
-            byte value = 0;
-            for (int i = 0; i < _list.Count; i++)
+            SourceState s = _list[i];
+            int n = s.LevelsLength;
+            if (n <= 0)
             {
-                SourceState s = _list[i];
-                if (slot >= s.LevelsLength)
-                {
-                    continue;
-                }
-
-                int p;
-                if (s.PerAddressActive)
-                {
-                    // ETC: 0 = not sourcing; a short 0xDD packet leaves the rest at 0.
-                    p = slot < s.PerAddressLength ? Math.Min((int)s.PerAddress[slot], SacnDataPacket.MaxPriority) : 0;
-                    if (p == 0)
-                    {
-                        continue;
-                    }
-                }
-                else
-                {
-                    p = s.Priority;
-                }
-
-                byte v = s.Levels[slot];
-                if (p > best)
-                {
-                    best = p;
-                    value = v;
-                }
-                else if (p == best && v > value)
-                {
-                    value = v;
-                }
+                continue;
             }
 
-            _levels[slot] = best >= 0 ? value : (byte)0;
-            _priorities[slot] = (byte)Math.Max(best, 0);
+            Span<byte> senderRank = _senderRank.AsSpan(0, n);
+            if (s.PerAddressActive)
+            {
+                // ETC: 0 = not sourcing; a short 0xDD packet leaves the rest at 0.
+                int m = Math.Min(n, s.PerAddressLength);
+                ToRanks(s.PerAddress.AsSpan(0, m), senderRank);
+                senderRank[m..].Clear();
+            }
+            else
+            {
+                senderRank.Fill((byte)(s.Priority + 1));
+            }
+
+            MergeRanked(rank[..n], levels[..n], senderRank, s.Levels.AsSpan(0, n));
+        }
+
+        // Upward, a slot's priority is its rank - 1 (0 when nobody sources it).
+        Span<byte> priorities = _priorities.AsSpan(0, length);
+        for (int k = 0; k < length; k++)
+        {
+            priorities[k] = rank[k] == 0 ? (byte)0 : (byte)(rank[k] - 1);
         }
 
         return length;
+    }
+
+    // rank[i] = pap[i] == 0 ? 0 : min(pap[i], 200) + 1.
+    private static void ToRanks(ReadOnlySpan<byte> pap, Span<byte> rank)
+    {
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int width = Vector<byte>.Count;
+            var max = new Vector<byte>((byte)SacnDataPacket.MaxPriority);
+            for (; k <= pap.Length - width; k += width)
+            {
+                var p = new Vector<byte>(pap[k..]);
+                Vector<byte> r = Vector.Min(p, max) + Vector<byte>.One;
+                Vector.ConditionalSelect(Vector.Equals(p, Vector<byte>.Zero), Vector<byte>.Zero, r).CopyTo(rank[k..]);
+            }
+        }
+
+        for (; k < pap.Length; k++)
+        {
+            rank[k] = pap[k] == 0 ? (byte)0 : (byte)(Math.Min((int)pap[k], SacnDataPacket.MaxPriority) + 1);
+        }
+    }
+
+    // One sender into the running result: a higher rank takes the slot, an equal non-zero rank merges HTP.
+    private static void MergeRanked(Span<byte> rank, Span<byte> levels, ReadOnlySpan<byte> senderRank, ReadOnlySpan<byte> senderLevels)
+    {
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int width = Vector<byte>.Count;
+            for (; k <= senderRank.Length - width; k += width)
+            {
+                var best = new Vector<byte>(rank[k..]);
+                var level = new Vector<byte>(levels[k..]);
+                var r = new Vector<byte>(senderRank[k..]);
+                var v = new Vector<byte>(senderLevels[k..]);
+                Vector<byte> higher = Vector.GreaterThan(r, best);
+                Vector<byte> tie = Vector.Equals(r, best) & ~Vector.Equals(r, Vector<byte>.Zero);
+                level = Vector.ConditionalSelect(higher, v, Vector.ConditionalSelect(tie, Vector.Max(level, v), level));
+                Vector.Max(best, r).CopyTo(rank[k..]);
+                level.CopyTo(levels[k..]);
+            }
+        }
+
+        for (; k < senderRank.Length; k++)
+        {
+            byte r = senderRank[k];
+            if (r > rank[k])
+            {
+                rank[k] = r;
+                levels[k] = senderLevels[k];
+            }
+            else if (r == rank[k] && r != 0 && senderLevels[k] > levels[k])
+            {
+                levels[k] = senderLevels[k];
+            }
+        }
     }
 
     // dst[i] = max(dst[i], src[i]); vectorized like the universe's HTP merge.
