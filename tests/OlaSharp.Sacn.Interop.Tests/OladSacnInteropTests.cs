@@ -43,7 +43,7 @@ public sealed partial class OladSacnInteropTests : IDisposable
     [GeneratedRegex(@"""dmx""\s*:\s*\[\s*1\s*,\s*2\s*,\s*3\b")]
     private static partial Regex UsToOla();
 
-    [GeneratedRegex(@"""dmx""\s*:\s*\[\s*50\s*,\s*5\s*,\s*5\b")]
+    [GeneratedRegex(@"""dmx""\s*:\s*\[\s*50\s*,\s*20\s*,\s*5\b")]
     private static partial Regex HigherPriorityWins();
 
     // ola-python (Debian's /usr/bin/python3) on olad's host: FetchDmx over OLA RPC, prints the first slots.
@@ -62,23 +62,26 @@ public sealed partial class OladSacnInteropTests : IDisposable
         wrapper.Run()
         """;
 
-    // A second sACN source on 198.18.0.3: universe 1, priority 150, [50, 5, 5], 5 Hz for 40 s, multicast.
+    // A second sACN source on 198.18.0.3: universe 1, priority 150, [50, 5, 5], 5 Hz for 40 s, multicast,
+    // each frame preceded by 0xDD per-address priorities [150, 0, 150]: it does not source slot 2.
     private const string SecondSender = """
         import socket, time
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.bind(("198.18.0.3", 0))
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("198.18.0.3"))
-        def pkt(seq):
-            slots = bytes([50, 5, 5]); n = 126 + len(slots)
+        def pkt(seq, start, slots):
+            n = 126 + len(slots)
             root = bytes([0, 0x10, 0, 0]) + b"ASC-E1.17\0\0\0" + (0x7000 | (n - 16)).to_bytes(2, "big") + (4).to_bytes(4, "big") + bytes(range(1, 17))
             framing = (0x7000 | (n - 38)).to_bytes(2, "big") + (2).to_bytes(4, "big") + b"python".ljust(64, b"\0") + bytes([150, 0, 0, seq, 0, 0, 1])
-            dmp = (0x7000 | (n - 115)).to_bytes(2, "big") + bytes([2, 0xa1, 0, 0, 0, 1]) + (len(slots) + 1).to_bytes(2, "big") + b"\0" + slots
+            dmp = (0x7000 | (n - 115)).to_bytes(2, "big") + bytes([2, 0xa1, 0, 0, 0, 1]) + (len(slots) + 1).to_bytes(2, "big") + bytes([start]) + slots
             return root + framing + dmp
         seq = 0
         end = time.time() + 40
         while time.time() < end:
             seq = (seq + 1) % 256
-            s.sendto(pkt(seq), ("239.255.0.1", 5568))
+            s.sendto(pkt(seq, 0xDD, bytes([150, 0, 150])), ("239.255.0.1", 5568))
+            seq = (seq + 1) % 256
+            s.sendto(pkt(seq, 0, bytes([50, 5, 5])), ("239.255.0.1", 5568))
             time.sleep(0.2)
         """;
 
@@ -156,7 +159,8 @@ public sealed partial class OladSacnInteropTests : IDisposable
         // (2c) Data for the synchronised output: it ticks at 44 Hz, each tick closed by a sync packet on 7001.
         (await ourHost.RunAsync("curl", ["-s", "-d", "u=3&d=7,8,9", "http://127.0.0.1:9090/set_dmx"], s_tool)).EnsureSuccess("curl set_dmx u=3");
 
-        // (3) A source at 150 beats olad at 100 while olad keeps sending.
+        // (3) Per-address priority: the source at 150 wins slots 1 and 3, olad at 100 keeps slot 2, which
+        // the other does not source (0xDD 0), while olad keeps sending.
         net.Hosts[2].Start("/usr/bin/python3", ["-c", SecondSender]);
         bool arbitrated = await RetryAsync(
             async () =>
@@ -167,7 +171,7 @@ public sealed partial class OladSacnInteropTests : IDisposable
                 return HigherPriorityWins().IsMatch(last);
             },
             s_exchange);
-        Assert.True(arbitrated, "expected the priority-150 source's [50,5,5] over olad's [10,20,30] at 100; last /get_dmx: " + last);
+        Assert.True(arbitrated, "expected [50,20,5]: the 0xDD-150 source's slots 1 and 3 over olad's [10,20,30] at 100, olad's slot 2; last /get_dmx: " + last);
 
         // (4) tshark dissects everything we sent as sACN (heuristic ACN dissector with DMX on).
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
