@@ -53,6 +53,23 @@ public sealed partial class Universe
             activePriority = top;
         }
 
+        if (anySlotPriorities)
+        {
+            // The winners' priorities per slot, kept for outputs that forward them (sACN 0xDD).
+            if (!_hasMergedPriorities || length != _mergedLength
+                || !_priorityScratch.AsSpan(0, length).SequenceEqual(_mergedPriorities.AsSpan(0, length)))
+            {
+                (_mergedPriorities, _priorityScratch) = (_priorityScratch, _mergedPriorities);
+                _hasMergedPriorities = true;
+                SlotPriorityVersion++;
+            }
+        }
+        else if (_hasMergedPriorities)
+        {
+            _hasMergedPriorities = false;
+            SlotPriorityVersion++;
+        }
+
         ActivePriority = activePriority;
         UpdateCount++;
         if (length != _mergedLength || !_scratch.AsSpan(0, length).SequenceEqual(_merged.AsSpan(0, length)))
@@ -209,6 +226,7 @@ public sealed partial class Universe
                 }
             }
 
+            _priorityScratch[slot] = (byte)Math.Max(bestPriority, 0);
             if (bestPriority >= 0)
             {
                 _scratch[slot] = value;

@@ -31,6 +31,9 @@ public sealed partial class Universe
     private MergeMode _mergeMode;
     private string _name;
     private int _activeSources;
+    private byte[] _mergedPriorities = new byte[DmxFrame.MaxSlots];
+    private byte[] _priorityScratch = new byte[DmxFrame.MaxSlots];
+    private bool _hasMergedPriorities;
 
     /// <summary>Creates a universe. Use <see cref="UniverseRegistry"/> in a server; direct construction is for tests and tools.</summary>
     public Universe(int id, TimeProvider? time = null, string? name = null, MergeMode mergeMode = MergeMode.Ltp, LossPolicy lossPolicy = LossPolicy.Hold)
@@ -114,6 +117,9 @@ public sealed partial class Universe
 
     /// <summary>Incremented each time the merged frame's content changes.</summary>
     public long Version { get; private set; }
+
+    /// <summary>Incremented each time the merged per-slot priorities change, appear or go away (see <see cref="CopySlotPriorities"/>).</summary>
+    public long SlotPriorityVersion { get; private set; }
 
     /// <summary>Incremented on each accepted update, changed or not (OLA forwards identical updates too).</summary>
     public long UpdateCount { get; private set; }
@@ -215,7 +221,20 @@ public sealed partial class Universe
     /// <param name="source">A source of this universe.</param>
     /// <param name="slots">0..512 slots; longer input is cut to 512.</param>
     /// <param name="priority">New priority for the source (clamped to 0..200), or null to keep its current one.</param>
-    public bool Update(DmxSource source, ReadOnlySpan<byte> slots, int? priority = null)
+    public bool Update(DmxSource source, ReadOnlySpan<byte> slots, int? priority = null) =>
+        UpdateCore(source, slots, priority, default, SlotPriorityChange.Keep);
+
+    /// <summary>
+    /// Like <see cref="Update(DmxSource, ReadOnlySpan{byte}, int?)"/>, and sets the source's per-slot
+    /// priorities in the same merge (so listeners never see new levels with old priorities or the other
+    /// way round). With <paramref name="slotPrioritiesEnabled"/> false the source merges at its priority
+    /// and <paramref name="slotPriorities"/> is ignored; otherwise as <see cref="SetSlotPriorities"/>.
+    /// For senders that pre-merge several streams (an sACN port's CIDs).
+    /// </summary>
+    public bool Update(DmxSource source, ReadOnlySpan<byte> slots, int? priority, ReadOnlySpan<byte> slotPriorities, bool slotPrioritiesEnabled) =>
+        UpdateCore(source, slots, priority, slotPriorities, slotPrioritiesEnabled ? SlotPriorityChange.Enable : SlotPriorityChange.Disable);
+
+    private bool UpdateCore(DmxSource source, ReadOnlySpan<byte> slots, int? priority, ReadOnlySpan<byte> slotPriorities, SlotPriorityChange slotChange)
     {
         CheckOwnership(source);
         if (slots.Length > DmxFrame.MaxSlots)
@@ -240,6 +259,13 @@ public sealed partial class Universe
                 source.Priority = OlaSharp.Core.Priority.Clamp(p);
             }
 
+            // A source that stops using per-slot priorities changes the whole merge, winner or not.
+            bool forceMerge = slotChange == SlotPriorityChange.Disable && source.SlotPrioritiesEnabled;
+            if (slotChange != SlotPriorityChange.Keep)
+            {
+                StoreSlotPriorities(source, slotPriorities, slotChange == SlotPriorityChange.Enable);
+            }
+
             source.LastSeen = now;
             source.Sequence = ++_updateSequence;
             source.FramesReceived++;
@@ -255,7 +281,7 @@ public sealed partial class Universe
             }
 
             long before = Version;
-            accepted = MergeLocked(source, now);
+            accepted = MergeLocked(forceMerge ? null : source, now);
             changed = Version != before;
         }
 
@@ -283,19 +309,7 @@ public sealed partial class Universe
                 return;
             }
 
-            if (enabled)
-            {
-                source.SlotPriorities ??= new byte[DmxFrame.MaxSlots];
-                int n = Math.Min(priorities.Length, DmxFrame.MaxSlots);
-                for (int i = 0; i < n; i++)
-                {
-                    source.SlotPriorities[i] = (byte)Math.Min((int)priorities[i], OlaSharp.Core.Priority.Max);
-                }
-
-                source.SlotPriorityLength = n;
-            }
-
-            source.SlotPrioritiesEnabled = enabled;
+            StoreSlotPriorities(source, priorities, enabled);
             long before = Version;
             if (_activeSources > 0)
             {
@@ -418,6 +432,28 @@ public sealed partial class Universe
         }
     }
 
+    /// <summary>
+    /// Copies the per-slot priorities of the last merge into <paramref name="destination"/> (at least 512
+    /// long) and returns their count (the merged length), or -1 when the last merge was whole-frame (no
+    /// source carries per-slot priorities; every slot is at <see cref="ActivePriority"/>). A slot's value
+    /// is the priority that won it, 0 when no source sources it. <paramref name="version"/> is
+    /// <see cref="SlotPriorityVersion"/>. Allocates nothing (outputs call it on their clock).
+    /// </summary>
+    public int CopySlotPriorities(Span<byte> destination, out long version)
+    {
+        lock (_lock)
+        {
+            version = SlotPriorityVersion;
+            if (!_hasMergedPriorities)
+            {
+                return -1;
+            }
+
+            _mergedPriorities.AsSpan(0, _mergedLength).CopyTo(destination);
+            return _mergedLength;
+        }
+    }
+
     /// <summary>A copy of the merged slots (allocates; for APIs, not the frame path).</summary>
     public byte[] GetMergedCopy()
     {
@@ -464,6 +500,30 @@ public sealed partial class Universe
 
     /// <inheritdoc />
     public override string ToString() => $"Universe {Id} ({_name}, {_mergeMode})";
+
+    private static void StoreSlotPriorities(DmxSource source, ReadOnlySpan<byte> priorities, bool enabled)
+    {
+        if (enabled)
+        {
+            source.SlotPriorities ??= new byte[DmxFrame.MaxSlots];
+            int n = Math.Min(priorities.Length, DmxFrame.MaxSlots);
+            for (int i = 0; i < n; i++)
+            {
+                source.SlotPriorities[i] = (byte)Math.Min((int)priorities[i], OlaSharp.Core.Priority.Max);
+            }
+
+            source.SlotPriorityLength = n;
+        }
+
+        source.SlotPrioritiesEnabled = enabled;
+    }
+
+    private enum SlotPriorityChange
+    {
+        Keep,
+        Enable,
+        Disable,
+    }
 
     private static bool IsExpired(DmxSource s, long now) =>
         s.TimeoutTicks != long.MaxValue && now - s.LastSeen >= s.TimeoutTicks;

@@ -61,10 +61,29 @@ public sealed class SacnOptions
     public TimeSpan PerAddressPriorityWait { get; set; } = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>
-    /// Synchronisation universe of the outputs (1..63999), or 0 for none. When set, outputs run on a fixed
-    /// clock, data packets carry it, and a sync packet follows each tick's packets.
+    /// Synchronisation universe of the outputs (1..63999), or 0 for none; <see cref="PortSyncAddresses"/>
+    /// overrides it per port. Ports with a sync address run on a fixed clock, their data packets carry it,
+    /// and one sync packet per address follows each tick's burst of data packets.
     /// </summary>
     public int SyncAddress { get; set; }
+
+    /// <summary>Another source's discovery list is forgotten after this long without a page (two missed 10 s announcements, plus slack).</summary>
+    public TimeSpan DiscoveryTimeout { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>
+    /// Synchronisation universes of single output ports, by port index (conf: <c>output_&lt;n&gt;_sync_address</c>);
+    /// they override <see cref="SyncAddress"/>, and 0 takes that port out of sync.
+    /// </summary>
+    public IReadOnlyDictionary<int, int> PortSyncAddresses { get; set; } = new Dictionary<int, int>();
+
+    /// <summary>
+    /// Send per-address priority packets (start code 0xDD) when a patched universe's merge has per-slot
+    /// priorities: after each change of them, 3 repeats, then at least every 800 ms (ETC, E1.31 keep-alive).
+    /// </summary>
+    public bool SendPerAddressPriority { get; set; } = true;
+
+    /// <summary>The sync address of output port <paramref name="index"/> (0 = none).</summary>
+    public int SyncAddressOf(int index) => PortSyncAddresses.TryGetValue(index, out int address) ? address : SyncAddress;
 
     /// <summary>Universe discovery period (E1.31: 10 s).</summary>
     public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(10);

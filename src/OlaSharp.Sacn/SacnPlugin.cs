@@ -49,10 +49,35 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         "output_hz = 44\n(OlaSharp) Output refresh rate while data changes (1-44); unchanged data is kept alive every second.\n\n" +
         "unicast_destinations = a.b.c.d[,e.f.g.h]\n(OlaSharp) Unicast destinations every output port also sends to (olad sends multicast only).\n\n" +
         "output_<n>_unicast = a.b.c.d[,e.f.g.h]\n(OlaSharp) Unicast destinations of output port n only.\n\n" +
-        "sync_address = 0\n(OlaSharp) Universe synchronisation address of the outputs (0 = none): outputs tick together at output_hz and a sync packet follows each tick.\n";
+        "sync_address = 0\n(OlaSharp) Universe synchronisation address of the outputs (0 = none): outputs tick together at output_hz and a sync packet follows each tick.\n\n" +
+        "output_<n>_sync_address = 0\n(OlaSharp) Synchronisation address of output port n only (overrides sync_address; 0 = none). Ports sharing an address get one sync packet per tick.\n\n" +
+        "per_address_priority = [true|false]\n(OlaSharp) Send per-address priorities (start code 0xDD) when a universe's merge has them (from 0xDD senders).\n";
 
     /// <summary>The device while started (tests).</summary>
     internal SacnDevice? Device { get; private set; }
+
+    /// <summary>
+    /// Other sources seen through E1.31 universe discovery (universe 64214): CID, name and the universes
+    /// they announce, forgotten 25 s after their last page. Empty while the plugin is stopped. Allocates.
+    /// </summary>
+    public IReadOnlyList<SacnDiscoveredSource> GetDiscoveredSources() => _node?.GetDiscoveredSources() ?? [];
+
+    /// <summary>
+    /// The senders (CIDs) the input port patched to <paramref name="universe"/> tracks, with their priority
+    /// and 0xDD use; empty when no input port is patched there. Allocates.
+    /// </summary>
+    public IReadOnlyList<SacnSenderInfo> GetSenders(int universe)
+    {
+        foreach (SacnInputPort port in Device?.Inputs ?? [])
+        {
+            if (port.UniverseId == universe)
+            {
+                return port.GetSenders();
+            }
+        }
+
+        return [];
+    }
 
     /// <inheritdoc />
     protected override bool SetDefaultPreferences(ConfFile preferences) =>
@@ -84,6 +109,7 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         changed |= preferences.SetDefaultValue("output_hz", new UIntValidator(1, 44), "44");
         changed |= preferences.SetDefaultValue("unicast_destinations", new StringValidator(allowEmpty: true), string.Empty);
         changed |= preferences.SetDefaultValue("sync_address", new UIntValidator(0, 63999), "0");
+        changed |= preferences.SetDefaultValue("per_address_priority", BoolValidator.Instance, "true");
         return changed;
     }
 
@@ -104,7 +130,26 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
             UnicastDestinations = ParseDestinations(p.Get("unicast_destinations")),
             SyncAddress = p.GetInt("sync_address") ?? 0,
             PortUnicastDestinations = PortDestinations(p),
+            PortSyncAddresses = PortSyncAddresses(p),
+            SendPerAddressPriority = p.GetBool("per_address_priority", true),
         };
+    }
+
+    /// <summary>Reads the optional <c>output_&lt;n&gt;_sync_address</c> keys (0..63999; not written by default; bad values are ignored).</summary>
+    internal static Dictionary<int, int> PortSyncAddresses(ConfFile p)
+    {
+        var result = new Dictionary<int, int>();
+        int outputs = p.GetInt("output_ports") ?? 5;
+        for (int i = 0; i < outputs; i++)
+        {
+            if (int.TryParse(p.Get($"output_{i}_sync_address"), NumberStyles.None, CultureInfo.InvariantCulture, out int address)
+                && address <= SacnDataPacket.MaxUniverse)
+            {
+                result[i] = address;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Reads the optional <c>output_&lt;n&gt;_unicast</c> keys (not written by default).</summary>

@@ -43,26 +43,45 @@ public sealed partial class OladSacnInteropTests : IDisposable
     [GeneratedRegex(@"""dmx""\s*:\s*\[\s*1\s*,\s*2\s*,\s*3\b")]
     private static partial Regex UsToOla();
 
-    [GeneratedRegex(@"""dmx""\s*:\s*\[\s*50\s*,\s*5\s*,\s*5\b")]
+    [GeneratedRegex(@"""dmx""\s*:\s*\[\s*50\s*,\s*20\s*,\s*5\b")]
     private static partial Regex HigherPriorityWins();
 
-    // A second sACN source on 198.18.0.3: universe 1, priority 150, [50, 5, 5], 5 Hz for 40 s, multicast.
+    // ola-python (Debian's /usr/bin/python3) on olad's host: FetchDmx over OLA RPC, prints the first slots.
+    private const string OlaPythonFetch = """
+        import sys
+        from ola.ClientWrapper import ClientWrapper
+        wrapper = ClientWrapper()
+        def done(status, universe, data):
+            if status.Succeeded():
+                print(",".join(str(x) for x in list(data)[:3]))
+            else:
+                print("error: " + str(status.message), file=sys.stderr)
+            wrapper.Stop()
+        wrapper.Client().FetchDmx(int(sys.argv[1]), done)
+        wrapper.AddEvent(5000, wrapper.Stop)
+        wrapper.Run()
+        """;
+
+    // A second sACN source on 198.18.0.3: universe 1, priority 150, [50, 5, 5], 5 Hz for 40 s, multicast,
+    // each frame preceded by 0xDD per-address priorities [150, 0, 150]: it does not source slot 2.
     private const string SecondSender = """
         import socket, time
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.bind(("198.18.0.3", 0))
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("198.18.0.3"))
-        def pkt(seq):
-            slots = bytes([50, 5, 5]); n = 126 + len(slots)
+        def pkt(seq, start, slots):
+            n = 126 + len(slots)
             root = bytes([0, 0x10, 0, 0]) + b"ASC-E1.17\0\0\0" + (0x7000 | (n - 16)).to_bytes(2, "big") + (4).to_bytes(4, "big") + bytes(range(1, 17))
             framing = (0x7000 | (n - 38)).to_bytes(2, "big") + (2).to_bytes(4, "big") + b"python".ljust(64, b"\0") + bytes([150, 0, 0, seq, 0, 0, 1])
-            dmp = (0x7000 | (n - 115)).to_bytes(2, "big") + bytes([2, 0xa1, 0, 0, 0, 1]) + (len(slots) + 1).to_bytes(2, "big") + b"\0" + slots
+            dmp = (0x7000 | (n - 115)).to_bytes(2, "big") + bytes([2, 0xa1, 0, 0, 0, 1]) + (len(slots) + 1).to_bytes(2, "big") + bytes([start]) + slots
             return root + framing + dmp
         seq = 0
         end = time.time() + 40
         while time.time() < end:
             seq = (seq + 1) % 256
-            s.sendto(pkt(seq), ("239.255.0.1", 5568))
+            s.sendto(pkt(seq, 0xDD, bytes([150, 0, 150])), ("239.255.0.1", 5568))
+            seq = (seq + 1) % 256
+            s.sendto(pkt(seq, 0, bytes([50, 5, 5])), ("239.255.0.1", 5568))
             time.sleep(0.2)
         """;
 
@@ -76,6 +95,8 @@ public sealed partial class OladSacnInteropTests : IDisposable
         Peers.Require("tshark", "tshark");
         Peers.Require("curl", "curl");
         Peers.Require("/usr/bin/python3", "python3");
+        Peers.Require("text2pcap", "wireshark-common");
+        Assert.True(File.Exists("/usr/lib/python3/dist-packages/ola/ClientWrapper.py"), "ola-python is not installed (apt-get install ola-python)");
 
         await using var net = await VethNetwork.CreateAsync(3);
         NetworkNamespace oladHost = net.Hosts[0];
@@ -90,8 +111,9 @@ public sealed partial class OladSacnInteropTests : IDisposable
         string conf = Path.Combine(_dir, "olasharp");
         Directory.CreateDirectory(conf);
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-artnet.conf"), "enabled = false\n");
-        await File.WriteAllTextAsync(Path.Combine(conf, "ola-e131.conf"), "enabled = true\nip = 198.18.0.2\n");
-        await File.WriteAllTextAsync(Path.Combine(conf, "ola-port.conf"), "11-1-I-0 = 1\n11-1-O-0 = 2\n");
+        // Output 1 on universe 3 (nobody listens) is synchronised on address 7001.
+        await File.WriteAllTextAsync(Path.Combine(conf, "ola-e131.conf"), "enabled = true\nip = 198.18.0.2\noutput_1_sync_address = 7001\n");
+        await File.WriteAllTextAsync(Path.Combine(conf, "ola-port.conf"), "11-1-I-0 = 1\n11-1-O-0 = 2\n11-1-O-1 = 3\n");
         var ours = new ProcessOutput();
         ourHost.Start(Dotnet, [Path.Combine(AppContext.BaseDirectory, "olasharpd.dll"), "-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"], output: ours);
         Assert.True(await ourHost.WaitForTcpAsync(9090, TimeSpan.FromSeconds(30)), "olasharpd did not start:\n" + ours.StandardOutput + ours.StandardError);
@@ -130,7 +152,15 @@ public sealed partial class OladSacnInteropTests : IDisposable
             s_exchange);
         Assert.True(sent, "OlaSharp's sACN never reached olad universe 2; last olad /get_dmx: " + last + "\nolad log:\n" + olad.ReadLog());
 
-        // (3) A source at 150 beats olad at 100 while olad keeps sending.
+        // (2b) The same read back through ola-python's client (OLA RPC to olad).
+        var fetch = await oladHost.RunAsync("/usr/bin/python3", ["-c", OlaPythonFetch, "2"], s_tool);
+        Assert.True(fetch.StandardOutput.Trim() == "1,2,3", "ola-python FetchDmx(2): " + fetch.StandardOutput + fetch.StandardError);
+
+        // (2c) Data for the synchronised output: it ticks at 44 Hz, each tick closed by a sync packet on 7001.
+        (await ourHost.RunAsync("curl", ["-s", "-d", "u=3&d=7,8,9", "http://127.0.0.1:9090/set_dmx"], s_tool)).EnsureSuccess("curl set_dmx u=3");
+
+        // (3) Per-address priority: the source at 150 wins slots 1 and 3, olad at 100 keeps slot 2, which
+        // the other does not source (0xDD 0), while olad keeps sending.
         net.Hosts[2].Start("/usr/bin/python3", ["-c", SecondSender]);
         bool arbitrated = await RetryAsync(
             async () =>
@@ -141,7 +171,7 @@ public sealed partial class OladSacnInteropTests : IDisposable
                 return HigherPriorityWins().IsMatch(last);
             },
             s_exchange);
-        Assert.True(arbitrated, "expected the priority-150 source's [50,5,5] over olad's [10,20,30] at 100; last /get_dmx: " + last);
+        Assert.True(arbitrated, "expected [50,20,5]: the 0xDD-150 source's slots 1 and 3 over olad's [10,20,30] at 100, olad's slot 2; last /get_dmx: " + last);
 
         // (4) tshark dissects everything we sent as sACN (heuristic ACN dissector with DMX on).
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
@@ -149,7 +179,10 @@ public sealed partial class OladSacnInteropTests : IDisposable
             await tshark.WaitForExitAsync(cts.Token);
         }
 
-        var dissect = (await ourHost.RunAsync("tshark", ["-r", pcap, "-V", "--enable-heuristic", "acn", "-o", "acn.dmx_enable:TRUE", "-Y", "ip.src == 198.18.0.2"], s_tool)).EnsureSuccess("tshark -r");
+        // The synchronised port (universe 3, 44 Hz, plus its sync packets) is checked apart, with fields:
+        // its verbose dissection would not fit the harness's 4 MB output buffer.
+        const string SyncedTraffic = "(ip.dst == 239.255.0.3 || ip.dst == 239.255.27.89)";
+        var dissect = (await ourHost.RunAsync("tshark", ["-r", pcap, "-V", "--enable-heuristic", "acn", "-o", "acn.dmx_enable:TRUE", "-Y", $"ip.src == 198.18.0.2 && !{SyncedTraffic}"], s_tool)).EnsureSuccess("tshark -r");
         string text = dissect.StandardOutput;
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "sacn-interop-dissection.txt"), text);
         // olad's own packets, kept as fixtures for the codec's golden tests (tests/OlaSharp.Sacn.Tests/Fixtures).
@@ -174,7 +207,63 @@ public sealed partial class OladSacnInteropTests : IDisposable
         Assert.Equal(acn, Regex.Count(text, @"(?m)^\s+Increment: 1$"));
         Assert.Equal(acn, Regex.Count(text, @"(?m)^\s+Universe: 2$"));
         Assert.Equal(acn, Regex.Count(text, @"Destination Address: 239\.255\.0\.2"));
+        Assert.Equal(acn, Regex.Count(text, @"(?m)^\s+Reserved: 0$")); // tshark's name for the sync address
+
+        // (4b) The synchronised port: each data packet (universe 3) carries sync address 7001, and each is
+        // followed by one sync packet (root vector 8, framing vector 1, address 7001) whose sequence counts up.
+        var synced = (await ourHost.RunAsync("tshark", ["-r", pcap, "--enable-heuristic", "acn", "-o", "acn.dmx_enable:TRUE", "-Y", $"ip.src == 198.18.0.2 && {SyncedTraffic}", "-T", "fields", "-E", "separator=;", "-e", "ip.dst", "-e", "acn.dmx.universe", "-e", "acn.dmx.reserved", "-e", "udp.payload"], s_tool)).EnsureSuccess("tshark -T fields");
+        string[] rows = synced.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(rows.Length > 20, "too few synchronised packets: " + rows.Length);
+        int dataRows = 0;
+        int syncRows = 0;
+        int lastSyncSequence = -1;
+        bool expectData = !rows[0].StartsWith("239.255.27.89", StringComparison.Ordinal);
+        foreach (string row in rows)
+        {
+            string[] f = row.Split(';');
+            if (f[0] == "239.255.0.3")
+            {
+                Assert.True(expectData, "two data packets without a sync packet between them");
+                Assert.Equal(["3", "7001"], f[1..3]);
+                dataRows++;
+                expectData = false;
+                continue;
+            }
+
+            Assert.Equal("239.255.27.89", f[0]);
+            Assert.False(expectData, "a sync packet without data before it");
+            byte[] payload = Convert.FromHexString(f[3]);
+            Assert.Equal(49, payload.Length);
+            Assert.Equal(8, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(payload.AsSpan(18)));
+            Assert.Equal(1, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(payload.AsSpan(40)));
+            Assert.Equal(7001, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(45)));
+            if (lastSyncSequence >= 0)
+            {
+                Assert.Equal((lastSyncSequence + 1) & 0xff, payload[44]);
+            }
+
+            lastSyncSequence = payload[44];
+            syncRows++;
+            expectData = true;
+        }
+
+        Assert.InRange(dataRows - syncRows, 0, 1);
         Assert.Contains("Count: 4", text, StringComparison.Ordinal);
         Assert.Contains("Source: ", text, StringComparison.Ordinal);
+
+        // (5) Our 0xDD packet (the unit tests' golden bytes, which an output port sends for per-slot
+        // priorities [200, 0, 100, 120]) dissects as an E1.31 data packet with start code 0xDD.
+        string hex = (await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "olasharp-0xdd-u9.hex"))).Trim();
+        byte[] dd = Convert.FromHexString(hex);
+        string dump = Path.Combine(_dir, "dd.txt");
+        await File.WriteAllLinesAsync(dump, dd.Chunk(16).Select((c, i) => $"{i * 16:x6} {string.Join(' ', c.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)))}"));
+        string ddPcap = Path.Combine(_dir, "dd.pcap");
+        (await ourHost.RunAsync("text2pcap", ["-q", "-u", "5568,5568", "-4", "198.18.0.2,239.255.0.9", dump, ddPcap], s_tool)).EnsureSuccess("text2pcap");
+        string ddText = (await ourHost.RunAsync("tshark", ["-r", ddPcap, "-V", "--enable-heuristic", "acn", "-o", "acn.dmx_enable:TRUE"], s_tool)).EnsureSuccess("tshark 0xDD").StandardOutput;
+        Assert.Contains("Protocol ID: Ratified DMX Protocol (4)", ddText, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\s+Priority: 200$", ddText);
+        Assert.Matches(@"(?m)^\s+Universe: 9$", ddText);
+        Assert.Contains("Count: 5", ddText, StringComparison.Ordinal);
+        Assert.Contains("Start Code: 221 (0xdd)", ddText, StringComparison.Ordinal);
     }
 }

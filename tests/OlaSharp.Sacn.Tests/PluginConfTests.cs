@@ -23,6 +23,7 @@ public sealed class PluginConfTests
         Assert.Equal("0.46", conf.Get("revision"));
         Assert.Equal("44", conf.Get("output_hz"));
         Assert.Equal("0", conf.Get("sync_address"));
+        Assert.Equal("true", conf.Get("per_address_priority"));
         string? cid = conf.Get("cid");
         Assert.False(SacnPlugin.ApplyDefaults(conf));
         Assert.Equal(cid, conf.Get("cid"));
@@ -77,5 +78,32 @@ public sealed class PluginConfTests
 
         conf.Set("prepend_hostname", "true");
         Assert.Equal("host-OLA Server", SacnPlugin.OptionsFrom(conf, IPAddress.Parse("198.18.0.1"), "host", "OLA Server").SourceName);
+    }
+
+    [Fact]
+    public void OptionsFrom_PortSyncAddressesAndPerAddressPriority()
+    {
+        ConfFile conf = ConfFile.Parse("sync_address = 7000\noutput_1_sync_address = 7001\noutput_2_sync_address = 0\noutput_3_sync_address = 64000\noutput_4_sync_address = x\nper_address_priority = false\n");
+        SacnPlugin.ApplyDefaults(conf);
+        SacnOptions o = SacnPlugin.OptionsFrom(conf, IPAddress.Parse("198.18.0.1"), "host", "OLA Server");
+        Assert.False(o.SendPerAddressPriority);
+        Assert.Equal(7000, o.SyncAddressOf(0));
+        Assert.Equal(7001, o.SyncAddressOf(1));
+        Assert.Equal(0, o.SyncAddressOf(2));
+        Assert.Equal(7000, o.SyncAddressOf(3)); // out of range: ignored
+        Assert.Equal(7000, o.SyncAddressOf(4)); // not a number: ignored
+    }
+
+    [Fact]
+    public void ConfSample_IsCompleteAndReadable()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "conf", "ola-e131.conf");
+        ConfFile conf = ConfFile.Load(path);
+        Assert.False(SacnPlugin.ApplyDefaults(conf)); // every default key is there and valid
+        conf.Set("output_1_sync_address", "7001");
+        SacnOptions o = SacnPlugin.OptionsFrom(conf, IPAddress.Parse("198.18.0.1"), "host", "OLA Server");
+        Assert.Equal(0, o.SyncAddressOf(0));
+        Assert.Equal(7001, o.SyncAddressOf(1));
+        Assert.True(o.SendPerAddressPriority);
     }
 }

@@ -23,8 +23,9 @@ internal sealed class SacnTestHarness : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("olas-sacn-").FullName;
     private readonly byte[] _buffer = new byte[SacnDataPacket.MaxLength];
     private readonly Dictionary<UInt128, byte> _sequences = [];
+    private readonly Dictionary<(UInt128, ushort), byte> _syncSequences = [];
 
-    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false, int syncAddress = 0, int unicastOnlyPort = -1)
+    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false, int syncAddress = 0, int unicastOnlyPort = -1, Dictionary<int, int>? portSync = null, bool perAddress = true)
     {
         Peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Peer.ReceiveTimeout = 2000;
@@ -44,6 +45,8 @@ internal sealed class SacnTestHarness : IDisposable
                 : new Dictionary<int, IReadOnlyList<IPEndPoint>> { [unicastOnlyPort] = [(IPEndPoint)Peer.LocalEndPoint!] },
             PerAddressPriorityWait = ddWait ?? TimeSpan.Zero,
             SyncAddress = syncAddress,
+            PortSyncAddresses = portSync ?? [],
+            SendPerAddressPriority = perAddress,
         };
         Node = new SacnNode(Options, Time, NullLogger.Instance);
         Device = new SacnDevice(new SacnPlugin(), Options, Node, Time.TimestampFrequency);
@@ -88,10 +91,12 @@ internal sealed class SacnTestHarness : IDisposable
         Node.Handle(_buffer.AsSpan(0, n), Time.GetTimestamp());
     }
 
-    /// <summary>Sends a universe sync packet from <paramref name="cid"/>.</summary>
-    public void SendSync(UInt128 cid, ushort syncAddress)
+    /// <summary>Sends a universe sync packet from <paramref name="cid"/> (next sequence of that sender and address unless given).</summary>
+    public void SendSync(UInt128 cid, ushort syncAddress, byte? sequence = null)
     {
-        int n = SacnSyncPacket.Write(_buffer, cid, 1, syncAddress);
+        byte seq = sequence ?? (byte)(_syncSequences.GetValueOrDefault((cid, syncAddress)) + 1);
+        _syncSequences[(cid, syncAddress)] = seq;
+        int n = SacnSyncPacket.Write(_buffer, cid, seq, syncAddress);
         Node.Handle(_buffer.AsSpan(0, n), Time.GetTimestamp());
     }
 

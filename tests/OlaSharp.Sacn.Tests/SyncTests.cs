@@ -80,4 +80,55 @@ public sealed class SyncTests : IDisposable
         _h.SendSync(s_a, 7000);
         Assert.Equal(new byte[] { 17 }, u.GetMergedCopy());
     }
+
+    [Fact]
+    public void SyncSequence_DuplicateOrLate_DroppedLikeData()
+    {
+        Universe u = _h.PatchInput(0, 1);
+        _h.Send(s_a, 1, 100, [1], syncAddress: 7000);
+        _h.SendSync(s_a, 7000, sequence: 5);
+        Assert.Equal(new byte[] { 1 }, u.GetMergedCopy());
+
+        // A repeated sync (0) and a late one (-11) release nothing.
+        _h.Send(s_a, 1, 100, [2], syncAddress: 7000);
+        _h.SendSync(s_a, 7000, sequence: 5);
+        _h.SendSync(s_a, 7000, sequence: 250);
+        Assert.Equal(new byte[] { 1 }, u.GetMergedCopy());
+        Assert.Equal(2, _h.Node.Counters.SyncOutOfSequence);
+
+        _h.SendSync(s_a, 7000, sequence: 6);
+        Assert.Equal(new byte[] { 2 }, u.GetMergedCopy());
+    }
+
+    [Theory]
+    [InlineData(10, 10, false)]
+    [InlineData(10, 247, false)] // -19
+    [InlineData(10, 246, true)] // -20: a restarted sender
+    [InlineData(255, 0, true)] // wrap
+    public void SyncSequence_Window(byte first, byte second, bool accepted)
+    {
+        Universe u = _h.PatchInput(0, 1);
+        _h.Send(s_a, 1, 100, [1], syncAddress: 7000);
+        _h.SendSync(s_a, 7000, sequence: first);
+        _h.Send(s_a, 1, 100, [2], syncAddress: 7000);
+        _h.SendSync(s_a, 7000, sequence: second);
+        Assert.Equal(accepted ? 2 : 1, u.GetMergedCopy()[0]);
+    }
+
+    [Fact]
+    public void SyncSequence_PerSenderAndAddress_AndRestartsAfterSilence()
+    {
+        Universe u = _h.PatchInput(0, 1);
+        _h.SendSync(s_a, 7000, sequence: 5);
+        _h.SendSync(s_a, 7001, sequence: 5);
+        _h.SendSync(s_b, 7000, sequence: 5);
+        Assert.Equal(0, _h.Node.Counters.SyncOutOfSequence);
+
+        // 2.5 s without a sync from A on 7000: its next sync starts a new stream, whatever its number.
+        _h.Advance(TimeSpan.FromMilliseconds(2600));
+        _h.Send(s_a, 1, 100, [9], syncAddress: 7000);
+        _h.SendSync(s_a, 7000, sequence: 5);
+        Assert.Equal(0, _h.Node.Counters.SyncOutOfSequence);
+        Assert.Equal(new byte[] { 9 }, u.GetMergedCopy());
+    }
 }

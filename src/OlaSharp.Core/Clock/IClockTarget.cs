@@ -17,6 +17,17 @@ public interface IClockTarget
     void Emit(DmxFrame frame, int priority, EmitReason reason);
 }
 
+/// <summary>
+/// A target that wants to hear when a burst ends: after <see cref="RefreshScheduler.RunDue"/> has emitted
+/// everything due at one wake-up, it calls <see cref="EndBurst"/> once on each such target that emitted
+/// (sACN closes the burst with a universe sync packet). Runs on the clock thread; must not block.
+/// </summary>
+public interface IClockBurstTarget : IClockTarget
+{
+    /// <summary>Everything due at this wake-up has been emitted.</summary>
+    void EndBurst();
+}
+
 /// <summary>Why a frame is emitted (protocols treat keep-alives alike, but stats tell them apart).</summary>
 public enum EmitReason
 {

@@ -24,6 +24,7 @@ public sealed partial class RefreshScheduler : IDisposable
     private readonly Dictionary<IClockTarget, TargetState> _states = new(ReferenceEqualityComparer.Instance);
     private readonly PriorityQueue<(TargetState State, int Generation), long> _queue = new();
     private readonly DmxFrame _scratch = new();
+    private readonly List<TargetState> _burst = [];
     private List<TargetState> _pending = [];
     private List<TargetState> _draining = [];
     private IClockWaiter? _waiter;
@@ -133,6 +134,7 @@ public sealed partial class RefreshScheduler : IDisposable
         }
 
         batch.Clear();
+        long next;
         while (true)
         {
             TargetState state;
@@ -140,7 +142,8 @@ public sealed partial class RefreshScheduler : IDisposable
             {
                 if (!_queue.TryPeek(out (TargetState State, int Generation) entry, out long deadline) || deadline > now)
                 {
-                    return _queue.Count == 0 ? long.MaxValue : deadline;
+                    next = _queue.Count == 0 ? long.MaxValue : deadline;
+                    break;
                 }
 
                 _queue.Dequeue();
@@ -155,6 +158,34 @@ public sealed partial class RefreshScheduler : IDisposable
 
             Evaluate(state, now);
         }
+
+        EndBurst(now);
+        return next;
+    }
+
+    // Tells the burst targets that emitted at this wake-up that it is over (sACN: the sync packet).
+    private void EndBurst(long now)
+    {
+        for (int i = 0; i < _burst.Count; i++)
+        {
+            TargetState s = _burst[i];
+            s.InBurst = false;
+            try
+            {
+                s.BurstTarget!.EndBurst();
+            }
+            catch (Exception ex)
+            {
+                Statistics.AddError();
+                if (_lastErrorLog == long.MinValue || _time.GetElapsedTime(_lastErrorLog, now) >= s_errorLogInterval)
+                {
+                    _lastErrorLog = now;
+                    Log.EmitFailed(_logger, ex, s.Target.ToString() ?? "?");
+                }
+            }
+        }
+
+        _burst.Clear();
     }
 
     /// <summary>Starts the clock thread (Linux: timerfd; elsewhere, or with a non-system clock: TimeProvider timers).</summary>
@@ -380,6 +411,11 @@ public sealed partial class RefreshScheduler : IDisposable
             s.Target.Emit(_scratch, priority, reason);
             Statistics.AddEmitted(reason);
             (s.Target as OutputPort)?.CountFrameSent();
+            if (s.BurstTarget is not null && !s.InBurst)
+            {
+                s.InBurst = true;
+                _burst.Add(s);
+            }
         }
         catch (Exception ex)
         {
@@ -417,6 +453,8 @@ public sealed partial class RefreshScheduler : IDisposable
     internal sealed class TargetState
     {
         public readonly IClockTarget Target;
+        public readonly IClockBurstTarget? BurstTarget;
+        public bool InBurst;
         public int Generation;
         public bool Removed;
         public int Pending;
@@ -438,6 +476,7 @@ public sealed partial class RefreshScheduler : IDisposable
         {
             _owner = owner;
             Target = target;
+            BurstTarget = target as IClockBurstTarget;
             _onUpdated = OnUpdated;
         }
 

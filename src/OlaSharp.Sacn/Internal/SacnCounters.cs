@@ -20,8 +20,10 @@ internal sealed class SacnCounters
     public long Terminated;
     public long SourcesLost;
     public long SyncReceived;
+    public long SyncOutOfSequence;
     public long DiscoveryReceived;
     public long DataSent;
+    public long PerAddressSent;
     public long TerminateSent;
     public long DiscoverySent;
     public long SyncSent;
@@ -42,8 +44,10 @@ internal sealed class SacnCounters
         Terminated += Interlocked.Read(ref other.Terminated);
         SourcesLost += Interlocked.Read(ref other.SourcesLost);
         SyncReceived += Interlocked.Read(ref other.SyncReceived);
+        SyncOutOfSequence += Interlocked.Read(ref other.SyncOutOfSequence);
         DiscoveryReceived += Interlocked.Read(ref other.DiscoveryReceived);
         DataSent += Interlocked.Read(ref other.DataSent);
+        PerAddressSent += Interlocked.Read(ref other.PerAddressSent);
         TerminateSent += Interlocked.Read(ref other.TerminateSent);
         DiscoverySent += Interlocked.Read(ref other.DiscoverySent);
         SyncSent += Interlocked.Read(ref other.SyncSent);
@@ -70,9 +74,11 @@ internal sealed class SacnCounters
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "not_patched", sum.NotPatched));
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "preview", sum.Preview));
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "out_of_sequence", sum.OutOfSequence));
+        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "sync_out_of_sequence", sum.SyncOutOfSequence));
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "start_code", sum.OtherStartCode));
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "source_lost", sum.SourcesLost));
         into.Add(new(Protocol, ProtocolCounterKind.Sent, "data", sum.DataSent));
+        into.Add(new(Protocol, ProtocolCounterKind.Sent, "per_address_priority", sum.PerAddressSent));
         into.Add(new(Protocol, ProtocolCounterKind.Sent, "terminated", sum.TerminateSent));
         into.Add(new(Protocol, ProtocolCounterKind.Sent, "discovery", sum.DiscoverySent));
         into.Add(new(Protocol, ProtocolCounterKind.Sent, "sync", sum.SyncSent));

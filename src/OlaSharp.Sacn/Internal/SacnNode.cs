@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Sacn.Packets;
 
@@ -29,12 +30,15 @@ internal sealed partial class SacnNode : IDisposable
     private readonly object _joinLock = new();
     private readonly HashSet<int> _joined = [];
     private readonly long _discoveryTicks;
+    private readonly long _sourceTimeoutTicks;
+    private readonly Dictionary<(UInt128 Cid, ushort Address), SyncStream> _syncStreams = [];
+    private readonly List<(UInt128, ushort)> _expiredSync = [];
     private Socket? _socket;
     private Socket? _membership;
     private SocketAddress[] _unicast = [];
     private SocketAddress? _discoveryAddress;
-    private SocketAddress? _syncAddress;
-    private byte _syncSequence;
+    private SyncGroup[] _syncGroups = [];
+    private bool _syncPending;
     private Thread? _thread;
     private volatile bool _stopping;
     private SacnInputPort[] _inputs = [];
@@ -50,7 +54,15 @@ internal sealed partial class SacnNode : IDisposable
         _logger = logger;
         _sourceName = SacnDataPacket.EncodeSourceName(options.SourceName);
         _discoveryTicks = (long)(options.DiscoveryInterval.TotalSeconds * _time.TimestampFrequency);
+        _sourceTimeoutTicks = (long)(options.SourceTimeout.TotalSeconds * _time.TimestampFrequency);
+        Discovered = new SacnDiscoveryTracker((long)(options.DiscoveryTimeout.TotalSeconds * _time.TimestampFrequency));
     }
+
+    /// <summary>Other sources' universe discovery pages.</summary>
+    public SacnDiscoveryTracker Discovered { get; }
+
+    /// <summary>Sources seen through universe discovery (allocates; for APIs).</summary>
+    public IReadOnlyList<SacnDiscoveredSource> GetDiscoveredSources() => Discovered.Snapshot(_time.GetTimestamp(), _time);
 
     public SacnOptions Options => _options;
 
@@ -71,12 +83,47 @@ internal sealed partial class SacnNode : IDisposable
         }
     }
 
-    /// <summary>Sets the ports (before <see cref="Start"/>).</summary>
+    /// <summary>The clock the node and its ports use.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>Sets the ports (before <see cref="Start"/>) and groups the outputs by sync address.</summary>
     public void SetPorts(SacnInputPort[] inputs, SacnOutputPort[] outputs)
     {
         _inputs = inputs;
         _outputs = outputs;
+        var groups = new List<SyncGroup>();
+        foreach (SacnOutputPort port in outputs)
+        {
+            int address = _options.SyncAddressOf(port.Index);
+            if (address == 0)
+            {
+                continue;
+            }
+
+            SyncGroup? group = groups.Find(g => g.Address == address);
+            if (group is null)
+            {
+                group = new SyncGroup((ushort)address, new IPEndPoint(SacnDataPacket.MulticastGroup(address), _options.RemotePort).Serialize());
+                groups.Add(group);
+            }
+
+            // The sync packet also goes to this port's own unicast destinations.
+            foreach (SocketAddress destination in port.UnicastAddresses)
+            {
+                if (!group.Unicast.Contains(destination))
+                {
+                    group.Unicast.Add(destination);
+                }
+            }
+
+            port.Sync = group;
+        }
+
+        _syncGroups = [.. groups];
     }
+
+    /// <summary>The sync addresses in use by the outputs.</summary>
+    public IReadOnlyList<int> SyncAddresses => [.. _syncGroups.Select(g => (int)g.Address)];
 
     public void Start()
     {
@@ -99,10 +146,6 @@ internal sealed partial class SacnNode : IDisposable
                 membership = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 membership.Bind(new IPEndPoint(IPAddress.Any, 0));
                 _discoveryAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(SacnDiscoveryPacket.Universe), _options.RemotePort).Serialize();
-                if (_options.SyncAddress != 0)
-                {
-                    _syncAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(_options.SyncAddress), _options.RemotePort).Serialize();
-                }
             }
         }
         catch
@@ -117,6 +160,8 @@ internal sealed partial class SacnNode : IDisposable
         _unicast = [.. _options.UnicastDestinations.Select(e => e.Serialize())];
         lock (_joinLock)
         {
+            // Other sources' universe discovery (239.255.250.214), then the patched inputs.
+            JoinLocked(SacnDiscoveryPacket.Universe);
             foreach (int universe in _joined)
             {
                 JoinLocked(universe);
@@ -181,8 +226,12 @@ internal sealed partial class SacnNode : IDisposable
 
     // ---------------------------------------------------------------- send path (clock thread)
 
-    /// <summary>Sends one data packet for <paramref name="port"/> to its group and the unicast destinations.</summary>
-    internal void SendData(SacnOutputPort port, ReadOnlySpan<byte> slots, byte priority, SacnFramingOptions options)
+    /// <summary>
+    /// Sends one data packet for <paramref name="port"/> (levels, or 0xDD per-address priorities) to its
+    /// group and the unicast destinations. A port with a sync address carries it, and its group's sync
+    /// packet goes out at <see cref="EndBurst"/>.
+    /// </summary>
+    internal void SendData(SacnOutputPort port, ReadOnlySpan<byte> slots, byte priority, SacnFramingOptions options, byte startCode = 0)
     {
         Socket? socket = _socket;
         int universe = port.UniverseId;
@@ -191,14 +240,53 @@ internal sealed partial class SacnNode : IDisposable
             return;
         }
 
-        ushort sync = (ushort)_options.SyncAddress;
-        byte[] buffer = (options & SacnFramingOptions.StreamTerminated) != 0 ? port.TerminateBuffer : port.SendBuffer;
-        int length = SacnDataPacket.Write(buffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, 0, slots);
+        bool terminate = (options & SacnFramingOptions.StreamTerminated) != 0;
+        SyncGroup? group = port.Sync;
+        ushort sync = group?.Address ?? 0;
+        byte[] buffer = terminate ? port.TerminateBuffer : port.SendBuffer;
+        int length = SacnDataPacket.Write(buffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, startCode, slots);
         ReadOnlySpan<byte> packet = buffer.AsSpan(0, length);
-        ref long counter = ref (options & SacnFramingOptions.StreamTerminated) != 0 ? ref Counters.TerminateSent : ref Counters.DataSent;
-        if (_options.Multicast && port.MulticastAddress is SocketAddress group)
+        ref long counter = ref terminate ? ref Counters.TerminateSent
+            : ref startCode == SacnOutputPort.PerAddressStartCode ? ref Counters.PerAddressSent : ref Counters.DataSent;
+        SendToAll(socket, packet, port.MulticastAddress, port.UnicastAddresses, ref counter);
+        if (group is not null && !terminate)
         {
-            Send(socket, packet, group, ref counter);
+            group.Pending = true;
+            _syncPending = true;
+        }
+    }
+
+    /// <summary>
+    /// The end of a clock burst (E1.31-2018 §11.1): one sync packet per sync address that had data in it,
+    /// each with its own sequence, after every data packet of the burst (all sent on the clock thread).
+    /// </summary>
+    internal void EndBurst()
+    {
+        Socket? socket = _socket;
+        if (!_syncPending || socket is null)
+        {
+            return;
+        }
+
+        _syncPending = false;
+        foreach (SyncGroup group in _syncGroups)
+        {
+            if (!group.Pending)
+            {
+                continue;
+            }
+
+            group.Pending = false;
+            SacnSyncPacket.Write(_syncBuffer, _options.Cid, unchecked(++group.Sequence), group.Address);
+            SendToAll(socket, _syncBuffer, group.Multicast, group.UnicastArray, ref Counters.SyncSent);
+        }
+    }
+
+    private void SendToAll(Socket socket, ReadOnlySpan<byte> packet, SocketAddress? multicast, SocketAddress[] portUnicast, ref long counter)
+    {
+        if (_options.Multicast && multicast is not null)
+        {
+            Send(socket, packet, multicast, ref counter);
         }
 
         foreach (SocketAddress destination in _unicast)
@@ -206,24 +294,9 @@ internal sealed partial class SacnNode : IDisposable
             Send(socket, packet, destination, ref counter);
         }
 
-        foreach (SocketAddress destination in port.UnicastAddresses)
+        foreach (SocketAddress destination in portUnicast)
         {
             Send(socket, packet, destination, ref counter);
-        }
-
-        if (sync != 0 && port.IsLastPatchedOutput && (options & SacnFramingOptions.StreamTerminated) == 0)
-        {
-            // E1.31-2018 §11.1: the sync packet follows the tick's data packets (all sent on this thread).
-            SacnSyncPacket.Write(_syncBuffer, _options.Cid, unchecked(++_syncSequence), sync);
-            if (_syncAddress is not null)
-            {
-                Send(socket, _syncBuffer, _syncAddress, ref Counters.SyncSent);
-            }
-
-            foreach (SocketAddress destination in _unicast)
-            {
-                Send(socket, _syncBuffer, destination, ref Counters.SyncSent);
-            }
         }
     }
 
@@ -333,14 +406,21 @@ internal sealed partial class SacnNode : IDisposable
             if (SacnSyncPacket.TryParse(datagram, out SacnSyncPacket sync))
             {
                 Interlocked.Increment(ref Counters.SyncReceived);
+                if (!AcceptSyncSequence(sync, now))
+                {
+                    Interlocked.Increment(ref Counters.SyncOutOfSequence);
+                    return;
+                }
+
                 foreach (SacnInputPort port in _inputs)
                 {
                     port.OnSync(sync.Cid, sync.SyncAddress, now);
                 }
             }
-            else if (SacnDiscoveryPacket.TryParse(datagram, out _))
+            else if (SacnDiscoveryPacket.TryParse(datagram, out SacnDiscoveryPacket discovery))
             {
                 Interlocked.Increment(ref Counters.DiscoveryReceived);
+                Discovered.Receive(discovery, now);
             }
             else
             {
@@ -353,6 +433,21 @@ internal sealed partial class SacnNode : IDisposable
         }
     }
 
+    // E1.31-2018 §6.7: sync packets carry their own sequence per sender and sync address, checked like
+    // data (drop -19..0). The first packet of a stream, or one after 2.5 s of silence, starts it afresh.
+    private bool AcceptSyncSequence(in SacnSyncPacket sync, long now)
+    {
+        ref SyncStream stream = ref CollectionsMarshal.GetValueRefOrAddDefault(_syncStreams, (sync.Cid, sync.SyncAddress), out bool exists);
+        bool accepted = !exists || now - stream.LastSeen >= _sourceTimeoutTicks || SacnInputPort.SequenceAccepted(stream.Sequence, sync.Sequence);
+        if (accepted)
+        {
+            stream.Sequence = sync.Sequence;
+            stream.LastSeen = now;
+        }
+
+        return accepted;
+    }
+
     /// <summary>Timers: sources, then discovery (the receive thread; tests call it with a fake clock).</summary>
     internal void Housekeeping(long now)
     {
@@ -360,6 +455,25 @@ internal sealed partial class SacnNode : IDisposable
         {
             port.Housekeeping(now, Counters);
         }
+
+        if (_syncStreams.Count > 0)
+        {
+            _expiredSync.Clear();
+            foreach (KeyValuePair<(UInt128, ushort), SyncStream> kv in _syncStreams)
+            {
+                if (now - kv.Value.LastSeen >= _sourceTimeoutTicks)
+                {
+                    _expiredSync.Add(kv.Key);
+                }
+            }
+
+            foreach ((UInt128, ushort) key in _expiredSync)
+            {
+                _syncStreams.Remove(key);
+            }
+        }
+
+        Discovered.Expire(now);
 
         if (_discoveryAddress is not null && now >= _nextDiscovery)
         {
@@ -435,6 +549,31 @@ internal sealed partial class SacnNode : IDisposable
         _socket = null;
         _membership?.Dispose();
         _membership = null;
+    }
+
+    /// <summary>Outputs sharing a sync address: its sequence, and whether this burst sent data for it (clock thread).</summary>
+    internal sealed class SyncGroup(ushort address, SocketAddress multicast)
+    {
+        private SocketAddress[]? _unicastArray;
+
+        public ushort Address { get; } = address;
+
+        public SocketAddress Multicast { get; } = multicast;
+
+        /// <summary>Unicast destinations of the group's ports (besides the plugin-wide ones); filled before start.</summary>
+        public List<SocketAddress> Unicast { get; } = [];
+
+        public SocketAddress[] UnicastArray => _unicastArray ??= [.. Unicast];
+
+        public byte Sequence { get; set; }
+
+        public bool Pending { get; set; }
+    }
+
+    private struct SyncStream
+    {
+        public byte Sequence;
+        public long LastSeen;
     }
 
     private static partial class Log

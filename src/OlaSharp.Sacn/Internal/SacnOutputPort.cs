@@ -8,15 +8,27 @@ using OlaSharp.Sacn.Packets;
 namespace OlaSharp.Sacn.Internal;
 
 /// <summary>
-/// An OLA output port for one E1.31 universe, driven by the refresh clock in change mode with E1.31's
-/// keep-alive (3 repeats after a change, then one packet per <see cref="SacnOptions.KeepAlive"/>).
-/// Emit runs on the clock thread and only writes to a non-blocking socket.
+/// An OLA output port for one E1.31 universe, driven by the refresh clock: in change mode with E1.31's
+/// keep-alive (3 repeats after a change, then one packet per <see cref="SacnOptions.KeepAlive"/>), or, with
+/// a sync address, on a fixed clock so one sync packet closes each tick's burst (<see cref="EndBurst"/>).
+/// When the universe's merge has per-slot priorities it also sends them as a 0xDD packet before the
+/// levels: on each change of them, 3 repeats, then at least every 800 ms (ETC per_address_priority.md,
+/// E1.31's keep-alive range). Emit runs on the clock thread and only writes to a non-blocking socket.
 /// </summary>
-internal sealed class SacnOutputPort : OutputPort
+internal sealed class SacnOutputPort : OutputPort, IClockBurstTarget
 {
+    /// <summary>The per-address priority start code.</summary>
+    public const byte PerAddressStartCode = 0xDD;
+
     private readonly SacnDevice _device;
+    private readonly byte[] _slotPriorities = new byte[DmxFrame.MaxSlots];
+    private readonly long _perAddressKeepAliveTicks;
     private volatile int _universe = -1;
     private byte _sequence;
+    private long _perAddressVersion = -1;
+    private int _perAddressStatic = -1;
+    private int _perAddressRepeats;
+    private long _perAddressLastSent;
 
     public SacnOutputPort(SacnDevice device, int index)
         : base(device, index, "E1.31 Output port")
@@ -25,10 +37,16 @@ internal sealed class SacnOutputPort : OutputPort
         UnicastAddresses = device.Options.PortUnicastDestinations.TryGetValue(index, out IReadOnlyList<IPEndPoint>? list)
             ? [.. list.Select(e => e.Serialize())]
             : [];
+
+        // E1.31's keep-alive range is 800-1000 ms: a 0xDD packet goes out with the first frame at least 800 ms after the last.
+        _perAddressKeepAliveTicks = (long)(device.Options.KeepAlive.TotalSeconds * 0.8 * device.Node.Time.TimestampFrequency);
     }
 
     /// <summary>This port's own unicast destinations (besides the plugin-wide ones).</summary>
     internal SocketAddress[] UnicastAddresses { get; }
+
+    /// <summary>The port's sync address group, or null (set by the node before start).</summary>
+    internal SacnNode.SyncGroup? Sync { get; set; }
 
     /// <summary>Scratch buffer for this port's data packets (only the clock thread writes it).</summary>
     internal byte[] SendBuffer { get; } = new byte[SacnDataPacket.MaxLength];
@@ -45,8 +63,8 @@ internal sealed class SacnOutputPort : OutputPort
     /// <summary>The priority of the last packet sent (terminate packets repeat it).</summary>
     public byte LastPriority { get; private set; } = (byte)Core.Priority.Default;
 
-    /// <summary>True for the patched output with the highest index: it sends the sync packet after its data.</summary>
-    public bool IsLastPatchedOutput { get; set; }
+    /// <summary>The sync address this port's data carries (0 = none).</summary>
+    public int SyncAddress => Sync?.Address ?? 0;
 
     /// <summary>The last sequence number used.</summary>
     public byte Sequence => _sequence;
@@ -57,7 +75,7 @@ internal sealed class SacnOutputPort : OutputPort
     /// <inheritdoc />
     public override bool IsUniverseValid(int universeId, out string? reason) => SacnDevice.CheckUniverse(universeId, out reason);
 
-    /// <summary>Advances the per-universe sequence (wraps 255 → 0).</summary>
+    /// <summary>Advances the per-universe sequence (wraps 255 → 0); levels and 0xDD share it.</summary>
     public byte NextSequence() => unchecked(++_sequence);
 
     /// <inheritdoc />
@@ -70,7 +88,60 @@ internal sealed class SacnOutputPort : OutputPort
         }
 
         LastPriority = (byte)Math.Clamp(OutputPriority(priority), 0, SacnDataPacket.MaxPriority);
+        if (_device.Options.SendPerAddressPriority)
+        {
+            EmitPerAddress();
+        }
+
         _device.Node.SendData(this, frame.Slots, LastPriority, SacnFramingOptions.None);
+    }
+
+    /// <inheritdoc />
+    public void EndBurst() => _device.Node.EndBurst();
+
+    // The universe's per-slot priorities as a 0xDD packet, sent before the levels so a receiver never
+    // applies new levels at old priorities. In static mode every sourced slot goes at the port's priority
+    // (0 stays "not sourced"). Nothing when the merge is whole-frame: the packet priority says it all.
+    private void EmitPerAddress()
+    {
+        long current = -1;
+        int n = Universe?.CopySlotPriorities(_slotPriorities, out current) ?? -1;
+        if (n <= 0)
+        {
+            _perAddressVersion = -1;
+            return;
+        }
+
+        int staticPriority = PriorityMode == PriorityMode.Static ? Priority : -1;
+        if (staticPriority >= 0)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                if (_slotPriorities[i] != 0)
+                {
+                    _slotPriorities[i] = (byte)staticPriority;
+                }
+            }
+        }
+
+        long now = _device.Node.Time.GetTimestamp();
+        if (current != _perAddressVersion || staticPriority != _perAddressStatic)
+        {
+            _perAddressVersion = current;
+            _perAddressStatic = staticPriority;
+            _perAddressRepeats = _device.Options.RepeatsAfterChange;
+        }
+        else if (_perAddressRepeats > 0)
+        {
+            _perAddressRepeats--;
+        }
+        else if (now - _perAddressLastSent < _perAddressKeepAliveTicks)
+        {
+            return;
+        }
+
+        _perAddressLastSent = now;
+        _device.Node.SendData(this, _slotPriorities.AsSpan(0, n), LastPriority, SacnFramingOptions.None, PerAddressStartCode);
     }
 
     /// <inheritdoc />
@@ -78,9 +149,9 @@ internal sealed class SacnOutputPort : OutputPort
     {
         ArgumentNullException.ThrowIfNull(universe);
         MulticastAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(universe.Id), _device.Options.RemotePort).Serialize();
+        _perAddressVersion = -1;
         _universe = universe.Id;
         Description = $"E1.31 Universe {universe.Id}";
-        _device.PortsChanged();
     }
 
     /// <inheritdoc />
@@ -94,7 +165,6 @@ internal sealed class SacnOutputPort : OutputPort
 
         _universe = -1;
         Description = "E1.31 Output port";
-        _device.PortsChanged();
     }
 }
 
@@ -112,14 +182,14 @@ internal sealed class SacnDevice : Device
             inputs[i] = AddInputPort(new SacnInputPort(this, i, timestampFrequency));
         }
 
-        // With sync, every output ticks on the same fixed clock so one sync packet closes each tick's burst.
-        RefreshPolicy refresh = options.SyncAddress != 0
-            ? new RefreshPolicy(RefreshMode.Fixed, options.OutputHz, dmxBound: false)
-            : new RefreshPolicy(RefreshMode.Change, options.OutputHz, options.KeepAlive, options.RepeatsAfterChange, dmxBound: false);
+        // Outputs with a sync address tick on one fixed clock, so one sync packet closes each tick's burst;
+        // the others send on change with E1.31's keep-alive.
+        var synced = new RefreshPolicy(RefreshMode.Fixed, options.OutputHz, dmxBound: false);
+        var change = new RefreshPolicy(RefreshMode.Change, options.OutputHz, options.KeepAlive, options.RepeatsAfterChange, dmxBound: false);
         var outputs = new SacnOutputPort[options.OutputPorts];
         for (int i = 0; i < outputs.Length; i++)
         {
-            outputs[i] = AddOutputPort(new SacnOutputPort(this, i) { Refresh = refresh });
+            outputs[i] = AddOutputPort(new SacnOutputPort(this, i) { Refresh = options.SyncAddressOf(i) != 0 ? synced : change });
         }
 
         node.SetPorts(inputs, outputs);
@@ -134,25 +204,6 @@ internal sealed class SacnDevice : Device
     public IReadOnlyList<SacnInputPort> Inputs { get; }
 
     public IReadOnlyList<SacnOutputPort> Outputs { get; }
-
-    /// <summary>An output was patched or unpatched: the highest patched one sends the sync packet.</summary>
-    public void PortsChanged()
-    {
-        SacnOutputPort? last = null;
-        foreach (SacnOutputPort port in Outputs)
-        {
-            port.IsLastPatchedOutput = false;
-            if (port.UniverseId > 0)
-            {
-                last = port;
-            }
-        }
-
-        if (last is not null)
-        {
-            last.IsLastPatchedOutput = true;
-        }
-    }
 
     /// <summary>E1.31 data universes are 1..63999 (olad refuses the rest at the port).</summary>
     public static bool CheckUniverse(int universeId, out string? reason)

@@ -20,6 +20,17 @@ public class RefreshSchedulerTests
             Emits.Add((time.GetTimestamp(), reason, frame.Slots.ToArray(), priority));
     }
 
+    private sealed class BurstTarget(Universe universe, RefreshPolicy policy, List<string> log, string name) : IClockBurstTarget
+    {
+        public Universe? Universe { get; } = universe;
+
+        public RefreshPolicy Refresh { get; } = policy;
+
+        public void Emit(DmxFrame frame, int priority, EmitReason reason) => log.Add(name);
+
+        public void EndBurst() => log.Add("end " + name);
+    }
+
     private void AdvanceTo(long timestamp)
     {
         long now = _time.GetTimestamp();
@@ -27,6 +38,32 @@ public class RefreshSchedulerTests
         {
             _time.Advance(TimeSpan.FromTicks(timestamp - now));
         }
+    }
+
+    [Fact]
+    public void BurstTargets_EndBurstOnceEachAfterEveryEmitOfTheWakeup()
+    {
+        var scheduler = new RefreshScheduler(_time);
+        var u = new Universe(1, _time);
+        DmxSource s = u.AddSource("s", "test", Timeout.InfiniteTimeSpan);
+        u.Update(s, [1]);
+        var log = new List<string>();
+        var policy = new RefreshPolicy(RefreshMode.Fixed, 10);
+        scheduler.Add(new BurstTarget(u, policy, log, "a"));
+        scheduler.Add(new RecordingTarget(u, policy, _time));
+        scheduler.Add(new BurstTarget(u, policy, log, "b"));
+        long next = scheduler.RunDue(_time.GetTimestamp());
+        Assert.Empty(log);
+
+        AdvanceTo(next);
+        scheduler.RunDue(_time.GetTimestamp());
+        Assert.Equal(4, log.Count);
+        Assert.Equal(["a", "b"], log.Take(2).Order());
+        Assert.Equal(["end a", "end b"], log.Skip(2).Order());
+
+        // Nothing due: no burst end.
+        scheduler.RunDue(_time.GetTimestamp());
+        Assert.Equal(4, log.Count);
     }
 
     [Fact]

@@ -191,6 +191,59 @@ public class UniverseMergeTests
     }
 
     [Fact]
+    public void UpdateWithSlotPriorities_LevelsAndPrioritiesInOneMerge()
+    {
+        Universe u = NewUniverse(MergeMode.Htp);
+        DmxSource a = u.AddSource("a", "sacn", s_sacn);
+        DmxSource b = u.AddSource("b", "test", s_sacn);
+        u.Update(b, [50, 50, 50]);
+        int updates = 0;
+        u.Updated += (_, _) => updates++;
+
+        // a owns slot 0 at 150, does not source slot 1, and is at 90 (below b) on slot 2.
+        Assert.True(u.Update(a, [10, 255, 255], null, [150, 0, 90], slotPrioritiesEnabled: true));
+        Assert.Equal(1, updates);
+        Assert.True(a.UsesSlotPriorities);
+        Assert.Equal(new byte[] { 10, 50, 50 }, u.GetMergedCopy());
+
+        // Disabled in the same call: a merges at its priority (100, HTP with b).
+        Assert.True(u.Update(a, [10, 255, 0], null, [], slotPrioritiesEnabled: false));
+        Assert.False(a.UsesSlotPriorities);
+        Assert.Equal(new byte[] { 50, 255, 50 }, u.GetMergedCopy());
+        Assert.Equal(2, updates);
+    }
+
+    [Fact]
+    public void CopySlotPriorities_PerSlotMerge_ReportsWinnersAndVersion()
+    {
+        Universe u = NewUniverse(MergeMode.Htp);
+        DmxSource a = u.AddSource("a", "sacn", s_sacn);
+        DmxSource b = u.AddSource("b", "test", s_sacn, 120);
+        var buffer = new byte[DmxFrame.MaxSlots];
+        Assert.Equal(-1, u.CopySlotPriorities(buffer, out long v0));
+
+        u.Update(b, [1, 1]);
+        Assert.Equal(-1, u.CopySlotPriorities(buffer, out long v1));
+        Assert.Equal(v0, v1);
+
+        u.Update(a, [9, 9, 9, 9], null, [200, 0, 100, 0], slotPrioritiesEnabled: true);
+        Assert.Equal(3, u.CopySlotPriorities(buffer, out long v2));
+        Assert.Equal(new byte[] { 200, 120, 100 }, buffer[..3]);
+        Assert.Equal(new byte[] { 9, 1, 9 }, u.GetMergedCopy());
+        Assert.NotEqual(v1, v2);
+
+        // Same priorities again: same version.
+        u.Update(a, [8, 8, 8, 8], null, [200, 0, 100, 0], slotPrioritiesEnabled: true);
+        u.CopySlotPriorities(buffer, out long v3);
+        Assert.Equal(v2, v3);
+
+        // Back to whole-frame merging: no table, new version.
+        u.Update(a, [8], null, [], slotPrioritiesEnabled: false);
+        Assert.Equal(-1, u.CopySlotPriorities(buffer, out long v4));
+        Assert.NotEqual(v3, v4);
+    }
+
+    [Fact]
     public void Update_SourceOfOtherUniverse_Throws()
     {
         Universe u1 = NewUniverse();
