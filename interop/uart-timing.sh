@@ -6,20 +6,21 @@
 # next TIOCSBRK) median/p1/p99, in microseconds. A pty has no baud pacing, so the period is what the
 # servers' own timing makes of malf; the break length is pure scheduling accuracy.
 #
-# Usage (root; needs olad, socat, strace, curl, python3 and a Release build of olasharpd):
+# Usage (root; needs olad, socat, strace, curl, python3, taskset, a C compiler for the c-floor row and a
+# Release build of olasharpd):
 #   dotnet build OlaSharp.sln -c Release && sudo interop/uart-timing.sh [seconds per server, default 20]
-# strace stops the tracee at every traced call (with --seccomp-bpf only at the traced ones), so on a loaded
-# machine the tracer's own scheduling would dominate the figures; it runs SCHED_FIFO 20 to keep that out, and
-# the tracer and the traced server share one CPU (taskset -c $UART_TIMING_CPU, default the last CPU; "none"
-# to leave them free): each stop is a wake-up of the tracer and then of the tracee, and across two vCPUs each
-# of those is an inter-processor interrupt (a VM exit), which measured 72 us median / 234 us p99 per traced
-# ioctl against 20 us / 50 us on one CPU (docs/uart-timing.md). Both servers and the reference get the same.
-# A third row, "c-floor", is interop/uart-timing-ref.c under the same strace: a bare C loop that spins exactly
-# break us between TIOCSBRK and TIOCCBRK. It is the floor of this measurement; a server's excess over it is
-# the server's own. olasharpd's line thread asks for SCHED_FIFO 10
-# itself: here olasharpd runs as root for that (on the Pi, LimitRTPRIO=10 in conf/pi/olasharpd.service
-# gives it to the olasharp user; this container cannot raise RLIMIT_RTPRIO). olad runs as user olad with its
-# defaults (no --scheduler-policy; it refuses to run as root).
+# strace stops the tracee at every traced call (with --seccomp-bpf, only at those: entry and exit), so the
+# figures include the tracer's own cost. It runs SCHED_FIFO 20 so it is never what waits, and the tracer and
+# the traced server share one CPU (taskset -c $UART_TIMING_CPU, default the last CPU; "none" leaves them free):
+# every stop hands the CPU from tracee to tracer and back, and when the other vCPU is busy with other work the
+# scheduler puts them apart, which made a traced ioctl cost 72 us median / 234 us p99 against 20 / 50 us on one
+# CPU (docs/uart-timing.md). The same arrangement applies to both servers and to the reference row.
+# The third row, "c-floor", is interop/uart-timing-ref.c under the same strace: a bare C loop with exactly the
+# calls of olasharpd's line thread that spins exactly break us between TIOCSBRK and TIOCCBRK. It is the floor
+# of this measurement on this machine; a server's excess over it is the server's own.
+# olasharpd's line thread asks for SCHED_FIFO 10 itself (as does the reference): here olasharpd runs as root
+# for that (on the Pi, LimitRTPRIO=10 in conf/pi/olasharpd.service gives it to the olasharp user). olad runs
+# as user olad with its defaults (no --scheduler-policy; it refuses to run as root).
 # Each server runs in its own network namespace (unshare -n, loopback only) so ports 9090/9010 are free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ olasharpd=${OLASHARPD:-src/OlaSharp.Server/bin/Release/net10.0/olasharpd}
 cpu=${UART_TIMING_CPU:-$(( $(nproc) - 1 ))}
 pin=()
 [ "$cpu" = none ] || pin=(taskset -c "$cpu")
-for tool in olad socat strace curl python3 unshare runuser chrt taskset cc; do
+for tool in olad socat strace curl python3 unshare runuser chrt taskset; do
   command -v "$tool" >/dev/null || { echo "uart-timing: $tool is missing (interop/install-peers.sh installs it)" >&2; exit 1; }
 done
 [ -x "$olasharpd" ] || { echo "uart-timing: $olasharpd not built (dotnet build -c Release)" >&2; exit 1; }
@@ -50,7 +51,12 @@ for _ in $(seq 50); do [ -e "$work/ttyDMX" ] && break; sleep 0.1; done
 tty=$(readlink -f "$work/ttyDMX")
 chmod 666 "$tty"
 
-cc -O2 -Wall -o "$work/uart-timing-ref" interop/uart-timing-ref.c
+ref=
+if command -v cc >/dev/null; then
+  cc -O2 -Wall -o "$work/uart-timing-ref" interop/uart-timing-ref.c && ref="$work/uart-timing-ref"
+else
+  echo "uart-timing: no C compiler, so no c-floor row (apt-get install gcc)" >&2
+fi
 
 slots=$(python3 -c 'print(",".join(str(i % 256) for i in range(512)))')
 
@@ -105,4 +111,4 @@ PY
 echo "pty $tty, break = 100 us, malf = 24000 us, 512 slots, ${secs} s per server, tracer and server on CPU $cpu, $(nproc) CPUs"
 run olad runuser -u olad -- olad -c "$work/olad" --no-register-with-dns-sd -l 2
 run olasharpd "$(readlink -f "$olasharpd")" -c "$work/olasharpd" -l 2
-NO_HTTP=1 run c-floor "$work/uart-timing-ref" "$tty" "$secs" 100 24000
+[ -z "$ref" ] || NO_HTTP=1 run c-floor "$ref" "$tty" "$secs" 100 24000
