@@ -19,8 +19,10 @@
 # calls of olasharpd's line thread that spins exactly break us between TIOCSBRK and TIOCCBRK. It is the floor
 # of this measurement on this machine; a server's excess over it is the server's own.
 # olasharpd's line thread asks for SCHED_FIFO 10 itself (as does the reference): here olasharpd runs as root
-# for that (on the Pi, LimitRTPRIO=10 in conf/pi/olasharpd.service gives it to the olasharp user). olad runs
-# as user olad with its defaults (no --scheduler-policy; it refuses to run as root).
+# for that (on the Pi, LimitRTPRIO=10 in conf/pi/olasharpd.service gives it to the olasharp user; this
+# container cannot raise RLIMIT_RTPRIO). olad runs as user olad with its defaults (no --scheduler-policy; it
+# refuses to run as root). Two seconds into each run the script lists every thread of the traced process tree
+# that is not SCHED_OTHER, so the policies actually in force are on record.
 # Each server runs in its own network namespace (unshare -n, loopback only) so ports 9090/9010 are free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -82,10 +84,18 @@ run() { # name, command...
       for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:9090/ && break; sleep 0.2; done
       curl -s -o /dev/null -d "u=1&d=$1" http://127.0.0.1:9090/set_dmx
     fi
-    sleep '"$secs"'
+    sleep 2
+    desc() { local c; for c in $(pgrep -P "$1"); do echo "$c"; desc "$c"; done; }
+    for p in $pid $(desc $pid); do
+      for t in /proc/$p/task/*; do
+        pol=$(chrt -p "${t##*/}" 2>/dev/null | sed -n "s/.*policy: //p;s/.*priority: //p" | tr "\n" " ")
+        case "$pol" in SCHED_OTHER*|"") ;; *) echo "  thread $(cat "$t/comm" 2>/dev/null) ($(cat /proc/$p/comm)): $pol" ;; esac
+      done
+    done > "$0/policies.txt"
+    sleep '"$(( secs > 2 ? secs - 2 : 0 ))"'
     kill -TERM $pid 2>/dev/null; pkill -TERM -P $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
   ' "$dir" "$slots" "$@"
-  grep -h "SCHED_FIFO" "$dir/server.log" || true
+  cat "$dir/policies.txt"
   echo "$name: load average $load0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
   python3 - "$name" "$dir/strace.txt" <<'PY'
 import re, sys
