@@ -6,19 +6,32 @@
 # next TIOCSBRK) median/p1/p99, in microseconds. A pty has no baud pacing, so the period is what the
 # servers' own timing makes of malf; the break length is pure scheduling accuracy.
 #
-# Usage (root; needs olad, socat, strace, curl, python3 and a Release build of olasharpd):
+# Usage (root; needs olad, socat, strace, curl, python3, taskset, a C compiler for the c-floor row and a
+# Release build of olasharpd):
 #   dotnet build OlaSharp.sln -c Release && sudo interop/uart-timing.sh [seconds per server, default 20]
-# strace stops the tracee at every traced call, so on a loaded machine the tracer's own scheduling would
-# dominate the figures; it runs SCHED_FIFO 20 to keep that out. olasharpd's line thread asks for SCHED_FIFO 10
-# itself: here olasharpd runs as root for that (on the Pi, LimitRTPRIO=10 in conf/pi/olasharpd.service
-# gives it to the olasharp user; this container cannot raise RLIMIT_RTPRIO). olad runs as user olad with its
-# defaults (no --scheduler-policy; it refuses to run as root).
+# strace stops the tracee at every traced call (with --seccomp-bpf, only at those: entry and exit), so the
+# figures include the tracer's own cost. It runs SCHED_FIFO 20 so it is never what waits, and the tracer and
+# the traced server share one CPU (taskset -c $UART_TIMING_CPU, default the last CPU; "none" leaves them free):
+# every stop hands the CPU from tracee to tracer and back, and when the other vCPU is busy with other work the
+# scheduler puts them apart, which made a traced ioctl cost 72 us median / 234 us p99 against 20 / 50 us on one
+# CPU (docs/uart-timing.md). The same arrangement applies to both servers and to the reference row.
+# The third row, "c-floor", is interop/uart-timing-ref.c under the same strace: a bare C loop with exactly the
+# calls of olasharpd's line thread that spins exactly break us between TIOCSBRK and TIOCCBRK. It is the floor
+# of this measurement on this machine; a server's excess over it is the server's own.
+# olasharpd's line thread asks for SCHED_FIFO 10 itself (as does the reference): here olasharpd runs as root
+# for that (on the Pi, LimitRTPRIO=10 in conf/pi/olasharpd.service gives it to the olasharp user; this
+# container cannot raise RLIMIT_RTPRIO). olad runs as user olad with its defaults (no --scheduler-policy; it
+# refuses to run as root). Two seconds into each run the script lists every thread of the traced process tree
+# that is not SCHED_OTHER, so the policies actually in force are on record.
 # Each server runs in its own network namespace (unshare -n, loopback only) so ports 9090/9010 are free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
 olasharpd=${OLASHARPD:-src/OlaSharp.Server/bin/Release/net10.0/olasharpd}
-for tool in olad socat strace curl python3 unshare runuser chrt; do
+cpu=${UART_TIMING_CPU:-$(( $(nproc) - 1 ))}
+pin=()
+[ "$cpu" = none ] || pin=(taskset -c "$cpu")
+for tool in olad socat strace curl python3 unshare runuser chrt taskset; do
   command -v "$tool" >/dev/null || { echo "uart-timing: $tool is missing (interop/install-peers.sh installs it)" >&2; exit 1; }
 done
 [ -x "$olasharpd" ] || { echo "uart-timing: $olasharpd not built (dotnet build -c Release)" >&2; exit 1; }
@@ -40,6 +53,13 @@ for _ in $(seq 50); do [ -e "$work/ttyDMX" ] && break; sleep 0.1; done
 tty=$(readlink -f "$work/ttyDMX")
 chmod 666 "$tty"
 
+ref=
+if command -v cc >/dev/null; then
+  cc -O2 -Wall -o "$work/uart-timing-ref" interop/uart-timing-ref.c && ref="$work/uart-timing-ref"
+else
+  echo "uart-timing: no C compiler, so no c-floor row (apt-get install gcc)" >&2
+fi
+
 slots=$(python3 -c 'print(",".join(str(i % 256) for i in range(512)))')
 
 run() { # name, command...
@@ -53,18 +73,30 @@ run() { # name, command...
     echo "enabled = false" > "$dir/ola-$p.conf"
   done
   chown -R olad "$dir"
-  unshare -n bash -c '
+  local load0; load0=$(cut -d' ' -f1-3 /proc/loadavg)
+  PIN="${pin[*]}" NO_HTTP="${NO_HTTP:-}" unshare -n bash -c '
     ip link set lo up
     # strace runs SCHED_FIFO 20 so the tracer is never what delays a traced syscall; the server itself is
     # put back to SCHED_OTHER (chrt -o 0) and sets its own policy, as it would without strace.
-    chrt -f 20 strace -f -ttt --seccomp-bpf -e trace=ioctl,write -o "$0/strace.txt" chrt -o 0 "${@:2}" > "$0/server.log" 2>&1 &
+    $PIN chrt -f 20 strace -f -ttt --seccomp-bpf -e trace=ioctl,write -o "$0/strace.txt" chrt -o 0 "${@:2}" > "$0/server.log" 2>&1 &
     pid=$!
-    for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:9090/ && break; sleep 0.2; done
-    curl -s -o /dev/null -d "u=1&d=$1" http://127.0.0.1:9090/set_dmx
-    sleep '"$secs"'
+    if [ -z "$NO_HTTP" ]; then
+      for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:9090/ && break; sleep 0.2; done
+      curl -s -o /dev/null -d "u=1&d=$1" http://127.0.0.1:9090/set_dmx
+    fi
+    sleep 2
+    desc() { local c; for c in $(pgrep -P "$1"); do echo "$c"; desc "$c"; done; }
+    for p in $pid $(desc $pid); do
+      for t in /proc/$p/task/*; do
+        pol=$(chrt -p "${t##*/}" 2>/dev/null | sed -n "s/.*policy: //p;s/.*priority: //p" | tr "\n" " ")
+        case "$pol" in SCHED_OTHER*|"") ;; *) echo "  thread $(cat "$t/comm" 2>/dev/null) ($(cat /proc/$p/comm)): $pol" ;; esac
+      done
+    done > "$0/policies.txt"
+    sleep '"$(( secs > 2 ? secs - 2 : 0 ))"'
     kill -TERM $pid 2>/dev/null; pkill -TERM -P $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
   ' "$dir" "$slots" "$@"
-  grep -h "SCHED_FIFO" "$dir/server.log" || true
+  cat "$dir/policies.txt"
+  echo "$name: load average $load0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
   python3 - "$name" "$dir/strace.txt" <<'PY'
 import re, sys
 name, path = sys.argv[1], sys.argv[2]
@@ -86,6 +118,7 @@ print(f"{name:10s} frames {len(starts):5d} | break us median {pct(breaks,50):8.0
 PY
 }
 
-echo "pty $tty, break = 100 us, malf = 24000 us, 512 slots, ${secs} s per server"
+echo "pty $tty, break = 100 us, malf = 24000 us, 512 slots, ${secs} s per server, tracer and server on CPU $cpu, $(nproc) CPUs"
 run olad runuser -u olad -- olad -c "$work/olad" --no-register-with-dns-sd -l 2
 run olasharpd "$(readlink -f "$olasharpd")" -c "$work/olasharpd" -l 2
+[ -z "$ref" ] || NO_HTTP=1 run c-floor "$ref" "$tty" "$secs" 100 24000

@@ -151,6 +151,29 @@ public sealed class PtyTests(ITestOutputHelper output) : IDisposable
         Assert.True(mabs[0] >= 16, $"a MAB of {mabs[0]} us");
     }
 
+    [Fact]
+    public void Clock_SleepsToAbsoluteDeadlines_AndNeverReturnsEarly()
+    {
+        // On Linux the line clock is CLOCK_MONOTONIC, so its sleeps are clock_nanosleep(TIMER_ABSTIME).
+        Assert.Equal(OperatingSystem.IsLinux(), MonotonicLineClock.AbsoluteSleep);
+
+        // 200 deadlines 5 ms apart from one start: absolute deadlines do not accumulate each wait's overshoot.
+        MonotonicLineClock clock = MonotonicLineClock.Instance;
+        const long period = 5_000_000;
+        long start = clock.NowNanoseconds;
+        double[] late = new double[200];
+        for (int i = 0; i < late.Length; i++)
+        {
+            long deadline = start + ((i + 1) * period);
+            clock.WaitUntil(deadline, CancellationToken.None);
+            late[i] = (clock.NowNanoseconds - deadline) / 1000.0;
+        }
+
+        Array.Sort(late);
+        output.WriteLine($"wake-up after deadline us: min {late[0]:F1} median {late[late.Length / 2]:F1} p99 {late[(int)(late.Length * 0.99)]:F1} max {late[^1]:F1}");
+        Assert.True(late[0] >= 0, $"returned {-late[0]} us early");
+    }
+
     /// <summary>Times the real calls: break = TIOCSBRK return to TIOCCBRK call, MAB = TIOCCBRK return to write.</summary>
     private sealed class TimingFactory : IUartLineFactory
     {

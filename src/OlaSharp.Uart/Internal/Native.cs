@@ -56,8 +56,14 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "tcdrain", SetLastError = true)]
     public static partial int TcDrain(int fd);
 
+    /// <summary><c>TIMER_ABSTIME</c>: <c>clock_nanosleep</c>'s request is an absolute time on the clock.</summary>
+    public const int TimerAbstime = 1;
+
     [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
     public static partial int ClockNanosleep(int clockId, int flags, Timespec* request, Timespec* remain);
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    public static partial int ClockGettime(int clockId, Timespec* time);
 
     public const int SchedFifo = 1;
     public const int EPerm = 1;
