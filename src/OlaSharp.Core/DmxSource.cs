@@ -70,3 +70,17 @@ public sealed class DmxSource
 
 /// <summary>A copy of a source's state for APIs and UIs (allocates; not for the frame path).</summary>
 public sealed record SourceInfo(string Name, string Kind, int Priority, int Length, bool IsActive, bool UsesSlotPriorities, TimeSpan SinceLastSeen, long FramesReceived);
+
+/// <summary>
+/// One sender behind an input port that merges its senders itself (sACN: each CID) and feeds the universe
+/// as one source; for APIs and UIs.
+/// </summary>
+/// <param name="Id">Protocol identity (the CID).</param>
+/// <param name="Name">The sender's name.</param>
+/// <param name="Address">Its network address, if known.</param>
+/// <param name="Priority">Its priority.</param>
+/// <param name="UsesSlotPriorities">True while it sends per-slot priorities.</param>
+/// <param name="Length">Slots in its last frame.</param>
+/// <param name="Packets">Packets taken from it.</param>
+/// <param name="SinceLastSeen">Time since its last packet.</param>
+public sealed record SenderInfo(string Id, string Name, string? Address, int Priority, bool UsesSlotPriorities, int Length, long Packets, TimeSpan SinceLastSeen);

@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using OlaSharp.Interop;
 
@@ -172,6 +173,20 @@ public sealed partial class OladSacnInteropTests : IDisposable
             },
             s_exchange);
         Assert.True(arbitrated, "expected [50,20,5]: the 0xDD-150 source's slots 1 and 3 over olad's [10,20,30] at 100, olad's slot 2; last /get_dmx: " + last);
+
+        // The web UI's source list shows both senders behind the E1.31 port: olad at 100 and the 0xDD source at 150, with addresses.
+        var sources = await ourHost.RunAsync("curl", ["-s", "http://127.0.0.1:9090/json/universe_sources?id=1"], s_tool);
+        using (JsonDocument doc = JsonDocument.Parse(sources.StandardOutput))
+        {
+            JsonElement port = doc.RootElement.GetProperty("sources").EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "e131");
+            var senders = port.GetProperty("senders").EnumerateArray()
+                .ToDictionary(e => e.GetProperty("address").GetString()!, e => (Priority: e.GetProperty("priority").GetInt32(), Dd: e.GetProperty("slot_priorities").GetBoolean(), Packets: e.GetProperty("packets").GetInt64()));
+            Assert.True(senders.Count == 2, "senders: " + sources.StandardOutput);
+            Assert.Equal(100, senders["198.18.0.1"].Priority);
+            Assert.Equal(150, senders["198.18.0.3"].Priority);
+            Assert.True(senders["198.18.0.3"].Dd, sources.StandardOutput);
+            Assert.True(senders["198.18.0.1"].Packets > 0 && senders["198.18.0.3"].Packets > 0, sources.StandardOutput);
+        }
 
         // (4) tshark dissects everything we sent as sACN (heuristic ACN dissector with DMX on).
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90)))

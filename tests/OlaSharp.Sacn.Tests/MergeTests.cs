@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Net;
 using OlaSharp.Core;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Sacn.Packets;
@@ -167,6 +168,33 @@ public sealed class MergeTests : IDisposable
         Assert.False(a.UsesPerAddressPriority);
         Assert.Contains("sender", a.Name, StringComparison.Ordinal);
         Assert.True(senders.Single(s => s.Cid == s_b).UsesPerAddressPriority);
+    }
+
+    [Fact]
+    public void DescribeSenders_CidAddressPacketsPriorityAndLastSeen()
+    {
+        _h.PatchInput(0, 1);
+        var fromA = new IPEndPoint(IPAddress.Parse("127.0.0.2"), 5568);
+        _h.Send(s_a, 1, 120, [1, 2, 3], from: fromA);
+        _h.Time.Advance(TimeSpan.FromMilliseconds(300));
+        _h.Send(s_b, 1, 100, [5], from: new IPEndPoint(IPAddress.Loopback, 40000));
+        _h.Send(s_a, 1, 120, [1, 2, 4], from: fromA);
+        _h.Time.Advance(TimeSpan.FromMilliseconds(200));
+
+        IReadOnlyList<SenderInfo> senders = _h.Device.Inputs[0].DescribeSenders();
+        Assert.Equal(2, senders.Count);
+        SenderInfo a = senders.Single(s => s.Id == SacnRootLayer.FormatCid(s_a));
+        Assert.Equal("127.0.0.2", a.Address);
+        Assert.Equal(2, a.Packets);
+        Assert.Equal(120, a.Priority);
+        Assert.Equal(3, a.Length);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), a.SinceLastSeen);
+        SenderInfo b = senders.Single(s => s.Id == SacnRootLayer.FormatCid(s_b));
+        Assert.Equal("127.0.0.1", b.Address);
+        Assert.Equal(1, b.Packets);
+
+        // Output ports and ports of other protocols have nothing behind them.
+        Assert.Empty(_h.Device.Inputs[1].DescribeSenders());
     }
 
     [Fact]

@@ -83,12 +83,12 @@ internal sealed class SacnTestHarness : IDisposable
     }
 
     /// <summary>Sends a data packet from <paramref name="cid"/> (next sequence unless given).</summary>
-    public void Send(UInt128 cid, int universe, byte priority, byte[] slots, byte startCode = 0, SacnFramingOptions options = SacnFramingOptions.None, byte? sequence = null, ushort syncAddress = 0)
+    public void Send(UInt128 cid, int universe, byte priority, byte[] slots, byte startCode = 0, SacnFramingOptions options = SacnFramingOptions.None, byte? sequence = null, ushort syncAddress = 0, IPEndPoint? from = null)
     {
         byte seq = sequence ?? (byte)(_sequences.GetValueOrDefault(cid) + 1);
         _sequences[cid] = seq;
         int n = SacnDataPacket.Write(_buffer, cid, "sender"u8, priority, syncAddress, seq, options, (ushort)universe, startCode, slots);
-        Node.Handle(_buffer.AsSpan(0, n), Time.GetTimestamp());
+        Node.Handle(_buffer.AsSpan(0, n), Time.GetTimestamp(), from?.Serialize());
     }
 
     /// <summary>Sends a universe sync packet from <paramref name="cid"/> (next sequence of that sender and address unless given).</summary>

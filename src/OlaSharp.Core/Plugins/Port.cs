@@ -113,6 +113,12 @@ public abstract class InputPort : Port
             ? Priority
             : Core.Priority.Clamp(protocolPriority ?? Core.Priority.Default);
 
+    /// <summary>
+    /// The senders behind this port's universe source, for ports that merge several senders themselves
+    /// (sACN's CIDs); empty for ports whose senders are universe sources of their own.
+    /// </summary>
+    public virtual IReadOnlyList<SenderInfo> DescribeSenders() => [];
+
     /// <summary>Sends a frame from this port's single source; returns false when unpatched or not winning.</summary>
     protected bool Publish(ReadOnlySpan<byte> slots, int? protocolPriority = null)
     {

@@ -133,6 +133,17 @@ internal sealed partial class OlaApi(OlaHttpHost host)
         }
 
         IReadOnlyList<SourceInfo> sources = u.GetSources();
+
+        // Ports that merge their own senders (sACN) feed the universe as one source named by the port id.
+        var senders = new Dictionary<string, IReadOnlyList<SenderInfo>>(StringComparer.Ordinal);
+        foreach (Port p in host.Devices.PortsOf(id))
+        {
+            if (p is InputPort input && input.DescribeSenders() is { Count: > 0 } list)
+            {
+                senders[p.Id] = list;
+            }
+        }
+
         return OlaResults.Json(w =>
         {
             w.WriteNumber("active_priority", u.ActivePriority);
@@ -149,6 +160,26 @@ internal sealed partial class OlaApi(OlaHttpHost host)
                 w.WriteString("name", s.Name);
                 w.WriteNumber("priority", s.Priority);
                 w.WriteBoolean("slot_priorities", s.UsesSlotPriorities);
+                if (senders.TryGetValue(s.Name, out IReadOnlyList<SenderInfo>? behind))
+                {
+                    w.WriteStartArray("senders");
+                    foreach (SenderInfo b in behind)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("address", b.Address);
+                        w.WriteString("id", b.Id);
+                        w.WriteNumber("last_seen_ms", (long)b.SinceLastSeen.TotalMilliseconds);
+                        w.WriteNumber("length", b.Length);
+                        w.WriteString("name", b.Name);
+                        w.WriteNumber("packets", b.Packets);
+                        w.WriteNumber("priority", b.Priority);
+                        w.WriteBoolean("slot_priorities", b.UsesSlotPriorities);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
                 w.WriteEndObject();
             }
 

@@ -103,16 +103,26 @@ async function loadSources() {
     return;
   }
   const now = performance.now();
-  $('#source-list tbody').replaceChildren(...s.sources.map((src) => {
-    const key = `${src.kind}/${src.name}`;
+  const rate = (key, count) => {
     const prev = state.sourceFrames.get(key);
-    const fps = prev ? ((src.frames - prev.frames) * 1000) / (now - prev.at) : 0;
-    state.sourceFrames.set(key, { frames: src.frames, at: now });
-    const seen = src.last_seen_ms < 0 ? 'never' : `${(src.last_seen_ms / 1000).toFixed(1)} s ago`;
-    const row = el('tr', {}, el('td', { textContent: src.kind }), el('td', { textContent: src.name }), el('td', { textContent: src.priority }), el('td', { textContent: fps.toFixed(1) }), el('td', { textContent: seen }));
+    state.sourceFrames.set(key, { frames: count, at: now });
+    return prev ? ((count - prev.frames) * 1000) / (now - prev.at) : 0;
+  };
+  const seenText = (ms) => (ms < 0 ? 'never' : `${(ms / 1000).toFixed(1)} s ago`);
+  const rows = [];
+  for (const src of s.sources) {
+    const fps = rate(`${src.kind}/${src.name}`, src.frames);
+    const row = el('tr', {}, el('td', { textContent: src.kind }), el('td', { textContent: src.name }), el('td', { textContent: src.priority }), el('td', { textContent: fps.toFixed(1) }), el('td', { textContent: seenText(src.last_seen_ms) }));
     if (!src.active) row.classList.add('message');
-    return row;
-  }));
+    rows.push(row);
+    // Senders a port merges itself (sACN CIDs): one row each, under the port's source.
+    for (const b of src.senders || []) {
+      const who = `${b.name}${b.address ? ` @ ${b.address}` : ''}${b.slot_priorities ? ' (0xDD)' : ''}`;
+      const senderRow = el('tr', { className: 'sender' }, el('td', { textContent: `${src.kind} sender` }), el('td', { textContent: who }), el('td', { textContent: b.priority }), el('td', { textContent: rate(`${src.kind}/${src.name}/${b.id}`, b.packets).toFixed(1) }), el('td', { textContent: seenText(b.last_seen_ms) }));
+      rows.push(senderRow);
+    }
+  }
+  $('#source-list tbody').replaceChildren(...rows);
 }
 
 async function modify(extra) {

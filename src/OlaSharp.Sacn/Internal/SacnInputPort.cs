@@ -1,4 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Numerics;
 using System.Text;
 using OlaSharp.Core;
@@ -84,8 +87,32 @@ internal sealed class SacnInputPort : InputPort
         }
     }
 
-    /// <summary>A data packet for this port's universe (receive thread).</summary>
-    public void Receive(in SacnDataPacket packet, long now, SacnCounters counters)
+    /// <inheritdoc />
+    public override IReadOnlyList<SenderInfo> DescribeSenders()
+    {
+        lock (_lock)
+        {
+            TimeProvider time = _device.Node.Time;
+            long now = time.GetTimestamp();
+            var list = new List<SenderInfo>(_list.Count);
+            foreach (SourceState s in _list)
+            {
+                list.Add(new SenderInfo(
+                    SacnRootLayer.FormatCid(s.Cid), s.Name, s.Address, s.Priority, s.PerAddressActive,
+                    Math.Max(s.LevelsLength, 0), s.Packets, time.GetElapsedTime(s.LastSeen, now)));
+            }
+
+            return list;
+        }
+    }
+
+    private static string AddressText(SocketAddress address) =>
+        address.Family == AddressFamily.InterNetwork && address.Size >= 8
+            ? string.Create(CultureInfo.InvariantCulture, $"{address[4]}.{address[5]}.{address[6]}.{address[7]}")
+            : address.ToString();
+
+    /// <summary>A data packet for this port's universe (receive thread); <paramref name="from"/> is the sender's address if known.</summary>
+    public void Receive(in SacnDataPacket packet, long now, SacnCounters counters, SocketAddress? from = null)
     {
         lock (_lock)
         {
@@ -131,13 +158,17 @@ internal sealed class SacnInputPort : InputPort
 
             if (state is null)
             {
-                state = new SourceState(packet.Cid, FormatSource(packet.Cid, packet.SourceName), now);
+                state = new SourceState(packet.Cid, FormatSource(packet.Cid, packet.SourceName), now)
+                {
+                    Address = from is null ? null : AddressText(from),
+                };
                 _sources.Add(packet.Cid, state);
                 _list.Add(state);
             }
 
             state.LastSequence = packet.Sequence;
             state.LastSeen = now;
+            state.Packets++;
             state.Priority = packet.Priority;
             if (packet.StartCode == 0xDD)
             {
@@ -575,6 +606,12 @@ internal sealed class SacnInputPort : InputPort
         public long FirstSeen { get; } = firstSeen;
 
         public long LastSeen { get; set; } = firstSeen;
+
+        /// <summary>The sender's IPv4 address as text, if known (set once, when the sender is first seen).</summary>
+        public string? Address { get; init; }
+
+        /// <summary>Packets taken from this sender (levels and 0xDD).</summary>
+        public long Packets { get; set; }
 
         public byte LastSequence { get; set; }
 

@@ -347,7 +347,7 @@ internal sealed partial class SacnNode : IDisposable
                             continue;
                         }
 
-                        Handle(_receiveBuffer.AsSpan(0, n), _time.GetTimestamp());
+                        Handle(_receiveBuffer.AsSpan(0, n), _time.GetTimestamp(), from);
                     }
                 }
 
@@ -366,7 +366,7 @@ internal sealed partial class SacnNode : IDisposable
     }
 
     /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
-    internal void Handle(ReadOnlySpan<byte> datagram, long now)
+    internal void Handle(ReadOnlySpan<byte> datagram, long now, SocketAddress? from = null)
     {
         Interlocked.Increment(ref Counters.Received);
         if (!SacnRootLayer.TryParse(datagram, out uint vector, out UInt128 cid))
@@ -394,7 +394,7 @@ internal sealed partial class SacnNode : IDisposable
             {
                 if (port.UniverseId == data.Universe)
                 {
-                    port.Receive(data, now, Counters);
+                    port.Receive(data, now, Counters, from);
                     return;
                 }
             }
