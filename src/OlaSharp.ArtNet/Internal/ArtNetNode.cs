@@ -31,6 +31,7 @@ internal sealed partial class ArtNetNode : IDisposable
     private readonly byte[] _syncBuffer = new byte[ArtSyncPacket.Length];
     private readonly ArtPollReplyFields _reply = new();
     private readonly ArtSyncState _sync;
+    private bool _dmxInBurst; // clock thread only
     private readonly long _pollTicks;
     private readonly long _nodeTimeoutTicks;
     private Socket? _socket;
@@ -167,7 +168,22 @@ internal sealed partial class ArtNetNode : IDisposable
             }
         }
 
-        if (_options.SendArtSync && port.IsLastPatchedOutput)
+        _dmxInBurst = true;
+    }
+
+    /// <summary>
+    /// The clock has emitted everything due at this wake-up: with <c>send_artsync</c>, one ArtSync follows
+    /// the burst's ArtDmx packets (every port's EndBurst calls this; only the first after some ArtDmx sends).
+    /// </summary>
+    internal void EndBurst()
+    {
+        if (!_dmxInBurst)
+        {
+            return;
+        }
+
+        _dmxInBurst = false;
+        if (_options.SendArtSync && _socket is { } socket)
         {
             Send(socket, _syncBuffer, _broadcast, ref Counters.SyncSent);
         }

@@ -148,7 +148,7 @@ internal sealed class ArtNetInputPort : InputPort
 /// An OLA output port: sends ArtDmx for its Port-Address on the refresh clock (an Art-Net "input" port).
 /// Emit runs on the clock thread and only writes to a non-blocking socket.
 /// </summary>
-internal sealed class ArtNetOutputPort : OutputPort
+internal sealed class ArtNetOutputPort : OutputPort, IClockBurstTarget
 {
     private readonly ArtNetDevice _device;
     private volatile int _portAddress = -1;
@@ -166,9 +166,6 @@ internal sealed class ArtNetOutputPort : OutputPort
     /// <summary>The Port-Address while patched, else -1.</summary>
     public int PortAddress => _portAddress;
 
-    /// <summary>True for the patched output with the highest index: it sends the ArtSync after the tick's ArtDmx.</summary>
-    public bool IsLastPatchedOutput { get; set; }
-
     /// <summary>The last sequence number used (1..255; 0 before the first packet).</summary>
     public byte Sequence => _sequence;
 
@@ -185,6 +182,9 @@ internal sealed class ArtNetOutputPort : OutputPort
         ArgumentNullException.ThrowIfNull(frame);
         _device.Node.SendDmx(this, frame.Slots);
     }
+
+    /// <summary>Every port due at this clock wake-up has sent: one ArtSync closes the burst (the node sends it once).</summary>
+    public void EndBurst() => _device.Node.EndBurst();
 
     /// <inheritdoc />
     protected override void OnPatched(Universe universe)
@@ -241,22 +241,5 @@ internal sealed class ArtNetDevice : Device
     public IReadOnlyList<ArtNetOutputPort> Outputs { get; }
 
     /// <summary>A port was patched or unpatched, or merging started.</summary>
-    public void PortsChanged()
-    {
-        ArtNetOutputPort? last = null;
-        foreach (ArtNetOutputPort port in Outputs)
-        {
-            port.IsLastPatchedOutput = false;
-            if (port.PortAddress >= 0)
-            {
-                last = port;
-            }
-        }
-
-        if (last is not null)
-        {
-            last.IsLastPatchedOutput = true;
-        }
-        Node.OnPortsChanged();
-    }
+    public void PortsChanged() => Node.OnPortsChanged();
 }
