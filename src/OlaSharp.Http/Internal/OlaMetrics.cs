@@ -24,6 +24,8 @@ internal sealed class OlaMetrics
     private readonly Counter _clockSkipped;
     private readonly Counter _clockErrors;
     private readonly Gauge _clockLateness;
+    private readonly Gauge _gcAllocated;
+    private readonly Gauge _gcCollections;
     private readonly HashSet<string> _universeLabels = new(StringComparer.Ordinal);
     private readonly HashSet<(string Universe, string Protocol)> _sourceLabels = [];
 
@@ -40,6 +42,9 @@ internal sealed class OlaMetrics
         _clockSkipped = f.CreateCounter("olasharp_clock_skipped_ticks_total", "Fixed-rate ticks skipped because the clock woke more than a period late.");
         _clockErrors = f.CreateCounter("olasharp_output_errors_total", "Output emits that failed.");
         _clockLateness = f.CreateGauge("olasharp_clock_lateness_seconds", "Refresh clock wake-up lateness (jitter): last and max.", "stat");
+        // For the load harness (interop/bench): bytes allocated per forwarded frame without EventPipe.
+        _gcAllocated = f.CreateGauge("dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start (GC.GetTotalAllocatedBytes(precise: true)).");
+        _gcCollections = f.CreateGauge("dotnet_gc_collection_count_total", "Garbage collections since start, by generation.", "generation");
         _registry.AddBeforeCollectCallback(Update);
     }
 
@@ -51,6 +56,12 @@ internal sealed class OlaMetrics
 
     private void Update()
     {
+        _gcAllocated.Set(GC.GetTotalAllocatedBytes(precise: true));
+        for (int gen = 0; gen <= GC.MaxGeneration; gen++)
+        {
+            _gcCollections.WithLabels(gen.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(GC.CollectionCount(gen));
+        }
+
         var seenUniverses = new HashSet<string>(StringComparer.Ordinal);
         var seenSources = new HashSet<(string, string)>();
         foreach (Universe u in _host.Universes.All)

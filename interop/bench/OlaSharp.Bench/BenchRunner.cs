@@ -1,0 +1,216 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using OlaSharp.Interop;
+
+namespace OlaSharp.Bench;
+
+/// <summary>One measured run: which server, how many universes, how fast, for how long.</summary>
+public sealed record BenchSpec(ServerKind Server, int Universes, double Rate, TimeSpan Duration, TimeSpan Warmup, string Olasharpd)
+{
+    /// <summary>A label for tables (e.g. a load-equivalent run).</summary>
+    public string? Label { get; init; }
+
+    /// <summary>Print RSS every this often during the run (soak); null for never.</summary>
+    public TimeSpan? RssReportInterval { get; init; }
+}
+
+/// <summary>What one run measured. Latency and jitter in µs, CPU in seconds, memory in KiB.</summary>
+public sealed record BenchResult(BenchSpec Spec)
+{
+    public long Sent { get; init; }
+
+    public long Received { get; init; }
+
+    public long Lost => Math.Max(0, Sent - Received);
+
+    public long Gaps { get; init; }
+
+    public long Stale { get; init; }
+
+    public int SilentUniverses { get; init; }
+
+    public long LatencyP50 { get; init; }
+
+    public long LatencyP99 { get; init; }
+
+    public long LatencyMax { get; init; }
+
+    public long JitterP50 { get; init; }
+
+    public long JitterP99 { get; init; }
+
+    public double CpuSeconds { get; init; }
+
+    public long RssStartKib { get; init; }
+
+    public long RssPeakKib { get; init; }
+
+    public long RssFinalKib { get; init; }
+
+    public long? AllocatedBytes { get; init; }
+
+    /// <summary>Packets the generator sent in the window over what it should have (below 1: the generator fell behind).</summary>
+    public double GeneratorPace { get; init; }
+
+    public long SendErrors { get; init; }
+
+    public double Seconds { get; init; }
+
+    /// <summary>Server CPU seconds per 100 000 forwarded frames.</summary>
+    public double CpuPer100k => Received > 0 ? CpuSeconds / Received * 100_000 : double.NaN;
+
+    public double? AllocatedPerFrame => AllocatedBytes is long a && Received > 0 ? (double)a / Received : null;
+}
+
+/// <summary>
+/// Runs one <see cref="BenchSpec"/>: a two-host veth network (generator 198.18.0.1, server 198.18.0.2),
+/// the server, the RPC sink in the server's namespace and the paced sACN generator; measures during the
+/// window after the warm-up; removes everything again (also on failure or cancellation).
+/// </summary>
+public static class BenchRunner
+{
+    /// <summary>Drain time after the last packet, for frames still in flight.</summary>
+    private static readonly TimeSpan s_drain = TimeSpan.FromMilliseconds(700);
+
+    public static async Task<BenchResult> RunAsync(BenchSpec spec, TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(log);
+        await using VethNetwork net = await VethNetwork.CreateAsync(2, "olasb", cancellationToken).ConfigureAwait(false);
+        NetworkNamespace generatorHost = net.Hosts[0];
+        NetworkNamespace serverHost = net.Hosts[1];
+
+        // One multicast join per patched input (both servers join 239.255.x.y even though we send unicast);
+        // the default of 20 memberships per socket would make the joins fail. Per network namespace.
+        (await serverHost.RunAsync("sysctl", ["-q", "-w", "net.ipv4.igmp_max_memberships=8192"], TimeSpan.FromSeconds(10), cancellationToken: cancellationToken).ConfigureAwait(false))
+            .EnsureSuccess("sysctl igmp_max_memberships");
+
+        await using ServerUnderTest server = await ServerUnderTest.StartAsync(spec.Server, serverHost, spec.Universes, spec.Olasharpd, cancellationToken).ConfigureAwait(false);
+
+        long firstFrame = (long)Math.Ceiling(spec.Warmup.TotalSeconds * spec.Rate);
+        long endFrame = firstFrame + (long)Math.Round(spec.Duration.TotalSeconds * spec.Rate);
+        var recorder = new Recorder(spec.Universes, spec.Rate, firstFrame, endFrame);
+
+        using var sink = new RpcSink(serverHost.CreateSocket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), recorder);
+        sink.Connect(ServerUnderTest.RpcPort, spec.Universes);
+        sink.Start();
+        if (!await WaitAsync(() => sink.Responses >= spec.Universes || sink.Error is not null, TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"{spec.Server}: only {sink.Responses} of {spec.Universes} RegisterForDmx answered ({sink.Error})\n{server.Log}");
+        }
+
+        using Socket udp = generatorHost.CreateSocket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.SendBufferSize = 4 << 20;
+        udp.Bind(new System.Net.IPEndPoint(generatorHost.Address!, 0));
+        var sender = new SacnSender(udp, serverHost.Address!, spec.Universes, spec.Rate);
+
+        long start = Stopwatch.GetTimestamp();
+        long windowStart = start + (long)(firstFrame / spec.Rate * Stopwatch.Frequency);
+        long windowEnd = start + (long)(endFrame / spec.Rate * Stopwatch.Frequency);
+        long stop = windowEnd + (long)(0.3 * Stopwatch.Frequency);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var senderThread = new Thread(() => sender.Run(start, stop, cts.Token)) { IsBackground = true, Name = "bench-sacn-tx", Priority = ThreadPriority.AboveNormal };
+        senderThread.Start();
+
+        try
+        {
+            await DelayUntilAsync(windowStart, cancellationToken).ConfigureAwait(false);
+            double cpu0 = ProcStats.CpuSeconds(server.Pid);
+            long sent0 = sender.Sent;
+            long due0 = sender.Due(start, Stopwatch.GetTimestamp());
+            long? alloc0 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
+            (long rss0, _) = ProcStats.Memory(server.Pid);
+            long nextReport = Stopwatch.GetTimestamp();
+
+            while (Stopwatch.GetTimestamp() < windowEnd)
+            {
+                if (!server.IsRunning)
+                {
+                    throw new InvalidOperationException($"{spec.Server} exited during the run:\n{server.Log}");
+                }
+
+                if (spec.RssReportInterval is TimeSpan every && Stopwatch.GetTimestamp() >= nextReport)
+                {
+                    (long rss, _) = ProcStats.Memory(server.Pid);
+                    double t = Stopwatch.GetElapsedTime(windowStart).TotalSeconds;
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  t={t,6:0}s  RSS {rss / 1024.0,7:0.0} MiB  received {recorder.Received}  gaps {recorder.Gaps}"));
+                    nextReport += (long)(every.TotalSeconds * Stopwatch.Frequency);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            }
+
+            double cpu1 = ProcStats.CpuSeconds(server.Pid);
+            long sent1 = sender.Sent;
+            long due1 = sender.Due(start, Stopwatch.GetTimestamp());
+            (long rss1, long peak) = ProcStats.Memory(server.Pid);
+            long? alloc1 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
+            // A scrape allocates too: measure one and take it off (the window holds about one scrape's worth).
+            long? alloc2 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
+            long? allocated = alloc0 is long a0 && alloc1 is long a1 && alloc2 is long a2 ? Math.Max(0, (a1 - a0) - (a2 - a1)) : null;
+
+            senderThread.Join(TimeSpan.FromSeconds(10));
+            await Task.Delay(s_drain, cancellationToken).ConfigureAwait(false);
+            sink.Dispose();
+            if (sink.Error is not null)
+            {
+                log.WriteLine($"  warning: {spec.Server} sink: {sink.Error}");
+            }
+
+            return new BenchResult(spec)
+            {
+                // Packets of the window that actually left (all of them unless the generator fell behind).
+                Sent = Math.Clamp(sender.Sent, firstFrame * spec.Universes, endFrame * spec.Universes) - (firstFrame * spec.Universes),
+                Received = recorder.Received,
+                Gaps = recorder.Gaps,
+                Stale = recorder.Stale,
+                SilentUniverses = recorder.SilentUniverses,
+                LatencyP50 = recorder.Latency.Percentile(0.50),
+                LatencyP99 = recorder.Latency.Percentile(0.99),
+                LatencyMax = recorder.Latency.Max,
+                JitterP50 = recorder.Jitter.Percentile(0.50),
+                JitterP99 = recorder.Jitter.Percentile(0.99),
+                CpuSeconds = cpu1 - cpu0,
+                RssStartKib = rss0,
+                RssPeakKib = peak,
+                RssFinalKib = rss1,
+                AllocatedBytes = allocated,
+                GeneratorPace = due1 - due0 > 0 ? (double)(sent1 - sent0) / (due1 - due0) : 0,
+                SendErrors = sender.Errors,
+                Seconds = spec.Duration.TotalSeconds,
+            };
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            senderThread.Join(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private static async Task DelayUntilAsync(long timestamp, CancellationToken cancellationToken)
+    {
+        TimeSpan wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < timeout)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return condition();
+    }
+}
