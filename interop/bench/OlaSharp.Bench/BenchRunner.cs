@@ -41,6 +41,9 @@ public sealed record BenchResult(BenchSpec Spec)
 
     public long JitterP99 { get; init; }
 
+    /// <summary>p99 of the generator's own period jitter (the floor under <see cref="JitterP99"/>).</summary>
+    public long InputJitterP99 { get; init; }
+
     public double CpuSeconds { get; init; }
 
     public long RssStartKib { get; init; }
@@ -55,6 +58,9 @@ public sealed record BenchResult(BenchSpec Spec)
     public double GeneratorPace { get; init; }
 
     public long SendErrors { get; init; }
+
+    /// <summary>UDP datagrams the server's kernel dropped in the window because the socket's receive buffer was full (Udp RcvbufErrors).</summary>
+    public long KernelDrops { get; init; }
 
     public double Seconds { get; init; }
 
@@ -121,6 +127,7 @@ public static class BenchRunner
             long sent0 = sender.Sent;
             long due0 = sender.Due(start, Stopwatch.GetTimestamp());
             long? alloc0 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
+            long drops0 = await RcvbufErrorsAsync(serverHost, cancellationToken).ConfigureAwait(false);
             (long rss0, _) = ProcStats.Memory(server.Pid);
             long nextReport = Stopwatch.GetTimestamp();
 
@@ -146,6 +153,7 @@ public static class BenchRunner
             long sent1 = sender.Sent;
             long due1 = sender.Due(start, Stopwatch.GetTimestamp());
             (long rss1, long peak) = ProcStats.Memory(server.Pid);
+            long drops1 = await RcvbufErrorsAsync(serverHost, cancellationToken).ConfigureAwait(false);
             long? alloc1 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
             // A scrape allocates too: measure one and take it off (the window holds about one scrape's worth).
             long? alloc2 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
@@ -156,7 +164,7 @@ public static class BenchRunner
             sink.Dispose();
             if (sink.Error is not null)
             {
-                log.WriteLine($"  warning: {spec.Server} sink: {sink.Error}");
+                log.WriteLine($"  warning: {spec.Server} sink: {sink.Error}; server log tail:\n{Tail(server.Log, 15)}");
             }
 
             return new BenchResult(spec)
@@ -172,6 +180,7 @@ public static class BenchRunner
                 LatencyMax = recorder.Latency.Max,
                 JitterP50 = recorder.Jitter.Percentile(0.50),
                 JitterP99 = recorder.Jitter.Percentile(0.99),
+                InputJitterP99 = recorder.InputJitter.Percentile(0.99),
                 CpuSeconds = cpu1 - cpu0,
                 RssStartKib = rss0,
                 RssPeakKib = peak,
@@ -179,6 +188,7 @@ public static class BenchRunner
                 AllocatedBytes = allocated,
                 GeneratorPace = due1 - due0 > 0 ? (double)(sent1 - sent0) / (due1 - due0) : 0,
                 SendErrors = sender.Errors,
+                KernelDrops = drops1 - drops0,
                 Seconds = spec.Duration.TotalSeconds,
             };
         }
@@ -188,6 +198,23 @@ public static class BenchRunner
             senderThread.Join(TimeSpan.FromSeconds(10));
         }
     }
+
+    /// <summary>Udp RcvbufErrors of the namespace (/proc/net/snmp is per network namespace).</summary>
+    private static async Task<long> RcvbufErrorsAsync(NetworkNamespace ns, CancellationToken cancellationToken)
+    {
+        CommandResult r = await ns.RunAsync("cat", ["/proc/net/snmp"], TimeSpan.FromSeconds(10), cancellationToken: cancellationToken).ConfigureAwait(false);
+        string[] udp = [.. r.StandardOutput.Split('\n').Where(l => l.StartsWith("Udp: ", StringComparison.Ordinal))];
+        if (udp.Length < 2)
+        {
+            return 0;
+        }
+
+        int column = Array.IndexOf(udp[0].Split(' '), "RcvbufErrors");
+        return column < 0 ? 0 : long.Parse(udp[1].Split(' ')[column], CultureInfo.InvariantCulture);
+    }
+
+    private static string Tail(string text, int lines) =>
+        string.Join('\n', text.Split('\n').TakeLast(lines));
 
     private static async Task DelayUntilAsync(long timestamp, CancellationToken cancellationToken)
     {

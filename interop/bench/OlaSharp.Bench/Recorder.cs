@@ -15,6 +15,7 @@ internal sealed class Recorder
 {
     private readonly long[] _last;
     private readonly long[] _lastTime;
+    private readonly long[] _lastSent;
     private readonly long[] _received;
     private readonly double _periodTicks;
 
@@ -25,6 +26,7 @@ internal sealed class Recorder
         EndFrame = endFrame;
         _last = new long[universes + 1];
         _lastTime = new long[universes + 1];
+        _lastSent = new long[universes + 1];
         _received = new long[universes + 1];
         Array.Fill(_last, -1);
         _periodTicks = Stopwatch.Frequency / rate;
@@ -41,6 +43,9 @@ internal sealed class Recorder
 
     /// <summary>|interval between consecutive frames of a universe − nominal period|, µs.</summary>
     public Histogram Jitter { get; } = new();
+
+    /// <summary>The same for the send times stamped in those frames: the generator's own jitter, for reference.</summary>
+    public Histogram InputJitter { get; } = new();
 
     /// <summary>Frames received inside the window (distinct, in order).</summary>
     public long Received { get; private set; }
@@ -112,11 +117,14 @@ internal sealed class Recorder
             {
                 double deviation = Math.Abs((now - _lastTime[universe]) - _periodTicks);
                 Jitter.Add((long)(deviation * 1_000_000 / Stopwatch.Frequency));
+                double input = Math.Abs((sentAt - _lastSent[universe]) - _periodTicks);
+                InputJitter.Add((long)(input * 1_000_000 / Stopwatch.Frequency));
             }
         }
 
         _last[universe] = frame;
         _lastTime[universe] = now;
+        _lastSent[universe] = sentAt;
     }
 
     /// <summary>Reads the counter and send time the generator stamped into slots 0-11.</summary>

@@ -30,6 +30,7 @@ internal sealed class RpcSink : IDisposable
     private long _failures;
     private Thread? _thread;
     private volatile bool _stopping;
+    private int _disposed;
 
     public RpcSink(Socket socket, Recorder recorder)
     {
@@ -78,6 +79,11 @@ internal sealed class RpcSink : IDisposable
     /// <summary>Stops the receive thread (closing the socket unblocks it) and waits for it.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping = true;
         try
         {
@@ -102,7 +108,11 @@ internal sealed class RpcSink : IDisposable
                 int n = _socket.Receive(_in.AsSpan(filled));
                 if (n == 0)
                 {
-                    Error ??= "the server closed the RPC connection";
+                    if (!_stopping)
+                    {
+                        Error ??= "the server closed the RPC connection";
+                    }
+
                     return;
                 }
 
