@@ -7,7 +7,7 @@
 #
 #   smoke         4 universes, 5 s window, olad then olasharpd (~25 s); exit 1 if either forwards nothing
 #   side-by-side  N = 4, 64, 512, olad then olasharpd, 60 s windows (~8 min); table + OlaSharp/olad ratios
-#   scale         olasharpd alone: 512, 1000, 2000, 4000 universes' worth of load, 60 s each, until frames are lost
+#   scale         olasharpd alone: 512, 1000, 2000, 4000 universes' worth of load, 60 s each (~5 min)
 #   soak          olasharpd alone: 512 universes for 600 s; RSS every 60 s
 #
 # Options go to the tool: --duration S, --warmup S, --rate HZ, --universes A,B, --servers olad,olasharp,

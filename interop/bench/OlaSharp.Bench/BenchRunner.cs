@@ -59,6 +59,9 @@ public sealed record BenchResult(BenchSpec Spec)
 
     public long SendErrors { get; init; }
 
+    /// <summary>The server's busiest threads in the window (by name, summed), e.g. "sacn-rx 3.10 s, ...".</summary>
+    public string TopThreads { get; init; } = string.Empty;
+
     /// <summary>UDP datagrams the server's kernel dropped in the window because the socket's receive buffer was full (Udp RcvbufErrors).</summary>
     public long KernelDrops { get; init; }
 
@@ -124,6 +127,7 @@ public static class BenchRunner
         {
             await DelayUntilAsync(windowStart, cancellationToken).ConfigureAwait(false);
             double cpu0 = ProcStats.CpuSeconds(server.Pid);
+            var threads0 = ProcStats.ThreadCpu(server.Pid);
             long sent0 = sender.Sent;
             long due0 = sender.Due(start, Stopwatch.GetTimestamp());
             long? alloc0 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
@@ -150,6 +154,7 @@ public static class BenchRunner
             }
 
             double cpu1 = ProcStats.CpuSeconds(server.Pid);
+            var threads1 = ProcStats.ThreadCpu(server.Pid);
             long sent1 = sender.Sent;
             long due1 = sender.Due(start, Stopwatch.GetTimestamp());
             (long rss1, long peak) = ProcStats.Memory(server.Pid);
@@ -189,6 +194,7 @@ public static class BenchRunner
                 GeneratorPace = due1 - due0 > 0 ? (double)(sent1 - sent0) / (due1 - due0) : 0,
                 SendErrors = sender.Errors,
                 KernelDrops = drops1 - drops0,
+                TopThreads = ProcStats.TopThreads(threads0, threads1, 5),
                 Seconds = spec.Duration.TotalSeconds,
             };
         }

@@ -18,7 +18,7 @@ public static class Table
         string server = r.Spec.Server == ServerKind.Olad ? "olad" : "olasharpd";
         string alloc = r.AllocatedPerFrame is double a ? F($"{a:0.0}") : "n/a";
         string pace = r.GeneratorPace < 0.99 ? F($" (generator at {r.GeneratorPace:P0})") : string.Empty;
-        return F($"| {n} | {server}{pace} | {r.Sent} | {r.Received} | {r.Lost} | {r.Gaps} | {r.KernelDrops} | {Ms(r.LatencyP50)} / {Ms(r.LatencyP99)} / {Ms(r.LatencyMax)} | {Ms(r.JitterP50)} / {Ms(r.JitterP99)} [{Ms(r.InputJitterP99)}] | {r.CpuSeconds:0.00} | {r.CpuPer100k:0.000} | {Mib(r.RssStartKib)} / {Mib(r.RssPeakKib)} / {Mib(r.RssFinalKib)} | {alloc} |");
+        return F($"| {n} | {server}{pace} | {r.Sent} | {r.Received} | {r.Lost}{LossRate(r)} | {r.Gaps} | {r.KernelDrops} | {Ms(r.LatencyP50)} / {Ms(r.LatencyP99)} / {Ms(r.LatencyMax)} | {Ms(r.JitterP50)} / {Ms(r.JitterP99)} [{Ms(r.InputJitterP99)}] | {r.CpuSeconds:0.00} | {r.CpuPer100k:0.000} | {Mib(r.RssStartKib)} / {Mib(r.RssPeakKib)} / {Mib(r.RssFinalKib)} | {alloc} |");
     }
 
     /// <summary>OlaSharp/olad for each N measured with both (empty if none).</summary>
@@ -46,6 +46,8 @@ public static class Table
 
         return sb.ToString().TrimEnd();
     }
+
+    private static string LossRate(BenchResult r) => r.Lost > 0 && r.Sent > 0 ? F($" ({(double)r.Lost / r.Sent:0.###%})") : string.Empty;
 
     private static string Ratio(double ours, double theirs) =>
         theirs > 0 && !double.IsNaN(ours) ? F($"{ours / theirs:0.00}x") : "n/a";
