@@ -12,6 +12,9 @@ public sealed record BenchSpec(ServerKind Server, int Universes, double Rate, Ti
     /// <summary>A label for tables (e.g. a load-equivalent run).</summary>
     public string? Label { get; init; }
 
+    /// <summary>Extra environment for olasharpd (<c>NAME=value</c>, e.g. runtime knobs), passed through <c>env</c>.</summary>
+    public IReadOnlyList<string> OlasharpdEnvironment { get; init; } = [];
+
     /// <summary>Print RSS every this often during the run (soak); null for never.</summary>
     public TimeSpan? RssReportInterval { get; init; }
 }
@@ -71,6 +74,9 @@ public sealed record BenchResult(BenchSpec Spec)
     public double CpuPer100k => Received > 0 ? CpuSeconds / Received * 100_000 : double.NaN;
 
     public double? AllocatedPerFrame => AllocatedBytes is long a && Received > 0 ? (double)a / Received : null;
+
+    /// <summary>olasharpd's allocation rate over the window, bytes per second.</summary>
+    public double? AllocatedPerSecond => AllocatedBytes is long a && Seconds > 0 ? a / Seconds : null;
 }
 
 /// <summary>
@@ -96,7 +102,7 @@ public static class BenchRunner
         (await serverHost.RunAsync("sysctl", ["-q", "-w", "net.ipv4.igmp_max_memberships=8192"], TimeSpan.FromSeconds(10), cancellationToken: cancellationToken).ConfigureAwait(false))
             .EnsureSuccess("sysctl igmp_max_memberships");
 
-        await using ServerUnderTest server = await ServerUnderTest.StartAsync(spec.Server, serverHost, spec.Universes, spec.Olasharpd, cancellationToken).ConfigureAwait(false);
+        await using ServerUnderTest server = await ServerUnderTest.StartAsync(spec.Server, serverHost, spec.Universes, spec.Olasharpd, spec.OlasharpdEnvironment, cancellationToken).ConfigureAwait(false);
 
         long firstFrame = (long)Math.Ceiling(spec.Warmup.TotalSeconds * spec.Rate);
         long endFrame = firstFrame + (long)Math.Round(spec.Duration.TotalSeconds * spec.Rate);

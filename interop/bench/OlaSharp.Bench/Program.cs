@@ -21,6 +21,7 @@ const string Usage = """
       --universes A,B,..  universe counts (defaults per mode)
       --servers LIST      olad,olasharp (defaults per mode)
       --json FILE         also write the results as JSON
+      --olasharpd-env L   NAME=value[,NAME=value] for olasharpd (runtime knobs, e.g. DOTNET_TieredPGO=0)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -72,6 +73,7 @@ ServerKind[] servers = [.. (options.GetValueOrDefault("servers") ?? defaultServe
     _ => throw new ArgumentException($"unknown server '{s}' (olad, olasharp)"),
 })];
 string olasharpd = options.GetValueOrDefault("olasharpd") ?? DefaultOlasharpd();
+string[] olasharpdEnv = options.TryGetValue("olasharpd-env", out string? env) ? env.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
 if (servers.Contains(ServerKind.OlaSharp) && !File.Exists(olasharpd))
 {
     Console.Error.WriteLine($"olasharpd not found at {olasharpd}: build it (dotnet build src/OlaSharp.Server -c Release) or pass --olasharpd");
@@ -102,6 +104,7 @@ try
                 var spec = new BenchSpec(server, n, rate, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), olasharpd)
                 {
                     RssReportInterval = mode == "soak" ? TimeSpan.FromSeconds(60) : null,
+                    OlasharpdEnvironment = olasharpdEnv,
                 };
                 results.Add(await RunOneAsync(spec));
             }
@@ -138,6 +141,7 @@ async Task ScaleAsync()
         var spec = new BenchSpec(ServerKind.OlaSharp, real, stepRate, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), olasharpd)
         {
             Label = n > MaxPorts ? string.Create(CultureInfo.InvariantCulture, $"{n} (512 u x {stepRate:0.#} Hz)") : null,
+            OlasharpdEnvironment = olasharpdEnv,
         };
         BenchResult r = await RunOneAsync(spec);
         results.Add(r);

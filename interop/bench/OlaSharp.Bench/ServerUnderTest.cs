@@ -55,7 +55,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     /// <summary>The server's log so far (for error messages).</summary>
     public string Log => _olad?.ReadLog() ?? (_output is null ? string.Empty : _output.StandardOutput + _output.StandardError);
 
-    public static async Task<ServerUnderTest> StartAsync(ServerKind kind, NetworkNamespace ns, int universes, string olasharpd, CancellationToken cancellationToken)
+    public static async Task<ServerUnderTest> StartAsync(ServerKind kind, NetworkNamespace ns, int universes, string olasharpd, IReadOnlyList<string> environment, CancellationToken cancellationToken)
     {
         string address = ns.Address!.ToString();
         string e131 = $"ip = {address}\ninput_ports = {universes}\noutput_ports = 0\n";
@@ -89,6 +89,14 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         bool dll = olasharpd.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         string file = dll ? DotnetHost() : olasharpd;
         var args = new List<string>();
+        if (environment.Count > 0)
+        {
+            // env execs the program in place too, so the pid stays olasharpd's.
+            args.AddRange(environment);
+            args.Add(file);
+            file = "/usr/bin/env";
+        }
+
         if (dll)
         {
             args.Add(olasharpd);

@@ -8,7 +8,7 @@ namespace OlaSharp.Bench;
 public static class Table
 {
     public const string Header =
-        "| N | server | sent | received | lost | gaps | kernel drops | latency p50 / p99 / max (ms) | period jitter p50 / p99 (ms) [generator p99] | CPU s | CPU s per 1e5 frames | RSS start / peak / final (MiB) | alloc B/frame |\n" +
+        "| N | server | sent | received | lost | gaps | kernel drops | latency p50 / p99 / max (ms) | period jitter p50 / p99 (ms) [generator p99] | CPU s | CPU s per 1e5 frames | RSS start / peak / final (MiB) | alloc B/frame (rate) |\n" +
         "|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|";
 
     public static string Row(BenchResult r)
@@ -16,7 +16,7 @@ public static class Table
         ArgumentNullException.ThrowIfNull(r);
         string n = r.Spec.Label ?? r.Spec.Universes.ToString(CultureInfo.InvariantCulture);
         string server = r.Spec.Server == ServerKind.Olad ? "olad" : "olasharpd";
-        string alloc = r.AllocatedPerFrame is double a ? F($"{a:0.0}") : "n/a";
+        string alloc = r.AllocatedPerFrame is double a ? F($"{a:0.0} ({r.AllocatedPerSecond / 1e6:0.00} MB/s)") : "n/a";
         string pace = r.GeneratorPace < 0.99 ? F($" (generator at {r.GeneratorPace:P0})") : string.Empty;
         return F($"| {n} | {server}{pace} | {r.Sent} | {r.Received} | {r.Lost}{LossRate(r)} | {r.Gaps} | {r.KernelDrops} | {Ms(r.LatencyP50)} / {Ms(r.LatencyP99)} / {Ms(r.LatencyMax)} | {Ms(r.JitterP50)} / {Ms(r.JitterP99)} [{Ms(r.InputJitterP99)}] | {r.CpuSeconds:0.00} | {r.CpuPer100k:0.000} | {Mib(r.RssStartKib)} / {Mib(r.RssPeakKib)} / {Mib(r.RssFinalKib)} | {alloc} |");
     }
