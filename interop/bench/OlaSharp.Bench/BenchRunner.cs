@@ -65,6 +65,12 @@ public sealed record BenchResult(BenchSpec Spec)
     /// <summary>The server's busiest threads in the window (by name, summed), e.g. "sacn-rx 3.10 s, ...".</summary>
     public string TopThreads { get; init; } = string.Empty;
 
+    /// <summary>Where packets went over the whole run (warm-up and tail included), from the server namespace's Udp counters.</summary>
+    public string WhereLost { get; init; } = string.Empty;
+
+    /// <summary>Warnings the server logged during the run (first few), e.g. olasharpd's dropped RPC pushes.</summary>
+    public string ServerWarnings { get; init; } = string.Empty;
+
     /// <summary>UDP datagrams the server's kernel dropped in the window because the socket's receive buffer was full (Udp RcvbufErrors).</summary>
     public long KernelDrops { get; init; }
 
@@ -121,6 +127,7 @@ public static class BenchRunner
         udp.Bind(new System.Net.IPEndPoint(generatorHost.Address!, 0));
         var sender = new SacnSender(udp, serverHost.Address!, spec.Universes, spec.Rate);
 
+        (long read0, long rcvbuf0) = await UdpCountersAsync(serverHost, cancellationToken).ConfigureAwait(false);
         long start = Stopwatch.GetTimestamp();
         long windowStart = start + (long)(firstFrame / spec.Rate * Stopwatch.Frequency);
         long windowEnd = start + (long)(endFrame / spec.Rate * Stopwatch.Frequency);
@@ -173,6 +180,11 @@ public static class BenchRunner
             senderThread.Join(TimeSpan.FromSeconds(10));
             await Task.Delay(s_drain, cancellationToken).ConfigureAwait(false);
             sink.Dispose();
+            (long read1, long rcvbuf1) = await UdpCountersAsync(serverHost, cancellationToken).ConfigureAwait(false);
+            long read = read1 - read0, rcvbuf = rcvbuf1 - rcvbuf0;
+            string whereLost = string.Create(
+                CultureInfo.InvariantCulture,
+                $"whole run: sent {sender.Sent}, dropped before the server's socket {sender.Sent - read - rcvbuf}, socket buffer full {rcvbuf}, read by the server {read}, read but not forwarded {read - recorder.ReceivedTotal}");
             if (sink.Error is not null)
             {
                 log.WriteLine($"  warning: {spec.Server} sink: {sink.Error}; server log tail:\n{Tail(server.Log, 15)}");
@@ -201,6 +213,8 @@ public static class BenchRunner
                 SendErrors = sender.Errors,
                 KernelDrops = drops1 - drops0,
                 TopThreads = ProcStats.TopThreads(threads0, threads1, 5),
+                ServerWarnings = Warnings(server.Log),
+                WhereLost = whereLost,
                 Seconds = spec.Duration.TotalSeconds,
             };
         }
@@ -212,17 +226,42 @@ public static class BenchRunner
     }
 
     /// <summary>Udp RcvbufErrors of the namespace (/proc/net/snmp is per network namespace).</summary>
-    private static async Task<long> RcvbufErrorsAsync(NetworkNamespace ns, CancellationToken cancellationToken)
+    private static async Task<long> RcvbufErrorsAsync(NetworkNamespace ns, CancellationToken cancellationToken) =>
+        (await UdpCountersAsync(ns, cancellationToken).ConfigureAwait(false)).RcvbufErrors;
+
+    /// <summary>
+    /// Udp InDatagrams (datagrams the server's sockets read: the kernel counts them in recvmsg) and
+    /// RcvbufErrors of the namespace.
+    /// </summary>
+    private static async Task<(long InDatagrams, long RcvbufErrors)> UdpCountersAsync(NetworkNamespace ns, CancellationToken cancellationToken)
     {
         CommandResult r = await ns.RunAsync("cat", ["/proc/net/snmp"], TimeSpan.FromSeconds(10), cancellationToken: cancellationToken).ConfigureAwait(false);
         string[] udp = [.. r.StandardOutput.Split('\n').Where(l => l.StartsWith("Udp: ", StringComparison.Ordinal))];
         if (udp.Length < 2)
         {
-            return 0;
+            return (0, 0);
         }
 
-        int column = Array.IndexOf(udp[0].Split(' '), "RcvbufErrors");
-        return column < 0 ? 0 : long.Parse(udp[1].Split(' ')[column], CultureInfo.InvariantCulture);
+        string[] names = udp[0].Split(' ');
+        string[] values = udp[1].Split(' ');
+        long Value(string name) => Array.IndexOf(names, name) is int i and >= 0 ? long.Parse(values[i], CultureInfo.InvariantCulture) : 0;
+        return (Value("InDatagrams"), Value("RcvbufErrors"));
+    }
+
+    /// <summary>Warning lines of the server's log (olasharpd's single-line "warn:"/"fail:", olad's "WARN"), at most 3.</summary>
+    private static string Warnings(string log)
+    {
+        string[] lines = log.Split('\n');
+        var found = new List<string>();
+        for (int i = 0; i < lines.Length && found.Count < 3; i++)
+        {
+            if (lines[i].Contains("warn:", StringComparison.Ordinal) || lines[i].Contains("fail:", StringComparison.Ordinal) || lines[i].Contains("WARN", StringComparison.Ordinal))
+            {
+                found.Add(lines[i].Trim());
+            }
+        }
+
+        return string.Join(" | ", found);
     }
 
     private static string Tail(string text, int lines) =>

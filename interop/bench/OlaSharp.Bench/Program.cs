@@ -170,6 +170,11 @@ async Task<BenchResult> RunOneAsync(BenchSpec spec)
     BenchResult r = await BenchRunner.RunAsync(spec, Console.Out, bound.Token);
     Console.WriteLine("  " + Table.Row(r));
     Console.WriteLine("  busiest threads: " + r.TopThreads + "; load average after: " + LoadAverage());
+    Console.WriteLine("  " + r.WhereLost);
+    if (r.ServerWarnings.Length > 0)
+    {
+        Console.WriteLine("  server warnings: " + r.ServerWarnings);
+    }
     return r;
 }
 
