@@ -60,6 +60,8 @@ cleanup() {
       for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
       ip netns del "$ns" 2>/dev/null || true
     done
+    # olasharpd's conf dirs are named after the tool's pid too (olad's are removed by the tool only).
+    rm -rf "${TMPDIR:-/tmp}"/olas-bench-"$tool_pid"-*
   fi
   exit "$rc"
 }

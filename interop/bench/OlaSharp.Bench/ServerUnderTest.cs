@@ -76,7 +76,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             return new ServerUnderTest(kind, ns, olad.Pid, olad, null, null, null);
         }
 
-        string dir = Directory.CreateTempSubdirectory("olas-bench-").FullName;
+        string dir = Directory.CreateTempSubdirectory($"olas-bench-{Environment.ProcessId}-").FullName;
         await File.WriteAllTextAsync(Path.Combine(dir, "ola-e131.conf"), "enabled = true\n" + e131, cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(dir, "ola-port.conf"), ports.ToString(), cancellationToken).ConfigureAwait(false);
         foreach (string off in new[] { "artnet", "dummy", "uartdmx" })
