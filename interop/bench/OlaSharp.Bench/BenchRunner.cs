@@ -55,7 +55,11 @@ public sealed record BenchResult(BenchSpec Spec)
 
     public long RssFinalKib { get; init; }
 
-    public long? AllocatedBytes { get; init; }
+    /// <summary>olasharpd's allocation rate, bytes per second, between two /metrics scrapes around the window.</summary>
+    public double? AllocatedPerSecond { get; init; }
+
+    /// <summary>How long one /metrics scrape of olasharpd took at this load.</summary>
+    public double? ScrapeMilliseconds { get; init; }
 
     /// <summary>Packets the generator sent in the window over what it should have (below 1: the generator fell behind).</summary>
     public double GeneratorPace { get; init; }
@@ -79,10 +83,8 @@ public sealed record BenchResult(BenchSpec Spec)
     /// <summary>Server CPU seconds per 100 000 forwarded frames.</summary>
     public double CpuPer100k => Received > 0 ? CpuSeconds / Received * 100_000 : double.NaN;
 
-    public double? AllocatedPerFrame => AllocatedBytes is long a && Received > 0 ? (double)a / Received : null;
-
-    /// <summary>olasharpd's allocation rate over the window, bytes per second.</summary>
-    public double? AllocatedPerSecond => AllocatedBytes is long a && Seconds > 0 ? a / Seconds : null;
+    /// <summary>Bytes allocated per forwarded frame: the allocation rate over the forwarding rate in the window.</summary>
+    public double? AllocatedPerFrame => AllocatedPerSecond is double a && Received > 0 ? a * Seconds / Received : null;
 }
 
 /// <summary>
@@ -138,12 +140,17 @@ public static class BenchRunner
 
         try
         {
+            // The first /metrics scrape happens in the warm-up: a scrape walks every universe and, at 512
+            // universes on 2 busy cores, stalls sacn-rx long enough for the kernel to drop packets. In the
+            // window it would count as the server's loss although it is ours.
+            await DelayUntilAsync(windowStart - (long)(Math.Min(1.5, spec.Warmup.TotalSeconds / 2) * Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+            long? alloc0 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
+            long allocAt0 = Stopwatch.GetTimestamp();
             await DelayUntilAsync(windowStart, cancellationToken).ConfigureAwait(false);
             double cpu0 = ProcStats.CpuSeconds(server.Pid);
             var threads0 = ProcStats.ThreadCpu(server.Pid);
             long sent0 = sender.Sent;
             long due0 = sender.Due(start, Stopwatch.GetTimestamp());
-            long? alloc0 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
             long drops0 = await RcvbufErrorsAsync(serverHost, cancellationToken).ConfigureAwait(false);
             (long rss0, _) = ProcStats.Memory(server.Pid);
             long nextReport = Stopwatch.GetTimestamp();
@@ -173,9 +180,14 @@ public static class BenchRunner
             (long rss1, long peak) = ProcStats.Memory(server.Pid);
             long drops1 = await RcvbufErrorsAsync(serverHost, cancellationToken).ConfigureAwait(false);
             long? alloc1 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
-            // A scrape allocates too: measure one and take it off (the window holds about one scrape's worth).
+            long allocAt1 = Stopwatch.GetTimestamp();
+            // A scrape allocates too: measure one and take it off (between the two reads lies about one
+            // scrape's worth). The rate is over the time between the scrapes (the window plus up to 1.5 s).
             long? alloc2 = await server.AllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
-            long? allocated = alloc0 is long a0 && alloc1 is long a1 && alloc2 is long a2 ? Math.Max(0, (a1 - a0) - (a2 - a1)) : null;
+            double scrapeMs = Stopwatch.GetElapsedTime(allocAt1).TotalMilliseconds;
+            double? allocRate = alloc0 is long a0 && alloc1 is long a1 && alloc2 is long a2
+                ? Math.Max(0, (a1 - a0) - (a2 - a1)) / Stopwatch.GetElapsedTime(allocAt0, allocAt1).TotalSeconds
+                : null;
 
             senderThread.Join(TimeSpan.FromSeconds(10));
             await Task.Delay(s_drain, cancellationToken).ConfigureAwait(false);
@@ -184,7 +196,7 @@ public static class BenchRunner
             long read = read1 - read0, rcvbuf = rcvbuf1 - rcvbuf0;
             string whereLost = string.Create(
                 CultureInfo.InvariantCulture,
-                $"whole run: sent {sender.Sent}, dropped before the server's socket {sender.Sent - read - rcvbuf}, socket buffer full {rcvbuf}, read by the server {read}, read but not forwarded {read - recorder.ReceivedTotal}");
+                $"whole run: sent {sender.Sent}, dropped before the server's socket {sender.Sent - read - rcvbuf}, socket buffer full {rcvbuf}, read by the server {read}, held before each universe's first output {recorder.HeldAtStart}, read but not forwarded otherwise {read - recorder.ReceivedTotal - recorder.HeldAtStart}");
             if (sink.Error is not null)
             {
                 log.WriteLine($"  warning: {spec.Server} sink: {sink.Error}; server log tail:\n{Tail(server.Log, 15)}");
@@ -208,7 +220,8 @@ public static class BenchRunner
                 RssStartKib = rss0,
                 RssPeakKib = peak,
                 RssFinalKib = rss1,
-                AllocatedBytes = allocated,
+                AllocatedPerSecond = allocRate,
+                ScrapeMilliseconds = alloc2 is null ? null : scrapeMs,
                 GeneratorPace = due1 - due0 > 0 ? (double)(sent1 - sent0) / (due1 - due0) : 0,
                 SendErrors = sender.Errors,
                 KernelDrops = drops1 - drops0,

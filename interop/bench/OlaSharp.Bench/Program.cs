@@ -170,7 +170,7 @@ async Task<BenchResult> RunOneAsync(BenchSpec spec)
     BenchResult r = await BenchRunner.RunAsync(spec, Console.Out, bound.Token);
     Console.WriteLine("  " + Table.Row(r));
     Console.WriteLine("  busiest threads: " + r.TopThreads + "; load average after: " + LoadAverage());
-    Console.WriteLine("  " + r.WhereLost);
+    Console.WriteLine("  " + r.WhereLost + (r.ScrapeMilliseconds is double ms ? $"; one /metrics scrape took {ms:0} ms" : string.Empty));
     if (r.ServerWarnings.Length > 0)
     {
         Console.WriteLine("  server warnings: " + r.ServerWarnings);

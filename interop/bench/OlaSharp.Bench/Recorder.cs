@@ -62,6 +62,12 @@ internal sealed class Recorder
     /// <summary>Frames that came again or out of order.</summary>
     public long Stale { get; private set; }
 
+    /// <summary>
+    /// Frames never forwarded before each universe's first output (olasharpd holds a new sACN source's
+    /// levels up to 1.5 s waiting for per-address priority, as ETC gear does; olad forwards at once).
+    /// </summary>
+    public long HeldAtStart { get; private set; }
+
     /// <summary>Messages that were not ours (wrong universe or too short).</summary>
     public long Foreign { get; private set; }
 
@@ -95,6 +101,11 @@ internal sealed class Recorder
         ReadCounters(slots, out long frame, out long sentAt);
         ReceivedTotal++;
         long last = _last[universe];
+        if (last < 0)
+        {
+            HeldAtStart += frame;
+        }
+
         if (frame <= last)
         {
             Stale++;
