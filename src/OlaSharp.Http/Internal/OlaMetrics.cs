@@ -38,6 +38,8 @@ internal sealed class OlaMetrics
     private readonly LabelTracker _framesInLabels = new();
     private readonly LabelTracker _framesOutLabels = new();
     private readonly Dictionary<string, PortCount> _portCounts = new(StringComparer.Ordinal);
+    private readonly Gauge _gcAllocated;
+    private readonly Gauge _gcCollections;
     private readonly HashSet<string> _universeLabels = new(StringComparer.Ordinal);
     private readonly HashSet<(string Universe, string Protocol)> _sourceLabels = [];
 
@@ -62,6 +64,9 @@ internal sealed class OlaMetrics
         _packetsDropped = f.CreateCounter("olasharp_packets_dropped_total", "Valid input not used, by reason.", "protocol", "reason");
         _sendErrors = f.CreateCounter("olasharp_send_errors_total", "Sends that failed, by protocol.", "protocol");
         _clockWakeups = f.CreateCounter("olasharp_clock_wakeups_total", "Fixed-rate clock wake-ups with lateness (jitter) at or under le seconds, cumulative like a histogram's buckets.", "le");
+        // For the load harness (interop/bench): bytes allocated per forwarded frame without EventPipe.
+        _gcAllocated = f.CreateGauge("dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start (GC.GetTotalAllocatedBytes(precise: true)).");
+        _gcCollections = f.CreateGauge("dotnet_gc_collection_count_total", "Garbage collections since start, by generation.", "generation");
         _registry.AddBeforeCollectCallback(Update);
     }
 
@@ -73,11 +78,17 @@ internal sealed class OlaMetrics
 
     private void Update()
     {
+        _gcAllocated.Set(GC.GetTotalAllocatedBytes(precise: true));
+        for (int gen = 0; gen <= GC.MaxGeneration; gen++)
+        {
+            _gcCollections.WithLabels(gen.ToString(CultureInfo.InvariantCulture)).Set(GC.CollectionCount(gen));
+        }
+
         var seenUniverses = new HashSet<string>(StringComparer.Ordinal);
         var seenSources = new HashSet<(string, string)>();
         foreach (Universe u in _host.Universes.All)
         {
-            string id = u.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string id = u.Id.ToString(CultureInfo.InvariantCulture);
             seenUniverses.Add(id);
             _universeUpdates.WithLabels(id).IncTo(u.UpdateCount);
             _slots.WithLabels(id).Set(u.Length);

@@ -330,7 +330,9 @@ internal sealed partial class SacnNode : IDisposable
             {
                 if (socket.Poll(waitMicros, SelectMode.SelectRead))
                 {
-                    while (!_stopping)
+                    // Drain what is queued. Checking Available first ends the drain without the WouldBlock
+                    // SocketException, which cost a throw (and its allocations) on every wake-up.
+                    while (!_stopping && socket.Available > 0)
                     {
                         int n;
                         try

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Licensed under the MIT License. See LICENSE in the repository root.
+#
+# End-to-end load benchmark: olad and olasharpd forwarding sACN, side by side (issue 9).
+#
+#   interop/bench/run.sh MODE [olasharp-bench options]      (as root)
+#
+#   smoke         4 universes, 5 s window, olad then olasharpd (~25 s); exit 1 if either forwards nothing
+#   side-by-side  N = 4, 64, 512, olad then olasharpd, 60 s windows (~8 min); table + OlaSharp/olad ratios
+#   scale         olasharpd alone: 512, 1000, 2000, 4000 universes' worth of load, 60 s each (~5 min)
+#   soak          olasharpd alone: 512 universes for 600 s; RSS every 60 s
+#
+# Options go to the tool: --duration S, --warmup S, --rate HZ, --universes A,B, --servers olad,olasharp,
+# --json FILE, --olasharpd PATH (see `olasharp-bench --help`). Example, a quicker side-by-side:
+#   interop/bench/run.sh side-by-side --duration 20
+#
+# What runs where: the tool (root namespace, no sockets of its own there) makes a two-host veth network
+# in 198.18.0.0/24 (olasb-<pid>-<n>-1 generator .1, -2 server .2, -sw bridge), starts the server in -2,
+# sends unicast sACN from -1 and reads the server's output over OLA RPC inside -2. It removes all of it
+# when a run ends, fails or is interrupted; the trap below also removes anything a killed tool left.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+[[ $(id -u) -eq 0 ]] || { echo "run.sh: needs root (network namespaces)" >&2; exit 2; }
+mode=${1:-}
+case $mode in
+  smoke | side-by-side | scale | soak | run) shift ;;
+  *) sed -n '4,20p' "$0" >&2; exit 2 ;;
+esac
+command -v olad >/dev/null || { echo "run.sh: olad not found: apt-get install ola" >&2; exit 2; }
+
+# Hard upper bounds per mode (the tool bounds each run too).
+case $mode in
+  smoke) limit=300 ;;
+  side-by-side) limit=1200 ;;
+  scale) limit=1800 ;;
+  soak) limit=1500 ;;
+  *) limit=3600 ;;
+esac
+
+echo "run.sh: building olasharpd and olasharp-bench (Release)" >&2
+dotnet build src/OlaSharp.Server/OlaSharp.Server.csproj -c Release -v q -nologo >/dev/null
+dotnet build interop/bench/OlaSharp.Bench/OlaSharp.Bench.csproj -c Release -v q -nologo >/dev/null
+
+tool_pid=
+watchdog_pid=
+cleanup() {
+  local rc=$?
+  [[ -n $watchdog_pid ]] && kill -TERM "$watchdog_pid" 2>/dev/null || true
+  if [[ -n $tool_pid ]] && kill -0 "$tool_pid" 2>/dev/null; then
+    kill -TERM "$tool_pid" 2>/dev/null || true # the tool tears down its namespaces on SIGTERM
+    for _ in $(seq 1 30); do kill -0 "$tool_pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$tool_pid" 2>/dev/null || true
+  fi
+  # Anything a killed tool left behind: only namespaces named after its own pid.
+  if [[ -n $tool_pid ]]; then
+    local ns
+    for ns in $(ip netns list | awk '{print $1}' | grep -E "^olasb-${tool_pid}-" || true); do
+      local p
+      for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+      ip netns del "$ns" 2>/dev/null || true
+    done
+    # olasharpd's conf dirs are named after the tool's pid too (olad's are removed by the tool only).
+    rm -rf "${TMPDIR:-/tmp}"/olas-bench-"$tool_pid"-*
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Started directly (no wrapper), so $! is the tool's own pid, which also names its namespaces.
+dotnet interop/bench/OlaSharp.Bench/bin/Release/net10.0/olasharp-bench.dll "$mode" \
+  --olasharpd src/OlaSharp.Server/bin/Release/net10.0/olasharpd "$@" &
+tool_pid=$!
+# Watchdog: SIGTERM after the mode's bound (the tool then removes its namespaces and exits).
+(
+  trap 'kill -TERM "$sleep_pid" 2>/dev/null; exit 0' TERM
+  sleep "$limit" &
+  sleep_pid=$!
+  wait "$sleep_pid"
+  echo "run.sh: ${limit}s bound reached, stopping the tool" >&2
+  kill -TERM "$tool_pid" 2>/dev/null
+) &
+watchdog_pid=$!
+wait "$tool_pid"
