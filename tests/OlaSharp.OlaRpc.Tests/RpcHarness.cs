@@ -197,6 +197,13 @@ internal sealed class RpcTestClient
         }
     }
 
+    /// <summary>Drops the connection both ways, as a socket closed by a client that stopped reading.</summary>
+    public async Task AbortAsync()
+    {
+        await _toClient.Reader.CompleteAsync();
+        await CloseAsync();
+    }
+
     /// <summary>Closes the client side and waits for the server side to end.</summary>
     public async Task CloseAsync()
     {

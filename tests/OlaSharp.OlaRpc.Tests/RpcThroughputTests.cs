@@ -43,7 +43,7 @@ public sealed class RpcThroughputTests(ITestOutputHelper output)
             await sender.SendRawAsync(frames[i % frames.Count]);
             if (i % 64 == 63)
             {
-                // Stay within the 256-frame push queue: a client that stops reading loses pushes by design.
+                // Stay within the push queue (4096 frames): a client that stops reading loses pushes by design.
                 while (Volatile.Read(ref received) < i - 128)
                 {
                     await Task.Yield();
@@ -90,6 +90,33 @@ public sealed class RpcThroughputTests(ITestOutputHelper output)
         Assert.True(await WaitForUpdatesAsync(h, 2_000 + Frames));
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         output.WriteLine($"{Frames} x 512-slot StreamDmxData, no sinks: {(double)allocated / Frames:F1} bytes allocated per frame (whole process)");
+    }
+
+    [Fact]
+    public async Task RegisteredClientThatNeverReads_LosesPushesPastItsQueue_SenderUnaffected()
+    {
+        const int Frames = 6_000;
+        await using RpcHarness h = await RpcHarness.StartAsync();
+        RpcTestClient stuck = h.Connect("stuck");
+        RpcTestClient sender = h.Connect("sender");
+        await stuck.CallOkAsync("RegisterForDmx", new RegisterDmxRequest { Universe = 1, Action = RegisterAction.Register }, Ack.Parser);
+        byte[] slots = new byte[512];
+        for (int i = 0; i < Frames; i++)
+        {
+            slots[0] = (byte)i;
+            slots[1] = (byte)(i >> 8);
+            await sender.SendRawAsync(RpcTestClient.RequestFrame((uint)i, "StreamDmxData", new DmxData { Universe = 1, Data = ByteString.CopyFrom(slots), Priority = 100 }, Protocol.Type.StreamRequest));
+        }
+
+        Assert.True(await WaitForUpdatesAsync(h, Frames));
+
+        // The pipe to the stuck client holds some frames, its queue 4096 more; the rest are dropped and counted.
+        Assert.InRange(stuck.Connection.PushesDropped, 1, Frames - 4096);
+        Assert.Equal(stuck.Connection.PushesDropped, h.Service.Counters.PushesDropped);
+        Assert.Single(h.Logs.Lines, l => l.Text.Contains("is not keeping up", StringComparison.Ordinal));
+
+        // Its socket closing ends the connection even with pushes still queued.
+        await stuck.AbortAsync();
     }
 
     private static async Task<bool> WaitForUpdatesAsync(RpcHarness h, long count)
