@@ -21,10 +21,10 @@ public sealed class SacnOptions
     /// <summary>Source name sent in every packet (olad: <c>&lt;hostname&gt;-&lt;instance name&gt;</c>).</summary>
     public string SourceName { get; set; } = "OLA Server";
 
-    /// <summary>Number of input ports (0-512).</summary>
+    /// <summary>Number of input ports (0-4096; olad 0-512).</summary>
     public int InputPorts { get; set; } = 5;
 
-    /// <summary>Number of output ports (0-512).</summary>
+    /// <summary>Number of output ports (0-4096; olad 0-512).</summary>
     public int OutputPorts { get; set; } = 5;
 
     /// <summary>Drop incoming packets with the preview bit.</summary>

@@ -18,6 +18,9 @@ namespace OlaSharp.Sacn;
 /// </summary>
 public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
 {
+    /// <summary>Most input or output ports (olad: 512).</summary>
+    public const int MaxPorts = 4096;
+
     private readonly SacnCounters _retired = new();
     private SacnNode? _node;
     private ILogger? _logger;
@@ -41,9 +44,9 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         "dscp = [int]\nThe DSCP value to tag the packets with, range is 0 to 63.\n\n" +
         "draft_discovery = [bool]\nEnable the draft (2014) E1.31 discovery protocol (OlaSharp always sends the ratified E1.31-2018 discovery).\n\n" +
         "ignore_preview = [true|false]\nIgnore preview data.\n\n" +
-        "input_ports = [int]\nThe number of input ports to create up to a max of 512.\n\n" +
+        "input_ports = [int]\nThe number of input ports to create up to a max of 512 (OlaSharp: 4096).\n\n" +
         "ip = [a.b.c.d|<interface_name>]\nThe ip address or interface name to bind to. If not specified it will use the first non-loopback interface.\n\n" +
-        "output_ports = [int]\nThe number of output ports to create up to a max of 512.\n\n" +
+        "output_ports = [int]\nThe number of output ports to create up to a max of 512 (OlaSharp: 4096).\n\n" +
         "prepend_hostname = [true|false]\nSet to true to prepend the hostname to the source name when sending packets.\n\n" +
         "revision = [0.2|0.46]\nSets the revision of E1.31 to use (OlaSharp speaks 0.46 = ANSI E1.31 only).\n\n" +
         "output_hz = 44\n(OlaSharp) Output refresh rate while data changes (1-44); unchanged data is kept alive every second.\n\n" +
@@ -99,9 +102,11 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         changed |= preferences.SetDefaultValue("draft_discovery", BoolValidator.Instance, "false");
         changed |= preferences.SetDefaultValue("dscp", new UIntValidator(0, 63), "0");
         changed |= preferences.SetDefaultValue("ignore_preview", BoolValidator.Instance, "true");
-        changed |= preferences.SetDefaultValue("input_ports", new UIntValidator(0, 512), "5");
+        // olad caps both at 512; we take up to MaxPorts so one server can carry more universes (olad, reading
+        // such a file, puts its default 5 back).
+        changed |= preferences.SetDefaultValue("input_ports", new UIntValidator(0, MaxPorts), "5");
         changed |= preferences.SetDefaultValue("ip", new StringValidator(allowEmpty: true), string.Empty);
-        changed |= preferences.SetDefaultValue("output_ports", new UIntValidator(0, 512), "5");
+        changed |= preferences.SetDefaultValue("output_ports", new UIntValidator(0, MaxPorts), "5");
         changed |= preferences.SetDefaultValue("prepend_hostname", BoolValidator.Instance, "true");
         changed |= preferences.SetDefaultValue("revision", new SetValidator("0.2", "0.46"), "0.46");
 

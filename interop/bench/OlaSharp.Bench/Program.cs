@@ -130,17 +130,16 @@ return results.All(r => r.Received > 0) ? 0 : 1;
 
 async Task ScaleAsync()
 {
-    const int MaxPorts = 512;
+    // olasharpd takes up to 4096 E1.31 input ports (olad: 512), so every step runs n real universes.
+    const int MaxPorts = 4096;
     int? held = null;
     foreach (int n in universes)
     {
-        // Both servers cap input_ports at 512 (olad's E1.31 limit, mirrored). Above it the step runs
-        // 512 universes at the same packet rate as n universes at --rate, and says so.
         int real = Math.Min(n, MaxPorts);
         double stepRate = rate * n / real;
         var spec = new BenchSpec(ServerKind.OlaSharp, real, stepRate, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), olasharpd)
         {
-            Label = n > MaxPorts ? string.Create(CultureInfo.InvariantCulture, $"{n} (512 u x {stepRate:0.#} Hz)") : null,
+            Label = n > MaxPorts ? string.Create(CultureInfo.InvariantCulture, $"{n} ({MaxPorts} u x {stepRate:0.#} Hz)") : null,
             OlasharpdEnvironment = olasharpdEnv,
         };
         BenchResult r = await RunOneAsync(spec);
