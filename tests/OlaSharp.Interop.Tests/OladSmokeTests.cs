@@ -58,6 +58,12 @@ public sealed class OladSmokeTests
             ["dummy"],
             extraConf: new Dictionary<string, string> { ["ola-artnet.conf"] = "short_name = olas-test\n" });
 
+        // olad rewrites each plugin's file in place (truncate, then write) while it loads them, so ola_dev_info
+        // answering first means every plugin has been loaded and its file saved.
+        var devices = (await ns.RunAsync("ola_dev_info", [], s_toolTimeout)).EnsureSuccess("ola_dev_info");
+        Assert.Contains("Dummy Device", devices.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("ArtNet", devices.StandardOutput, StringComparison.Ordinal);
+
         foreach (var plugin in OladInstance.KnownPlugins)
         {
             var text = await File.ReadAllTextAsync(Path.Combine(olad.ConfigDir, $"ola-{plugin}.conf"));
@@ -68,10 +74,6 @@ public sealed class OladSmokeTests
         // The extra file kept its content and got the enabled line it lacked.
         var artnet = await File.ReadAllTextAsync(Path.Combine(olad.ConfigDir, "ola-artnet.conf"));
         Assert.Contains("short_name = olas-test", artnet, StringComparison.Ordinal);
-
-        var devices = (await ns.RunAsync("ola_dev_info", [], s_toolTimeout)).EnsureSuccess("ola_dev_info");
-        Assert.Contains("Dummy Device", devices.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("ArtNet", devices.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

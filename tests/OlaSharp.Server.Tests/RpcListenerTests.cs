@@ -131,6 +131,15 @@ public class RpcListenerTests
             }
 
             Assert.Equal(new byte[] { 2, (byte)round, 3 }, seen);
+
+            // The streamer's close removes its source; until then it still counts in the merge, and the next
+            // round's streamer leaving first would hand the universe back to it (LTP among the rest).
+            using HttpClient http = server.Http();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (JsonDocument.Parse(await http.GetStringAsync("/json/universe_sources?id=1", wait.Token)).RootElement.GetProperty("sources").GetArrayLength() > 0)
+            {
+                await Task.Delay(10, wait.Token);
+            }
         }
     }
 
