@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using OlaSharp.ArtNet.Packets;
+using OlaSharp.Core.Net;
 
 namespace OlaSharp.ArtNet.Internal;
 
@@ -79,12 +80,16 @@ internal sealed partial class ArtNetNode : IDisposable
         _outputs = outputs;
     }
 
+    /// <summary>The receive buffer the kernel granted (0 before <see cref="Start"/>); see <see cref="SocketBuffers"/>.</summary>
+    public int ReceiveBufferBytes { get; private set; }
+
     public void Start(string? interfaceName = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            ReceiveBufferBytes = SocketBuffers.GrowReceiveBuffer(socket);
             socket.EnableBroadcast = true;
             IPAddress bind = _options.BindAddress;
             if (!IPAddress.IsLoopback(bind))

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Net;
 using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Internal;
@@ -125,6 +126,9 @@ internal sealed partial class SacnNode : IDisposable
     /// <summary>The sync addresses in use by the outputs.</summary>
     public IReadOnlyList<int> SyncAddresses => [.. _syncGroups.Select(g => (int)g.Address)];
 
+    /// <summary>The receive buffer the kernel granted (0 before <see cref="Start"/>); see <see cref="SocketBuffers"/>.</summary>
+    public int ReceiveBufferBytes { get; private set; }
+
     public void Start()
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -132,6 +136,7 @@ internal sealed partial class SacnNode : IDisposable
         try
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            ReceiveBufferBytes = SocketBuffers.GrowReceiveBuffer(socket);
             IPAddress bind = IPAddress.IsLoopback(_options.BindAddress) ? _options.BindAddress : IPAddress.Any;
             socket.Bind(new IPEndPoint(bind, _options.Port));
             socket.Blocking = false;
