@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (sel) => document.querySelector(sel);
-const state = { universe: null, live: null, frame: [], faders: new Array(512).fill(0), fadersLoaded: false, sending: false, pending: false, sourceFrames: new Map() };
+const state = { universe: null, live: null, frame: [], faders: new Array(512).fill(0), fadersLoaded: false, sending: false, pending: false, sourceFrames: new Map(), settingsEdited: false };
 
 async function getJson(url) {
   const r = await fetch(url, { cache: 'no-store' });
@@ -82,8 +82,11 @@ async function loadUniverse() {
     return;
   }
   $('#universe-id').textContent = id;
-  if (document.activeElement !== $('#universe-name')) $('#universe-name').value = info.name;
-  $('#universe-merge').value = info.merge_mode;
+  // A reload that lands while the user edits the name or merge mode must not undo the edit before it is saved.
+  if (!state.settingsEdited) {
+    if (document.activeElement !== $('#universe-name')) $('#universe-name').value = info.name;
+    $('#universe-merge').value = info.merge_mode;
+  }
   const rows = [...info.input_ports, ...info.output_ports].map((p) => {
     const remove = el('button', { type: 'button', textContent: 'Unpatch' });
     remove.addEventListener('click', () => modify({ remove_ports: p.id }));
@@ -129,6 +132,7 @@ async function modify(extra) {
   const fields = { id: state.universe, name: $('#universe-name').value, merge_mode: $('#universe-merge').value, ...extra };
   try {
     await post('/modify_universe', fields);
+    state.settingsEdited = false;
     $('#universe-message').textContent = 'saved';
   } catch (e) {
     $('#universe-message').textContent = e.message;
@@ -221,6 +225,7 @@ function selectUniverse(id) {
   state.fadersLoaded = false;
   state.length = 0;
   state.sourceFrames.clear();
+  state.settingsEdited = false;
   $('#universe').hidden = false;
   for (const li of document.querySelectorAll('#universe-list li')) li.classList.toggle('selected', Number(li.dataset.id) === id);
   buildGrid();
@@ -230,6 +235,8 @@ function selectUniverse(id) {
 }
 
 $('#universe-settings').addEventListener('submit', (e) => { e.preventDefault(); modify({}); });
+$('#universe-name').addEventListener('input', () => { state.settingsEdited = true; });
+$('#universe-merge').addEventListener('change', () => { state.settingsEdited = true; });
 $('#add-port-button').addEventListener('click', () => { const p = $('#add-port').value; if (p) modify({ add_ports: p }); });
 $('#fader-start').addEventListener('change', buildFaders);
 $('#reload').addEventListener('click', async () => { await fetch('/reload'); await loadLists(); await loadUniverse(); });
