@@ -14,7 +14,7 @@ namespace OlaSharp.ArtNet;
 /// </summary>
 public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource
 {
-    private readonly ArtNetCounters _retired = new();
+    private readonly ArtNetCounters _counters = new();
     /// <summary>olad's default short and long name.</summary>
     public const string DefaultName = "OLA - ArtNet node";
 
@@ -120,7 +120,7 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource
         }
 
         ArtNetOptions options = OptionsFrom(Preferences, nic);
-        var node = new ArtNetNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.ArtNet.Node"));
+        var node = new ArtNetNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.ArtNet.Node"), _counters);
         var device = new ArtNetDevice(this, options, node, Context.Time.TimestampFrequency);
         node.Start(nic.IsLoopback ? null : nic.Name);
         _node = node;
@@ -138,28 +138,14 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource
             Device = null;
         }
 
-        if (_node is { } node)
-        {
-            node.Dispose();
-            lock (_retired)
-            {
-                _retired.Add(node.Counters);
-            }
-
-            _node = null;
-        }
+        _node?.Dispose();
+        _node = null;
 
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into)
-    {
-        lock (_retired)
-        {
-            _retired.Report(_node?.Counters, into);
-        }
-    }
+    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.Report(into);
 
     private static partial class Log
     {

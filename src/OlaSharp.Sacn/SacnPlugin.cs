@@ -21,7 +21,7 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
     /// <summary>Most input or output ports (olad: 512).</summary>
     public const int MaxPorts = 4096;
 
-    private readonly SacnCounters _retired = new();
+    private readonly SacnCounters _counters = new();
     private SacnNode? _node;
     private ILogger? _logger;
 
@@ -238,7 +238,7 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         }
 
         SacnOptions options = OptionsFrom(Preferences, address, Environment.MachineName, Context.InstanceName);
-        var node = new SacnNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.Sacn.Node"));
+        var node = new SacnNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.Sacn.Node"), _counters);
         var device = new SacnDevice(this, options, node, Context.Time.TimestampFrequency);
         node.Start();
         _node = node;
@@ -257,28 +257,14 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
             Device = null;
         }
 
-        if (_node is { } node)
-        {
-            node.Dispose();
-            lock (_retired)
-            {
-                _retired.Add(node.Counters);
-            }
-
-            _node = null;
-        }
+        _node?.Dispose();
+        _node = null;
 
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into)
-    {
-        lock (_retired)
-        {
-            _retired.Report(_node?.Counters, into);
-        }
-    }
+    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.Report(into);
 
     private static partial class Log
     {

@@ -26,50 +26,23 @@ internal sealed class ArtNetCounters
     public long SendErrors;
 #pragma warning restore SA1401, CA1051
 
-    /// <summary>Adds <paramref name="other"/>'s values (a stopped node's totals) to these.</summary>
-    public void Add(ArtNetCounters other)
+    /// <summary>Reports these counters as protocol counters (read with Interlocked).</summary>
+    public void Report(ICollection<ProtocolCounter> into)
     {
-        Received += Interlocked.Read(ref other.Received);
-        Malformed += Interlocked.Read(ref other.Malformed);
-        Unknown += Interlocked.Read(ref other.Unknown);
-        DmxReceived += Interlocked.Read(ref other.DmxReceived);
-        DmxLate += Interlocked.Read(ref other.DmxLate);
-        DmxThirdSource += Interlocked.Read(ref other.DmxThirdSource);
-        PollsReceived += Interlocked.Read(ref other.PollsReceived);
-        RepliesReceived += Interlocked.Read(ref other.RepliesReceived);
-        SyncReceived += Interlocked.Read(ref other.SyncReceived);
-        DmxSent += Interlocked.Read(ref other.DmxSent);
-        DmxSuppressed += Interlocked.Read(ref other.DmxSuppressed);
-        PollsSent += Interlocked.Read(ref other.PollsSent);
-        RepliesSent += Interlocked.Read(ref other.RepliesSent);
-        SyncSent += Interlocked.Read(ref other.SyncSent);
-        SendErrors += Interlocked.Read(ref other.SendErrors);
-    }
-
-    /// <summary>Reports the sum of these and <paramref name="live"/> (the running node's) as protocol counters.</summary>
-    public void Report(ArtNetCounters? live, ICollection<ProtocolCounter> into)
-    {
-        var sum = new ArtNetCounters();
-        sum.Add(this);
-        if (live is not null)
-        {
-            sum.Add(live);
-        }
-
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "", sum.Received));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "dmx", sum.DmxReceived));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "poll", sum.PollsReceived));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "poll_reply", sum.RepliesReceived));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "sync", sum.SyncReceived));
-        into.Add(new(Protocol, ProtocolCounterKind.Malformed, "", sum.Malformed));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "unknown_opcode", sum.Unknown));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "out_of_sequence", sum.DmxLate));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "third_source", sum.DmxThirdSource));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "no_subscriber", sum.DmxSuppressed));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "dmx", sum.DmxSent));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "poll", sum.PollsSent));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "poll_reply", sum.RepliesSent));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "sync", sum.SyncSent));
-        into.Add(new(Protocol, ProtocolCounterKind.SendErrors, "", sum.SendErrors));
+        into.Add(new(Protocol, ProtocolCounterKind.Received, "", Interlocked.Read(ref Received)));
+        into.Add(new(Protocol, ProtocolCounterKind.Received, "dmx", Interlocked.Read(ref DmxReceived)));
+        into.Add(new(Protocol, ProtocolCounterKind.Received, "poll", Interlocked.Read(ref PollsReceived)));
+        into.Add(new(Protocol, ProtocolCounterKind.Received, "poll_reply", Interlocked.Read(ref RepliesReceived)));
+        into.Add(new(Protocol, ProtocolCounterKind.Received, "sync", Interlocked.Read(ref SyncReceived)));
+        into.Add(new(Protocol, ProtocolCounterKind.Malformed, "", Interlocked.Read(ref Malformed)));
+        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "unknown_opcode", Interlocked.Read(ref Unknown)));
+        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "out_of_sequence", Interlocked.Read(ref DmxLate)));
+        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "third_source", Interlocked.Read(ref DmxThirdSource)));
+        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "no_subscriber", Interlocked.Read(ref DmxSuppressed)));
+        into.Add(new(Protocol, ProtocolCounterKind.Sent, "dmx", Interlocked.Read(ref DmxSent)));
+        into.Add(new(Protocol, ProtocolCounterKind.Sent, "poll", Interlocked.Read(ref PollsSent)));
+        into.Add(new(Protocol, ProtocolCounterKind.Sent, "poll_reply", Interlocked.Read(ref RepliesSent)));
+        into.Add(new(Protocol, ProtocolCounterKind.Sent, "sync", Interlocked.Read(ref SyncSent)));
+        into.Add(new(Protocol, ProtocolCounterKind.SendErrors, "", Interlocked.Read(ref SendErrors)));
     }
 }

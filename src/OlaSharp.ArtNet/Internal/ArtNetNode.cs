@@ -52,8 +52,9 @@ internal sealed partial class ArtNetNode : IDisposable
     private long _unsolicited;
     private int _disposed;
 
-    public ArtNetNode(ArtNetOptions options, TimeProvider time, ILogger logger)
+    public ArtNetNode(ArtNetOptions options, TimeProvider time, ILogger logger, ArtNetCounters? counters = null)
     {
+        Counters = counters ?? new();
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger;
@@ -69,7 +70,8 @@ internal sealed partial class ArtNetNode : IDisposable
     /// <summary>The bound local endpoint (after <see cref="Start"/>).</summary>
     public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
 
-    public ArtNetCounters Counters { get; } = new();
+    /// <summary>The node's counters; the plugin passes one object to every node it starts, so they run on across restarts.</summary>
+    public ArtNetCounters Counters { get; }
 
     internal ArtSyncState Sync => _sync;
 

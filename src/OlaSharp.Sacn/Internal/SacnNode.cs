@@ -48,8 +48,9 @@ internal sealed partial class SacnNode : IDisposable
     private long _lastBadLog = long.MinValue;
     private int _disposed;
 
-    public SacnNode(SacnOptions options, TimeProvider time, ILogger logger)
+    public SacnNode(SacnOptions options, TimeProvider time, ILogger logger, SacnCounters? counters = null)
     {
+        Counters = counters ?? new();
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger;
@@ -70,7 +71,8 @@ internal sealed partial class SacnNode : IDisposable
     /// <summary>The bound local endpoint (after <see cref="Start"/>).</summary>
     public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
 
-    public SacnCounters Counters { get; } = new();
+    /// <summary>The node's counters; the plugin passes one object to every node it starts, so they run on across restarts.</summary>
+    public SacnCounters Counters { get; }
 
     /// <summary>Multicast groups currently joined (universe numbers).</summary>
     public IReadOnlyCollection<int> Joined
