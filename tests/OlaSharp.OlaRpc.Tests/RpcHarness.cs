@@ -25,7 +25,7 @@ internal sealed class RpcHarness : IAsyncDisposable
     private readonly List<RpcTestClient> _clients = [];
     private readonly UniverseSettingsStore _settings;
 
-    private RpcHarness(string dir)
+    private RpcHarness(string dir, long partialFrameBudget)
     {
         Dir = dir;
         Conf = new ConfStore(dir);
@@ -36,7 +36,7 @@ internal sealed class RpcHarness : IAsyncDisposable
         Plugins = new PluginManager([new DummyPlugin()], new PluginContext(Universes, Clock, Conf, Devices, NullLoggerFactory.Instance));
         Logs = new ListLogger();
         var context = new OlaRpcContext(Universes, Devices, Plugins, p => Conf.PathFor(p.ConfPrefix), ct => Plugins.ReloadAsync(ct));
-        Service = new OlaRpcService(context, Logs);
+        Service = new OlaRpcService(context, Logs, partialFrameBudget);
     }
 
     public string Dir { get; }
@@ -55,9 +55,9 @@ internal sealed class RpcHarness : IAsyncDisposable
 
     public ListLogger Logs { get; }
 
-    public static async Task<RpcHarness> StartAsync()
+    public static async Task<RpcHarness> StartAsync(long partialFrameBudget = PartialFrameBudget.DefaultCapacity)
     {
-        var h = new RpcHarness(Directory.CreateTempSubdirectory("olas-rpc-").FullName);
+        var h = new RpcHarness(Directory.CreateTempSubdirectory("olas-rpc-").FullName, partialFrameBudget);
         await h.Plugins.StartAllAsync();
         h.Clock.Start();
         return h;

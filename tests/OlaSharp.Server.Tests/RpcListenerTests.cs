@@ -193,4 +193,96 @@ public class RpcListenerTests
         Assert.DoesNotContain("crit:", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", server.Output, StringComparison.Ordinal);
     }
+    /// <summary>
+    /// Issue 13 defect 10: 100 clients stalled half-way through a 1 MiB frame held 55-106 MB more in the
+    /// server, and RSS never came back. Now partial frames share a bounded budget: beyond it the server
+    /// closes the client with one log line, and the memory held stays small.
+    /// </summary>
+    [Fact]
+    public async Task StalledClientsHalfwayThroughLargeFrames_MemoryBounded_OneLogLine()
+    {
+        await using ServerProcess server = ServerProcess.Start();
+        int port = (await server.WaitReadyAsync()).GetProperty("rpc").GetInt32();
+        long before = RssKib(server.Pid);
+        var clients = new List<Socket>();
+        try
+        {
+            byte[] half = new byte[4 + (512 * 1024)];
+            BinaryPrimitives.WriteUInt32LittleEndian(half, (1u << 28) | (1u << 20));
+            for (int i = 0; i < 100; i++)
+            {
+                Socket s = await ConnectAsync(port);
+                clients.Add(s);
+                try
+                {
+                    using var cts = new CancellationTokenSource(s_timeout);
+                    await s.SendAsync(half, SocketFlags.None, cts.Token);
+                }
+                catch (SocketException)
+                {
+                    // Closed by the server while we were still sending: what the budget does.
+                }
+            }
+
+            int closed = 0;
+            foreach (Socket s in clients)
+            {
+                if (await ClosedWithinAsync(s, TimeSpan.FromMilliseconds(300)))
+                {
+                    closed++;
+                }
+            }
+
+            long stalled = RssKib(server.Pid);
+
+            // The budget (8 MiB) holds at most 8 such frames; the rest are closed.
+            Assert.True(closed >= 90, $"{closed} of 100 stalled clients closed by the server");
+            Assert.True(stalled - before < 40 * 1024, $"RSS grew by {(stalled - before) / 1024} MiB with 100 stalled clients (before the fix: 55-106 MiB)");
+            Assert.Single(server.Output.Split('\n'), l => l.Contains("partial frames", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (Socket s in clients)
+            {
+                s.Dispose();
+            }
+        }
+
+        // The connections left within the budget end too, and the server keeps answering.
+        using Socket probe = await ConnectAsync(port);
+        await probe.SendAsync(Frame(0, "GetPlugins", new PluginListRequest()));
+        Assert.Equal(OlaRpc.Protocol.Type.Response, (await ReadAsync(probe)).Type);
+        Assert.DoesNotContain("fail:", server.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> ClosedWithinAsync(Socket socket, TimeSpan wait)
+    {
+        using var cts = new CancellationTokenSource(wait);
+        byte[] buffer = new byte[64];
+        try
+        {
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token) == 0;
+        }
+        catch (SocketException)
+        {
+            return true; // reset
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static long RssKib(int pid)
+    {
+        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException("no VmRSS");
+    }
 }

@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 611, Level = LogLevel.Error, Message = "RPC client {Name}: {Method} failed")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string name, string method);
+
+    [LoggerMessage(EventId = 612, Level = LogLevel.Warning, Message = "RPC client {Name}: its {Size}-byte frame does not fit in the {Capacity} bytes all clients' partial frames may hold; closing ({Refused} client(s) closed for this since the last such line, at most one line per 10 s)")]
+    public static partial void PartialFrameRefused(ILogger logger, string name, long size, long capacity, long refused);
 }

@@ -16,14 +16,19 @@ internal sealed partial class OlaRpcService
     /// <summary>RESPONSE_FAILED text for a request that does not parse or lacks required fields (olad never answers those).</summary>
     public const string InvalidRequest = "Invalid request";
 
+    private const long RefusalLogIntervalMs = 10_000;
+
     private static readonly Ack s_ack = new();
 
     private readonly OlaRpcContext _context;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Method> _methods;
+    private long _lastRefusalLog;
+    private long _refusedAtLastLog;
 
-    public OlaRpcService(OlaRpcContext context, ILogger logger)
+    public OlaRpcService(OlaRpcContext context, ILogger logger, long partialFrameBudget = PartialFrameBudget.DefaultCapacity)
     {
+        PartialFrames = new PartialFrameBudget(partialFrameBudget);
         _context = context ?? throw new ArgumentNullException(nameof(context));
         _logger = logger;
         _methods = CreateMethods();
@@ -31,6 +36,31 @@ internal sealed partial class OlaRpcService
 
     /// <summary>Traffic counters of every connection.</summary>
     public RpcCounters Counters { get; } = new();
+
+    /// <summary>What every connection's unfinished large frames may hold together.</summary>
+    public PartialFrameBudget PartialFrames { get; }
+
+    /// <summary>
+    /// Counts a connection closed because its partial frame did not fit in <see cref="PartialFrames"/>,
+    /// and logs it: the first at once, then at most one line per 10 s with the number refused meanwhile,
+    /// so a flood of stalled clients gives a line, not a flood.
+    /// </summary>
+    public void NotePartialFrameRefused(string name, long announced)
+    {
+        long refused = Interlocked.Increment(ref Counters.PartialFramesRefused);
+        long now = Environment.TickCount64;
+        long last = Interlocked.Read(ref _lastRefusalLog);
+        if (last != 0 && now - last < RefusalLogIntervalMs)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _lastRefusalLog, now, last) == last)
+        {
+            long since = refused - Interlocked.Exchange(ref _refusedAtLastLog, refused);
+            Log.PartialFrameRefused(_logger, name, announced, PartialFrames.Capacity, since);
+        }
+    }
 
     /// <summary>Method names this server answers (besides NOT_IMPLEMENTED for the rest).</summary>
     public IEnumerable<string> MethodNames => _methods.Keys;

@@ -34,6 +34,9 @@ internal sealed class RpcConnection
     private long _pushesDropped;
     private bool _closed;
 
+    // What this connection's unfinished frame took from the service's partial-frame budget (0: none).
+    private long _reserved;
+
     public RpcConnection(IDuplexPipe transport, OlaRpcService service, ILogger logger, string name)
     {
         _transport = transport;
@@ -72,6 +75,7 @@ internal sealed class RpcConnection
         }
         finally
         {
+            ReleaseReservation();
             Cleanup();
             _outgoing.Writer.TryComplete();
             await writer.ConfigureAwait(false);
@@ -217,8 +221,15 @@ internal sealed class RpcConnection
                     FrameStatus status = RpcFrame.TryRead(ref buffer, out ReadOnlySequence<byte> body, out uint header);
                     if (status == FrameStatus.Incomplete)
                     {
+                        if (!TryReserveFor(header))
+                        {
+                            return;
+                        }
+
                         break;
                     }
+
+                    ReleaseReservation();
 
                     if (status == FrameStatus.BadVersion)
                     {
@@ -271,6 +282,41 @@ internal sealed class RpcConnection
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
+        }
+    }
+
+    // An unfinished frame is held in the transport's pipe until its last byte arrives. Frames up to
+    // PartialFrameBudget.FreeFrameSize are free; a larger one reserves its announced size from the budget all
+    // connections share, once, when its header is in. False: it does not fit, and the connection is closed.
+    private bool TryReserveFor(uint header)
+    {
+        if (header == 0 || _reserved != 0)
+        {
+            return true; // header not in yet, or this frame already holds its share
+        }
+
+        long frame = RpcFrame.HeaderSize + (header & 0x0FFFFFFF);
+        if (frame <= PartialFrameBudget.FreeFrameSize)
+        {
+            return true;
+        }
+
+        if (_service.PartialFrames.TryReserve(frame))
+        {
+            _reserved = frame;
+            return true;
+        }
+
+        _service.NotePartialFrameRefused(Name, frame);
+        return false;
+    }
+
+    private void ReleaseReservation()
+    {
+        if (_reserved != 0)
+        {
+            _service.PartialFrames.Release(_reserved);
+            _reserved = 0;
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed class RpcCounters
     public long UnknownMethods;
     public long Pushes;
     public long PushesDropped;
+    public long PartialFramesRefused;
 #pragma warning restore SA1401, CA1051
 
     public void Report(ICollection<ProtocolCounter> into)
@@ -27,5 +28,6 @@ internal sealed class RpcCounters
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "unknown_method", Interlocked.Read(ref UnknownMethods)));
         into.Add(new(Protocol, ProtocolCounterKind.Sent, "dmx_push", Interlocked.Read(ref Pushes)));
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "push_queue_full", Interlocked.Read(ref PushesDropped)));
+        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "partial_frame_budget", Interlocked.Read(ref PartialFramesRefused)));
     }
 }
