@@ -61,10 +61,10 @@ public sealed class SacnOptions
     public TimeSpan PerAddressPriorityWait { get; set; } = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>Which new sources wait for their first 0xDD packet (conf: <c>per_address_priority_wait</c>).</summary>
-    public PerAddressPriorityWait PerAddressPriorityWaitMode { get; set; } = Sacn.PerAddressPriorityWait.Auto;
+    public PerAddressPriorityWaitMode PerAddressPriorityWaitMode { get; set; } = PerAddressPriorityWaitMode.Auto;
 
     /// <summary>
-    /// In <see cref="Sacn.PerAddressPriorityWait.Auto"/>: how long after the last 0xDD packet on an input
+    /// In <see cref="PerAddressPriorityWaitMode.Auto"/>: how long after the last 0xDD packet on an input
     /// universe new senders there still wait (so a 0xDD console that restarts is still protected).
     /// </summary>
     public TimeSpan PerAddressPriorityMemory { get; set; } = TimeSpan.FromSeconds(60);

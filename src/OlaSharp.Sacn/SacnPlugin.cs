@@ -141,9 +141,9 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
             SendPerAddressPriority = p.GetBool("per_address_priority", true),
             PerAddressPriorityWaitMode = p.Get("per_address_priority_wait") switch
             {
-                "always" => PerAddressPriorityWait.Always,
-                "never" => PerAddressPriorityWait.Never,
-                _ => PerAddressPriorityWait.Auto,
+                "always" => PerAddressPriorityWaitMode.Always,
+                "never" => PerAddressPriorityWaitMode.Never,
+                _ => PerAddressPriorityWaitMode.Auto,
             },
         };
     }

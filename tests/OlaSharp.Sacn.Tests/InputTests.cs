@@ -180,7 +180,7 @@ public sealed class InputTests : IDisposable
     public void Receive_NewSource_LevelsWaitForPerAddressUpTo1500ms()
     {
         // per_address_priority_wait = always (ETC's rule as written); auto is in StartupWaitTests.
-        using var h = new SacnTestHarness(ddWait: TimeSpan.FromMilliseconds(1500), waitMode: PerAddressPriorityWait.Always);
+        using var h = new SacnTestHarness(ddWait: TimeSpan.FromMilliseconds(1500), waitMode: PerAddressPriorityWaitMode.Always);
         Universe u = h.PatchInput(0, 1, MergeMode.Htp);
         h.Send(s_a, 1, 100, [10]);
         Assert.Empty(u.GetMergedCopy());

@@ -111,7 +111,7 @@ public sealed class StartupWaitTests
     [Fact]
     public void Always_LoneConsole_WaitsForItsFirst0xDDUpTo1500ms()
     {
-        using var h = new SacnTestHarness(ddWait: s_wait, waitMode: PerAddressPriorityWait.Always);
+        using var h = new SacnTestHarness(ddWait: s_wait, waitMode: PerAddressPriorityWaitMode.Always);
         Universe u = h.PatchInput(0, 1);
         h.Send(s_a, 1, 100, [10]);
         Assert.Empty(u.GetMergedCopy());
@@ -124,7 +124,7 @@ public sealed class StartupWaitTests
     [Fact]
     public void Never_PlainSenderJoinsUniverseWith0xDD_TakenAtOnce()
     {
-        using var h = new SacnTestHarness(ddWait: s_wait, waitMode: PerAddressPriorityWait.Never);
+        using var h = new SacnTestHarness(ddWait: s_wait, waitMode: PerAddressPriorityWaitMode.Never);
         Universe u = h.PatchInput(0, 1);
         h.Send(s_a, 1, 100, [150, 0], startCode: 0xDD);
         h.Send(s_a, 1, 100, [10, 0]);
@@ -145,10 +145,10 @@ public sealed class StartupWaitTests
     }
 
     [Theory]
-    [InlineData("auto", PerAddressPriorityWait.Auto)]
-    [InlineData("always", PerAddressPriorityWait.Always)]
-    [InlineData("never", PerAddressPriorityWait.Never)]
-    public void Conf_PerAddressPriorityWait_Read(string value, PerAddressPriorityWait expected)
+    [InlineData("auto", PerAddressPriorityWaitMode.Auto)]
+    [InlineData("always", PerAddressPriorityWaitMode.Always)]
+    [InlineData("never", PerAddressPriorityWaitMode.Never)]
+    public void Conf_PerAddressPriorityWait_Read(string value, PerAddressPriorityWaitMode expected)
     {
         ConfFile conf = ConfFile.Parse($"per_address_priority_wait = {value}\n");
         Assert.False(SacnPlugin.ApplyDefaults(conf) && conf.Get("per_address_priority_wait") != value);
@@ -166,6 +166,6 @@ public sealed class StartupWaitTests
         ConfFile bad = ConfFile.Parse("per_address_priority_wait = sometimes\n");
         Assert.True(SacnPlugin.ApplyDefaults(bad));
         Assert.Equal("auto", bad.Get("per_address_priority_wait"));
-        Assert.Equal(PerAddressPriorityWait.Auto, SacnPlugin.OptionsFrom(bad, IPAddress.Parse("198.18.0.1"), "host", "OLA Server").PerAddressPriorityWaitMode);
+        Assert.Equal(PerAddressPriorityWaitMode.Auto, SacnPlugin.OptionsFrom(bad, IPAddress.Parse("198.18.0.1"), "host", "OLA Server").PerAddressPriorityWaitMode);
     }
 }

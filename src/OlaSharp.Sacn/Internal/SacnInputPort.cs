@@ -33,7 +33,7 @@ internal sealed class SacnInputPort : InputPort
     private readonly long _timeoutTicks;
     private readonly long _ddWaitTicks;
     private readonly long _ddMemoryTicks;
-    private readonly PerAddressPriorityWait _ddWaitMode;
+    private readonly PerAddressPriorityWaitMode _ddWaitMode;
     private long _lastPerAddress = long.MinValue;
     private DmxSource? _source;
     private volatile int _universe = -1;
@@ -244,8 +244,8 @@ internal sealed class SacnInputPort : InputPort
     // priority until its first 0xDD packet (conf "always" covers that too).
     private bool NewSenderWaits(long now) => _ddWaitTicks > 0 && _ddWaitMode switch
     {
-        PerAddressPriorityWait.Always => true,
-        PerAddressPriorityWait.Never => false,
+        PerAddressPriorityWaitMode.Always => true,
+        PerAddressPriorityWaitMode.Never => false,
         _ => _lastPerAddress != long.MinValue && now - _lastPerAddress < _ddMemoryTicks,
     };
 

@@ -5,7 +5,7 @@ namespace OlaSharp.Sacn;
 /// When a new sACN sender's levels wait for its first per-address priority (0xDD) packet (ETC's rule, up
 /// to <see cref="SacnOptions.PerAddressPriorityWait"/>); conf key <c>per_address_priority_wait</c>.
 /// </summary>
-public enum PerAddressPriorityWait
+public enum PerAddressPriorityWaitMode
 {
     /// <summary>
     /// Wait only on an input universe where some sender uses 0xDD now or did recently
