@@ -215,11 +215,6 @@ internal sealed partial class ArtNetNode : IDisposable
 
     // ---------------------------------------------------------------- receive thread
 
-    private long _receiveWakeups;
-
-    /// <summary>Iterations of the receive loop (each poll wake-up or 50 ms housekeeping tick); tests check it does not spin.</summary>
-    internal long ReceiveWakeups => Interlocked.Read(ref _receiveWakeups);
-
     private void ReceiveLoop()
     {
         Socket socket = _socket!;
@@ -227,7 +222,6 @@ internal sealed partial class ArtNetNode : IDisposable
         int waitMicros = (int)s_housekeeping.TotalMicroseconds;
         while (!_stopping)
         {
-            Interlocked.Increment(ref _receiveWakeups);
             try
             {
                 if (socket.Poll(waitMicros, SelectMode.SelectRead))
