@@ -104,6 +104,33 @@ public sealed class TerminationTests : IDisposable
     }
 
     [Fact]
+    public void Terminate_StaleDataFromTerminatedSenderArrivesAfter_DroppedByItsSequence()
+    {
+        // A data packet high sent before its terminate packets but delivered after them (another sending
+        // thread, a reordering switch) is older than the termination: E1.31-2018 §6.7.2 drops it. Before,
+        // the terminated CID was forgotten with its sequence, so the stale packet started a "new" sender at
+        // 150 that held the universe until it was lost 2.5 s later (terminated 1, source_lost 1).
+        Universe u = TwoLiveSenders(MergeMode.Htp);
+        TerminateHigh();
+        _h.Send(s_high, 1, 150, [200, 201, 202], sequence: 40); // a copy of its last data packet (40); the terminates were 41..43
+        _h.Send(s_low, 1, 100, [11, 22, 33]);
+
+        Assert.Equal(new byte[] { 11, 22, 33 }, u.GetMergedCopy());
+        Assert.Equal(1, _h.Device.Inputs[0].SourceCount);
+        Assert.Equal(1, _h.Node.Counters.OutOfSequence);
+
+        // Low streams on; no ghost of high comes back or is lost later.
+        for (int i = 0; i < 60; i++)
+        {
+            _h.Advance(TimeSpan.FromMilliseconds(50));
+            _h.Send(s_low, 1, 100, [11, 22, 33]);
+        }
+
+        Assert.Equal(new byte[] { 11, 22, 33 }, u.GetMergedCopy());
+        Assert.Equal(0, _h.Node.Counters.SourcesLost);
+    }
+
+    [Fact]
     public void Terminate_ThenSameCidReturns_StartsAfresh()
     {
         Universe u = TwoLiveSenders(MergeMode.Htp);

@@ -24,6 +24,7 @@ internal sealed class SacnInputPort : InputPort
     private readonly object _lock = new();
     private readonly SacnDevice _device;
     private readonly Dictionary<UInt128, SourceState> _sources = [];
+    private readonly Dictionary<UInt128, (byte Sequence, long At)> _terminated = [];
     private readonly List<SourceState> _list = [];
     private readonly List<UInt128> _scratch = [];
     private readonly byte[] _levels = new byte[DmxFrame.MaxSlots];
@@ -147,6 +148,22 @@ internal sealed class SacnInputPort : InputPort
                     return;
                 }
             }
+            else if (_terminated.Count > 0 && _terminated.TryGetValue(packet.Cid, out (byte Sequence, long At) ended))
+            {
+                // A terminated stream's sequence still counts for the loss timeout: its late copies (other
+                // terminate packets, data sent before them but delivered after) must not start a new sender.
+                if (packet.IsTerminated || (now - ended.At < _timeoutTicks && !SequenceAccepted(ended.Sequence, packet.Sequence)))
+                {
+                    if (!packet.IsTerminated)
+                    {
+                        Interlocked.Increment(ref counters.OutOfSequence);
+                    }
+
+                    return;
+                }
+
+                _terminated.Remove(packet.Cid);
+            }
 
             if (packet.IsTerminated)
             {
@@ -154,6 +171,7 @@ internal sealed class SacnInputPort : InputPort
                 if (state is not null)
                 {
                     Interlocked.Increment(ref counters.Terminated);
+                    _terminated[packet.Cid] = (packet.Sequence, now);
                     Forget(state);
                     Merge();
                 }
@@ -285,6 +303,11 @@ internal sealed class SacnInputPort : InputPort
     {
         lock (_lock)
         {
+            if (_terminated.Count > 0)
+            {
+                ExpireTerminated(now);
+            }
+
             if (_sources.Count == 0)
             {
                 return;
@@ -337,6 +360,24 @@ internal sealed class SacnInputPort : InputPort
             {
                 Merge();
             }
+        }
+    }
+
+    // Terminated streams are remembered for the loss timeout (2.5 s), then forgotten.
+    private void ExpireTerminated(long now)
+    {
+        _scratch.Clear();
+        foreach (KeyValuePair<UInt128, (byte Sequence, long At)> kv in _terminated)
+        {
+            if (now - kv.Value.At >= _timeoutTicks)
+            {
+                _scratch.Add(kv.Key);
+            }
+        }
+
+        foreach (UInt128 cid in _scratch)
+        {
+            _terminated.Remove(cid);
         }
     }
 
@@ -582,6 +623,7 @@ internal sealed class SacnInputPort : InputPort
         {
             _sources.Clear();
             _list.Clear();
+            _terminated.Clear();
             _source = null;
             _lastPerAddress = long.MinValue;
             _universe = universe.Id;
@@ -600,6 +642,7 @@ internal sealed class SacnInputPort : InputPort
             _universe = -1;
             _sources.Clear();
             _list.Clear();
+            _terminated.Clear();
             _source = null;
             _lastPerAddress = long.MinValue;
         }
