@@ -57,8 +57,17 @@ public sealed class SacnOptions
     /// <summary>Source loss: E1.31 network data loss timeout, 2.5 s.</summary>
     public TimeSpan SourceTimeout { get; set; } = TimeSpan.FromMilliseconds(2500);
 
-    /// <summary>How long a new source's levels wait for its first 0xDD packet (ETC: 1.5 s; 0 = never wait).</summary>
+    /// <summary>How long a new source's levels wait for its first 0xDD packet, when they wait (ETC: 1.5 s; 0 = never wait).</summary>
     public TimeSpan PerAddressPriorityWait { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>Which new sources wait for their first 0xDD packet (conf: <c>per_address_priority_wait</c>).</summary>
+    public PerAddressPriorityWaitMode PerAddressPriorityWaitMode { get; set; } = PerAddressPriorityWaitMode.Auto;
+
+    /// <summary>
+    /// In <see cref="PerAddressPriorityWaitMode.Auto"/>: how long after the last 0xDD packet on an input
+    /// universe new senders there still wait (so a 0xDD console that restarts is still protected).
+    /// </summary>
+    public TimeSpan PerAddressPriorityMemory { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Synchronisation universe of the outputs (1..63999), or 0 for none; <see cref="PortSyncAddresses"/>

@@ -54,7 +54,8 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         "output_<n>_unicast = a.b.c.d[,e.f.g.h]\n(OlaSharp) Unicast destinations of output port n only.\n\n" +
         "sync_address = 0\n(OlaSharp) Universe synchronisation address of the outputs (0 = none): outputs tick together at output_hz and a sync packet follows each tick.\n\n" +
         "output_<n>_sync_address = 0\n(OlaSharp) Synchronisation address of output port n only (overrides sync_address; 0 = none). Ports sharing an address get one sync packet per tick.\n\n" +
-        "per_address_priority = [true|false]\n(OlaSharp) Send per-address priorities (start code 0xDD) when a universe's merge has them (from 0xDD senders).\n";
+        "per_address_priority = [true|false]\n(OlaSharp) Send per-address priorities (start code 0xDD) when a universe's merge has them (from 0xDD senders).\n\n" +
+        "per_address_priority_wait = [auto|always|never]\n(OlaSharp) Whether a new sender's levels wait up to 1.5 s for its first per-address priority (0xDD) packet, as ETC does: auto = only on an input universe where a sender uses 0xDD now or did in the last minute; always = every new sender; never = no sender.\n";
 
     /// <summary>The device while started (tests).</summary>
     internal SacnDevice? Device { get; private set; }
@@ -115,6 +116,7 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         changed |= preferences.SetDefaultValue("unicast_destinations", new StringValidator(allowEmpty: true), string.Empty);
         changed |= preferences.SetDefaultValue("sync_address", new UIntValidator(0, 63999), "0");
         changed |= preferences.SetDefaultValue("per_address_priority", BoolValidator.Instance, "true");
+        changed |= preferences.SetDefaultValue("per_address_priority_wait", new SetValidator("auto", "always", "never"), "auto");
         return changed;
     }
 
@@ -137,6 +139,12 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
             PortUnicastDestinations = PortDestinations(p),
             PortSyncAddresses = PortSyncAddresses(p),
             SendPerAddressPriority = p.GetBool("per_address_priority", true),
+            PerAddressPriorityWaitMode = p.Get("per_address_priority_wait") switch
+            {
+                "always" => PerAddressPriorityWaitMode.Always,
+                "never" => PerAddressPriorityWaitMode.Never,
+                _ => PerAddressPriorityWaitMode.Auto,
+            },
         };
     }
 

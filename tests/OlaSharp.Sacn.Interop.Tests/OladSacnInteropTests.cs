@@ -126,8 +126,8 @@ public sealed partial class OladSacnInteropTests : IDisposable
         (await oladHost.RunAsync("ola_patch", ["-d", "1", "-p", "0", "-u", "1"], s_tool)).EnsureSuccess("ola_patch output");
         (await oladHost.RunAsync("ola_patch", ["-d", "1", "-p", "0", "-i", "-u", "2"], s_tool)).EnsureSuccess("ola_patch input");
 
-        // (1) olad -> OlaSharp: one multicast packet per ola_set_dmx (olad has no keep-alive); our 0xDD
-        // wait releases it after 1.5 s by timer.
+        // (1) olad -> OlaSharp: one multicast packet per ola_set_dmx (olad has no keep-alive); nobody uses
+        // 0xDD on universe 1 yet, so it counts at once (per_address_priority_wait = auto).
         string last = string.Empty;
         bool received = await RetryAsync(
             async () =>

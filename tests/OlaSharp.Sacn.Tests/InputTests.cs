@@ -179,7 +179,8 @@ public sealed class InputTests : IDisposable
     [Fact]
     public void Receive_NewSource_LevelsWaitForPerAddressUpTo1500ms()
     {
-        using var h = new SacnTestHarness(ddWait: TimeSpan.FromMilliseconds(1500));
+        // per_address_priority_wait = always (ETC's rule as written); auto is in StartupWaitTests.
+        using var h = new SacnTestHarness(ddWait: TimeSpan.FromMilliseconds(1500), waitMode: PerAddressPriorityWaitMode.Always);
         Universe u = h.PatchInput(0, 1, MergeMode.Htp);
         h.Send(s_a, 1, 100, [10]);
         Assert.Empty(u.GetMergedCopy());

@@ -25,7 +25,7 @@ internal sealed class SacnTestHarness : IDisposable
     private readonly Dictionary<UInt128, byte> _sequences = [];
     private readonly Dictionary<(UInt128, ushort), byte> _syncSequences = [];
 
-    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false, int syncAddress = 0, int unicastOnlyPort = -1, Dictionary<int, int>? portSync = null, bool perAddress = true)
+    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false, int syncAddress = 0, int unicastOnlyPort = -1, Dictionary<int, int>? portSync = null, bool perAddress = true, PerAddressPriorityWaitMode waitMode = PerAddressPriorityWaitMode.Auto)
     {
         Peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Peer.ReceiveTimeout = 2000;
@@ -44,6 +44,7 @@ internal sealed class SacnTestHarness : IDisposable
                 ? new Dictionary<int, IReadOnlyList<IPEndPoint>>()
                 : new Dictionary<int, IReadOnlyList<IPEndPoint>> { [unicastOnlyPort] = [(IPEndPoint)Peer.LocalEndPoint!] },
             PerAddressPriorityWait = ddWait ?? TimeSpan.Zero,
+            PerAddressPriorityWaitMode = waitMode,
             SyncAddress = syncAddress,
             PortSyncAddresses = portSync ?? [],
             SendPerAddressPriority = perAddress,

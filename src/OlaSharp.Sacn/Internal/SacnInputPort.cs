@@ -24,6 +24,7 @@ internal sealed class SacnInputPort : InputPort
     private readonly object _lock = new();
     private readonly SacnDevice _device;
     private readonly Dictionary<UInt128, SourceState> _sources = [];
+    private readonly Dictionary<UInt128, (byte Sequence, long At)> _terminated = [];
     private readonly List<SourceState> _list = [];
     private readonly List<UInt128> _scratch = [];
     private readonly byte[] _levels = new byte[DmxFrame.MaxSlots];
@@ -32,6 +33,9 @@ internal sealed class SacnInputPort : InputPort
     private readonly byte[] _senderRank = new byte[DmxFrame.MaxSlots];
     private readonly long _timeoutTicks;
     private readonly long _ddWaitTicks;
+    private readonly long _ddMemoryTicks;
+    private readonly PerAddressPriorityWaitMode _ddWaitMode;
+    private long _lastPerAddress = long.MinValue;
     private DmxSource? _source;
     private volatile int _universe = -1;
 
@@ -42,6 +46,8 @@ internal sealed class SacnInputPort : InputPort
         SacnOptions o = device.Options;
         _timeoutTicks = (long)(o.SourceTimeout.TotalSeconds * timestampFrequency);
         _ddWaitTicks = (long)(o.PerAddressPriorityWait.TotalSeconds * timestampFrequency);
+        _ddMemoryTicks = (long)(o.PerAddressPriorityMemory.TotalSeconds * timestampFrequency);
+        _ddWaitMode = o.PerAddressPriorityWaitMode;
         PriorityMode = PriorityMode.Inherit;
     }
 
@@ -142,6 +148,22 @@ internal sealed class SacnInputPort : InputPort
                     return;
                 }
             }
+            else if (_terminated.Count > 0 && _terminated.TryGetValue(packet.Cid, out (byte Sequence, long At) ended))
+            {
+                // A terminated stream's sequence still counts for the loss timeout: its late copies (other
+                // terminate packets, data sent before them but delivered after) must not start a new sender.
+                if (packet.IsTerminated || (now - ended.At < _timeoutTicks && !SequenceAccepted(ended.Sequence, packet.Sequence)))
+                {
+                    if (!packet.IsTerminated)
+                    {
+                        Interlocked.Increment(ref counters.OutOfSequence);
+                    }
+
+                    return;
+                }
+
+                _terminated.Remove(packet.Cid);
+            }
 
             if (packet.IsTerminated)
             {
@@ -149,6 +171,7 @@ internal sealed class SacnInputPort : InputPort
                 if (state is not null)
                 {
                     Interlocked.Increment(ref counters.Terminated);
+                    _terminated[packet.Cid] = (packet.Sequence, now);
                     Forget(state);
                     Merge();
                 }
@@ -161,6 +184,7 @@ internal sealed class SacnInputPort : InputPort
                 state = new SourceState(packet.Cid, FormatSource(packet.Cid, packet.SourceName), now)
                 {
                     Address = from is null ? null : AddressText(from),
+                    WaitingForPerAddress = NewSenderWaits(now),
                 };
                 _sources.Add(packet.Cid, state);
                 _list.Add(state);
@@ -172,6 +196,7 @@ internal sealed class SacnInputPort : InputPort
             state.Priority = packet.Priority;
             if (packet.StartCode == 0xDD)
             {
+                _lastPerAddress = now;
                 state.LastPerAddress = now;
                 state.PerAddressActive = true;
                 int n = Math.Min(packet.Slots.Length, DmxFrame.MaxSlots);
@@ -198,7 +223,7 @@ internal sealed class SacnInputPort : InputPort
             if (state.WaitingForPerAddress && now - state.FirstSeen < _ddWaitTicks)
             {
                 // ETC's rule: a new source's levels wait up to 1.5 s for its 0xDD, so a
-                // per-address source never flashes its levels at the universe priority.
+                // per-address source never flashes its levels at the universe priority (see NewSenderWaits).
                 packet.Slots.CopyTo(state.Held);
                 state.HeldLength = packet.Slots.Length;
                 return;
@@ -226,6 +251,21 @@ internal sealed class SacnInputPort : InputPort
             Publish(state, packet.Slots);
         }
     }
+
+    // Whether a new sender's levels wait for its first 0xDD (ETC's rule). The wait protects the slots other
+    // senders own by per-address priority from a 0xDD sender's levels at its packet priority, before its
+    // first 0xDD packet (ETC consoles send 0xDD about once a second). Where no sender uses 0xDD it protects
+    // nothing and only held every console 1.5 s on every start (QLC+: 1.51-1.54 s against 0.01-0.03 s for
+    // olad), and held a sender returning after a loss while the universe kept a terminated sender's levels.
+    // Auto waits on a universe with 0xDD now or in the last PerAddressPriorityMemory (a 0xDD console that
+    // restarts is still covered); a 0xDD sender joining a universe without 0xDD counts at its packet
+    // priority until its first 0xDD packet (conf "always" covers that too).
+    private bool NewSenderWaits(long now) => _ddWaitTicks > 0 && _ddWaitMode switch
+    {
+        PerAddressPriorityWaitMode.Always => true,
+        PerAddressPriorityWaitMode.Never => false,
+        _ => _lastPerAddress != long.MinValue && now - _lastPerAddress < _ddMemoryTicks,
+    };
 
     /// <summary>E1.31-2018 §6.7.2: a packet is out of order when (new - last) as a signed byte is in -19..0.</summary>
     internal static bool SequenceAccepted(byte last, byte next)
@@ -263,6 +303,11 @@ internal sealed class SacnInputPort : InputPort
     {
         lock (_lock)
         {
+            if (_terminated.Count > 0)
+            {
+                ExpireTerminated(now);
+            }
+
             if (_sources.Count == 0)
             {
                 return;
@@ -315,6 +360,24 @@ internal sealed class SacnInputPort : InputPort
             {
                 Merge();
             }
+        }
+    }
+
+    // Terminated streams are remembered for the loss timeout (2.5 s), then forgotten.
+    private void ExpireTerminated(long now)
+    {
+        _scratch.Clear();
+        foreach (KeyValuePair<UInt128, (byte Sequence, long At)> kv in _terminated)
+        {
+            if (now - kv.Value.At >= _timeoutTicks)
+            {
+                _scratch.Add(kv.Key);
+            }
+        }
+
+        foreach (UInt128 cid in _scratch)
+        {
+            _terminated.Remove(cid);
         }
     }
 
@@ -560,7 +623,9 @@ internal sealed class SacnInputPort : InputPort
         {
             _sources.Clear();
             _list.Clear();
+            _terminated.Clear();
             _source = null;
+            _lastPerAddress = long.MinValue;
             _universe = universe.Id;
         }
 
@@ -577,7 +642,9 @@ internal sealed class SacnInputPort : InputPort
             _universe = -1;
             _sources.Clear();
             _list.Clear();
+            _terminated.Clear();
             _source = null;
+            _lastPerAddress = long.MinValue;
         }
 
         base.OnUnpatched(universe);
@@ -622,7 +689,8 @@ internal sealed class SacnInputPort : InputPort
 
         public int LevelsLength { get; set; } = -1;
 
-        public bool WaitingForPerAddress { get; set; } = true;
+        /// <summary>True while the levels wait for the first 0xDD (set at first sight, see NewSenderWaits).</summary>
+        public bool WaitingForPerAddress { get; set; }
 
         public bool PerAddressActive { get; set; }
 
