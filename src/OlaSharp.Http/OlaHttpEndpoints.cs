@@ -2,6 +2,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OlaSharp.Http.Internal;
 
 namespace OlaSharp.Http;
@@ -9,8 +12,9 @@ namespace OlaSharp.Http;
 /// <summary>
 /// OLA's HTTP API (shared/ola-behaviour.md section 7) and the web UI. JSON is sent as <c>text/plain</c>
 /// with sorted keys and a 2-space indent, as olad does. Deliberate differences from olad 0.10.9: a POST
-/// without a form Content-Type gets a 400 with a message (olad drops the connection); names over 100
-/// characters are kept whole; <c>/quit</c> is off unless enabled.
+/// without a form Content-Type gets a 400 with a message (olad drops the connection); a form body that
+/// cannot be read (broken chunking, cut short, over 1 MiB, bad percent-encoding or UTF-8) gets a 400 with
+/// the reason; names over 100 characters are kept whole; <c>/quit</c> is off unless enabled.
 /// </summary>
 public static class OlaHttpEndpoints
 {
@@ -33,7 +37,8 @@ public static class OlaHttpEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(host);
-        var api = new OlaApi(host);
+        ILoggerFactory logs = app.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var api = new OlaApi(host, logs.CreateLogger("OlaSharp.Http"));
         api.Attach();
 
         Get(app, "/get_dmx", api.GetDmx);

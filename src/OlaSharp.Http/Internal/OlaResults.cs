@@ -17,6 +17,10 @@ internal static class OlaResults
     public static IResult NoForm() =>
         Results.Text("<b>400 Bad Request</b><p>POST parameters must be sent as a form (Content-Type application/x-www-form-urlencoded or multipart/form-data)</p>", "text/html", statusCode: 400);
 
+    /// <summary>A request whose body could not be read: 400 with the reason on one line.</summary>
+    public static IResult BadRequest(string reason) =>
+        Results.Text($"<b>400 Bad Request</b><p>{Escape(reason)}</p>", "text/html", statusCode: 400);
+
     public static IResult HelpRedirect() => new HelpRedirectResult();
 
     public static IResult Help(string usage) =>
@@ -68,24 +72,6 @@ internal static class OlaResults
 
     public static bool TryInt(string? s, out int value) =>
         int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-
-    public static async Task<IFormCollection?> ReadFormAsync(HttpContext ctx)
-    {
-        if (!ctx.Request.HasFormContentType)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
-        }
-        catch (InvalidDataException)
-        {
-            // Over Kestrel's form limits or malformed multipart: treated like no form.
-            return null;
-        }
-    }
 
     /// <summary>C's <c>%c</c> in the C locale: <c>Mon Nov 23 21:27:08 2026</c>.</summary>
     public static string CTime(DateTimeOffset t) =>
