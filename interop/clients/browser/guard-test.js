@@ -35,7 +35,7 @@ async function state() {
 function evilPage() {
   const form = (id, path, fields) => `<form id="${id}" method="POST" action="${base}${path}" target="${id}-frame">${
     Object.entries(fields).map(([k, v]) => `<input name="${k}" value="${v}">`).join('')}</form><iframe name="${id}-frame"></iframe>`;
-  const sandboxed = `<form method="POST" action="${base}/set_dmx"><input name="u" value="${universe}"><input name="d" value="33,33,33"></form><script>document.forms[0].submit()</script>`;
+  const sandboxed = `<form method="POST" action="${base}/set_dmx"><input name="u" value="${universe}"><input name="d" value="33,33,33"></form><script>addEventListener('load', () => setTimeout(() => document.forms[0].submit(), 50))</script>`;
   return `<!doctype html><html><body><h1>A page that wants your lights</h1>
 ${form('f1', '/set_dmx', { u: universe, d: '255,255,255' })}
 ${form('f2', '/modify_universe', { id: universe, name: 'Owned', merge_mode: 'LTP' })}
@@ -63,6 +63,10 @@ async function crossSite(browser, result) {
     context.on('response', (r) => {
       if (r.url().startsWith(base) && r.request().method() === 'POST') answers.push({ path: new URL(r.url()).pathname, status: r.status() });
     });
+    const browserLog = [];
+    context.on('requestfailed', (r) => browserLog.push(`${r.method()} ${r.url()}: ${r.failure() && r.failure().errorText}`));
+    page.on('console', (m) => browserLog.push(`console: ${m.text()}`));
+    result.browserLog = browserLog;
     await page.goto(`${evil}/`);
     await page.waitForFunction(() => document.title === 'sent', null, { timeout: 10000 });
     // 3 fetches, 2 forms, 1 sandboxed form: wait for all six answers.
@@ -148,7 +152,9 @@ async function main() {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync',
+      // Keeps the sandboxed iframe in the page's process, so playwright reliably sees its request's answer.
+      '--disable-features=IsolateSandboxedIframes'],
   });
   const result = { mode };
   try {
