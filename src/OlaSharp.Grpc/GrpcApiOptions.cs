@@ -8,14 +8,15 @@ public sealed record GrpcApiOptions
     public const string ConfPrefix = "grpc";
 
     /// <summary>Conf key of the bearer token.</summary>
-    public const string AuthTokenKey = "auth_token";
+    public const string AuthTokenKey = OlaSharp.Core.Security.BearerToken.ConfKey;
 
     /// <summary>Refresh interval a watcher gets when it does not ask for one.</summary>
     public static readonly TimeSpan DefaultRefreshInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// When set, calls that change state (sending frames, renaming, merge mode, patching) need
-    /// <c>authorization: Bearer &lt;token&gt;</c>; reads and watches stay open.
+    /// <c>authorization: Bearer &lt;token&gt;</c>; reads and watches stay open. Blank means no token;
+    /// surrounding spaces are ignored (<see cref="OlaSharp.Core.Security.BearerToken.Parse"/>).
     /// </summary>
     public string? AuthToken { get; init; }
 }

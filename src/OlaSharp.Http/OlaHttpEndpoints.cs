@@ -2,6 +2,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OlaSharp.Http.Internal;
 
 namespace OlaSharp.Http;
@@ -9,8 +12,11 @@ namespace OlaSharp.Http;
 /// <summary>
 /// OLA's HTTP API (shared/ola-behaviour.md section 7) and the web UI. JSON is sent as <c>text/plain</c>
 /// with sorted keys and a 2-space indent, as olad does. Deliberate differences from olad 0.10.9: a POST
-/// without a form Content-Type gets a 400 with a message (olad drops the connection); names over 100
-/// characters are kept whole; <c>/quit</c> is off unless enabled.
+/// without a form Content-Type gets a 400 with a message (olad drops the connection); a form body that
+/// cannot be read (broken chunking, cut short, over 1 MiB, bad percent-encoding or UTF-8) gets a 400 with
+/// the reason; names over 100 characters are kept whole; <c>/quit</c> is off unless enabled; requests that
+/// change state are refused (403) when they come from a page of another site, and need the bearer token
+/// when <c>auth_token</c> is set (401), see <see cref="RequestGuard"/>.
 /// </summary>
 public static class OlaHttpEndpoints
 {
@@ -33,8 +39,13 @@ public static class OlaHttpEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(host);
-        var api = new OlaApi(host);
+        ILoggerFactory logs = app.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        ILogger logger = logs.CreateLogger("OlaSharp.Http");
+        var api = new OlaApi(host, logger);
         api.Attach();
+
+        // Everything that changes state goes through the guard (Post does it for every POST).
+        var guard = new RequestGuard(host.AuthToken, logger, TimeProvider.System);
 
         Get(app, "/get_dmx", api.GetDmx);
         Get(app, "/json/server_stats", _ => api.ServerStats());
@@ -43,14 +54,14 @@ public static class OlaHttpEndpoints
         Get(app, "/json/universe_sources", api.UniverseSources);
         Get(app, "/json/get_ports", api.GetPorts);
         Get(app, "/json/plugin_info", api.PluginInfo);
-        Get(app, "/quit", api.Quit);
-        Get(app, "/reload_pids", _ => OlaResults.Ok());
-        app.MapGet("/reload", (Func<HttpContext, Task<IResult>>)api.ReloadAsync);
+        Get(app, "/quit", ctx => guard.Check(ctx) ?? api.Quit(ctx));
+        Get(app, "/reload_pids", ctx => guard.Check(ctx) ?? OlaResults.Ok());
+        app.MapGet("/reload", async (HttpContext ctx) => guard.Check(ctx) ?? await api.ReloadAsync(ctx).ConfigureAwait(false));
 
-        Post(app, "/set_dmx", api.SetDmxAsync);
-        Post(app, "/new_universe", api.NewUniverseAsync);
-        Post(app, "/modify_universe", api.ModifyUniverseAsync);
-        Post(app, "/set_plugin_state", api.SetPluginStateAsync);
+        Post(app, guard, "/set_dmx", api.SetDmxAsync);
+        Post(app, guard, "/new_universe", api.NewUniverseAsync);
+        Post(app, guard, "/modify_universe", api.ModifyUniverseAsync);
+        Post(app, guard, "/set_plugin_state", api.SetPluginStateAsync);
 
         app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Universes));
 
@@ -74,9 +85,9 @@ public static class OlaHttpEndpoints
     private static void Get(IEndpointRouteBuilder app, string path, Func<HttpContext, IResult> handler) =>
         app.MapGet(path, (HttpContext ctx) => Help(ctx, path) ?? handler(ctx));
 
-    private static void Post(IEndpointRouteBuilder app, string path, Func<HttpContext, Task<IResult>> handler)
+    private static void Post(IEndpointRouteBuilder app, RequestGuard guard, string path, Func<HttpContext, Task<IResult>> handler)
     {
-        app.MapPost(path, async (HttpContext ctx) => Help(ctx, path) ?? await handler(ctx).ConfigureAwait(false));
+        app.MapPost(path, async (HttpContext ctx) => Help(ctx, path) ?? guard.Check(ctx) ?? await handler(ctx).ConfigureAwait(false));
 
         // olad redirects a GET of a POST endpoint to its help.
         app.MapGet(path, (HttpContext ctx) => Help(ctx, path) ?? OlaResults.HelpRedirect());

@@ -3,6 +3,7 @@ using OlaSharp.Core;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Security;
 using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Http;
@@ -45,6 +46,12 @@ public sealed class OlaHttpHost
 
     /// <summary>Protocol counters (packets in/out, malformed, dropped) for <c>/metrics</c>, if any.</summary>
     public ProtocolCounterRegistry? Counters { get; init; }
+
+    /// <summary>
+    /// When set (<c>auth_token</c> in <c>ola-grpc.conf</c>), the endpoints that change state need
+    /// <c>Authorization: Bearer &lt;token&gt;</c> (401 otherwise); reads stay open.
+    /// </summary>
+    public BearerToken? AuthToken { get; init; }
 
     /// <summary>The version reported in <c>server_stats</c>; olad 0.10.9's, so OLA's UIs and scripts accept it.</summary>
     public string Version { get; init; } = "0.10.9";

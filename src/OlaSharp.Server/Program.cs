@@ -47,7 +47,7 @@ if (options.NoHttp && !grpcModule.Enabled && !RpcModule.Listens(options))
 }
 
 // Each module owns its listener(s); the ready line reports them by name.
-IServerModule[] modules = [new HttpModule(), new RpcModule(), grpcModule];
+IServerModule[] modules = [new HttpModule(grpcModule.AuthToken), new RpcModule(), grpcModule];
 var listeners = new ListenerSet();
 foreach (IServerModule module in modules)
 {

@@ -27,7 +27,8 @@ internal sealed class OlasharpdInNamespace : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<OlasharpdInNamespace> StartAsync(NetworkNamespace ns, TimeSpan timeout, IEnumerable<string>? enabledPlugins = null)
+    /// <summary>Starts it; <paramref name="confFiles"/> adds conf files (name → text), e.g. <c>ola-grpc.conf</c>.</summary>
+    public static async Task<OlasharpdInNamespace> StartAsync(NetworkNamespace ns, TimeSpan timeout, IEnumerable<string>? enabledPlugins = null, IReadOnlyDictionary<string, string>? confFiles = null)
     {
         string dir = Directory.CreateTempSubdirectory("olas-rpcd-").FullName;
 
@@ -37,6 +38,11 @@ internal sealed class OlasharpdInNamespace : IAsyncDisposable
         foreach (string plugin in OladInstance.KnownPlugins)
         {
             await File.WriteAllTextAsync(Path.Combine(dir, $"ola-{plugin}.conf"), enabled.Contains(plugin) ? "enabled = true\n" : "enabled = false\n");
+        }
+
+        foreach ((string name, string text) in confFiles ?? new Dictionary<string, string>())
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, name), text);
         }
 
         var output = new ProcessOutput();

@@ -17,7 +17,7 @@ public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
 {
     private static readonly SemaphoreSlim s_npmLock = new(1, 1);
 
-    private static string BrowserDir => Path.Combine(FindRepoRoot(), "interop", "clients", "browser");
+    internal static string BrowserDir => Path.Combine(FindRepoRoot(), "interop", "clients", "browser");
 
     /// <summary>Where the screenshot goes: <c>$OLASHARP_ARTIFACTS</c>, else <c>artifacts/</c> next to the tests.</summary>
     public static string ArtifactsDir =>
@@ -66,7 +66,7 @@ public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
     }
 
     // node_modules is not committed: install exactly the locked versions once per test run.
-    private static async Task EnsureNodeModulesAsync()
+    internal static async Task EnsureNodeModulesAsync()
     {
         await s_npmLock.WaitAsync();
         try

@@ -1,15 +1,15 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Security.Cryptography;
-using System.Text;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Security;
 
 namespace OlaSharp.Grpc.Internal;
 
 /// <summary>
 /// Checks <c>authorization: Bearer &lt;token&gt;</c> on calls that change state when a token is configured
-/// (reads, watches, health and reflection stay open). Compares in constant time.
+/// (reads, watches, health and reflection stay open). The HTTP API checks the same token the same way
+/// (<see cref="BearerToken"/>).
 /// </summary>
 internal sealed class BearerTokenInterceptor : Interceptor
 {
@@ -24,13 +24,13 @@ internal sealed class BearerTokenInterceptor : Interceptor
         "/olasharp.v1.PortService/UnpatchPort",
     };
 
-    private readonly byte[]? _expected;
+    private readonly BearerToken? _expected;
     private readonly ILogger _logger;
 
     public BearerTokenInterceptor(GrpcApiOptions options, ILogger<BearerTokenInterceptor> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _expected = string.IsNullOrEmpty(options.AuthToken) ? null : Encoding.UTF8.GetBytes(options.AuthToken);
+        _expected = BearerToken.Parse(options.AuthToken);
         _logger = logger;
     }
 
@@ -58,15 +58,9 @@ internal sealed class BearerTokenInterceptor : Interceptor
             return;
         }
 
-        string? header = context.RequestHeaders.GetValue("authorization");
-        const string scheme = "Bearer ";
-        if (header is not null && header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        if (_expected.IsAuthorized(context.RequestHeaders.GetValue("authorization")))
         {
-            byte[] given = Encoding.UTF8.GetBytes(header[scheme.Length..].Trim());
-            if (CryptographicOperations.FixedTimeEquals(given, _expected))
-            {
-                return;
-            }
+            return;
         }
 
         Log.Unauthenticated(_logger, context.Method, context.Peer);

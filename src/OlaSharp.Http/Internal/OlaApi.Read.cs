@@ -5,13 +5,14 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
 using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.Http.Internal;
 
 /// <summary>The read-only JSON endpoints, with olad 0.10.9's shapes (keys sorted, as olad writes them).</summary>
-internal sealed partial class OlaApi(OlaHttpHost host)
+internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
 {
     public IResult GetDmx(HttpContext ctx)
     {

@@ -11,14 +11,16 @@ internal sealed partial class OlaApi
 {
     private readonly ConcurrentDictionary<int, DmxSource> _httpSources = new();
 
+    private readonly LogThrottle _badBodyLog = new(TimeProvider.System, TimeSpan.FromSeconds(10));
+
     public void Attach() => host.Universes.Removed += u => _httpSources.TryRemove(u.Id, out _);
 
     public async Task<IResult> SetDmxAsync(HttpContext ctx)
     {
-        IFormCollection? form = await OlaResults.ReadFormAsync(ctx).ConfigureAwait(false);
+        (IFormCollection? form, IResult? refused) = await ReadFormAsync(ctx).ConfigureAwait(false);
         if (form is null)
         {
-            return OlaResults.NoForm();
+            return refused!;
         }
 
         if (!OlaResults.TryInt(form["u"], out int id))
@@ -53,10 +55,10 @@ internal sealed partial class OlaApi
 
     public async Task<IResult> NewUniverseAsync(HttpContext ctx)
     {
-        IFormCollection? form = await OlaResults.ReadFormAsync(ctx).ConfigureAwait(false);
+        (IFormCollection? form, IResult? refused) = await ReadFormAsync(ctx).ConfigureAwait(false);
         if (form is null)
         {
-            return OlaResults.NoForm();
+            return refused!;
         }
 
         if (!OlaResults.TryInt(form["id"], out int id))
@@ -88,10 +90,10 @@ internal sealed partial class OlaApi
 
     public async Task<IResult> ModifyUniverseAsync(HttpContext ctx)
     {
-        IFormCollection? form = await OlaResults.ReadFormAsync(ctx).ConfigureAwait(false);
+        (IFormCollection? form, IResult? refused) = await ReadFormAsync(ctx).ConfigureAwait(false);
         if (form is null)
         {
-            return OlaResults.NoForm();
+            return refused!;
         }
 
         if (!OlaResults.TryInt(form["id"], out int id))
@@ -168,10 +170,10 @@ internal sealed partial class OlaApi
 
     public async Task<IResult> SetPluginStateAsync(HttpContext ctx)
     {
-        IFormCollection? form = await OlaResults.ReadFormAsync(ctx).ConfigureAwait(false);
+        (IFormCollection? form, IResult? refused) = await ReadFormAsync(ctx).ConfigureAwait(false);
         if (form is null)
         {
-            return OlaResults.NoForm();
+            return refused!;
         }
 
         if (!OlaResults.TryInt(form["plugin_id"], out int id))
@@ -219,6 +221,29 @@ internal sealed partial class OlaApi
             return Task.CompletedTask;
         });
         return new OlaResults.NoCacheText("ok", "text/plain");
+    }
+
+    // The form, or the reply for a body that is not one (400 with the reason, logged at debug, rate-limited).
+    private async Task<(IFormCollection? Form, IResult? Refused)> ReadFormAsync(HttpContext ctx)
+    {
+        FormRead read = await FormBody.ReadAsync(ctx).ConfigureAwait(false);
+        if (read.Form is not null)
+        {
+            return (read.Form, null);
+        }
+
+        if (read.NotAForm)
+        {
+            return (null, OlaResults.NoForm());
+        }
+
+        string reason = read.Error ?? "malformed form";
+        if (_badBodyLog.TryEnter(out long suppressed))
+        {
+            Log.BadBody(logger, ctx.Request.Method, ctx.Request.Path, ctx.Connection.RemoteIpAddress, reason, suppressed);
+        }
+
+        return (null, OlaResults.BadRequest(reason));
     }
 
     /// <summary>OLA's HTTP port id: <c>&lt;device alias&gt;-&lt;I|O&gt;-&lt;index&gt;</c>.</summary>

@@ -17,6 +17,19 @@ internal static class OlaResults
     public static IResult NoForm() =>
         Results.Text("<b>400 Bad Request</b><p>POST parameters must be sent as a form (Content-Type application/x-www-form-urlencoded or multipart/form-data)</p>", "text/html", statusCode: 400);
 
+    /// <summary>A request whose body could not be read: 400 with the reason on one line.</summary>
+    public static IResult BadRequest(string reason) =>
+        Results.Text($"<b>400 Bad Request</b><p>{Escape(reason)}</p>", "text/html", statusCode: 400);
+
+    /// <summary>A state-changing request from a page of another site (RequestGuard): 403, one line.</summary>
+    public static IResult CrossSite(string reason) =>
+        Results.Text($"<b>403 Forbidden</b><p>Refused: this request changes state and comes from a page on another site ({Escape(reason)}). Use the OlaSharp web UI itself, or a script (no Origin or Referer header).</p>", "text/html", statusCode: 403);
+
+    /// <summary>A state-changing request without the right token when <c>auth_token</c> is set: 401, one line.</summary>
+    public static IResult Unauthorized(bool tokenSent) => new UnauthorizedResult(tokenSent
+        ? "The token sent in 'Authorization: Bearer <token>' is wrong (it is auth_token in ola-grpc.conf)."
+        : "This request changes state and needs the header 'Authorization: Bearer <token>' (auth_token in ola-grpc.conf).");
+
     public static IResult HelpRedirect() => new HelpRedirectResult();
 
     public static IResult Help(string usage) =>
@@ -69,24 +82,6 @@ internal static class OlaResults
     public static bool TryInt(string? s, out int value) =>
         int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
-    public static async Task<IFormCollection?> ReadFormAsync(HttpContext ctx)
-    {
-        if (!ctx.Request.HasFormContentType)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
-        }
-        catch (InvalidDataException)
-        {
-            // Over Kestrel's form limits or malformed multipart: treated like no form.
-            return null;
-        }
-    }
-
     /// <summary>C's <c>%c</c> in the C locale: <c>Mon Nov 23 21:27:08 2026</c>.</summary>
     public static string CTime(DateTimeOffset t) =>
         string.Create(CultureInfo.InvariantCulture, $"{t:ddd MMM} {t.Day,2} {t:HH:mm:ss yyyy}");
@@ -98,6 +93,16 @@ internal static class OlaResults
             httpContext.Response.ContentType = contentType;
             httpContext.Response.Headers.CacheControl = "no-cache, must-revalidate";
             return httpContext.Response.WriteAsync(body, httpContext.RequestAborted);
+        }
+    }
+
+    private sealed class UnauthorizedResult(string message) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            // A Bearer challenge: browsers show no login dialog for it (they do for Basic); the web UI asks itself.
+            httpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"olasharp\"";
+            return Results.Text($"<b>401 Unauthorized</b><p>{Escape(message)}</p>", "text/html", statusCode: 401).ExecuteAsync(httpContext);
         }
     }
 

@@ -11,8 +11,43 @@ async function getJson(url) {
   return r.json();
 }
 
+// Every request that changes state goes through send(): when the server has an API token (auth_token in
+// ola-grpc.conf) it answers 401, the UI asks for the token once, keeps it in localStorage and sends it as
+// "Authorization: Bearer <token>" from then on; a wrong token asks again.
+const TOKEN_KEY = 'olasharp.token';
+let tokenPrompt = null;
+
+async function send(url, init = {}) {
+  for (;;) {
+    const token = localStorage.getItem(TOKEN_KEY);
+    const r = await fetch(url, { cache: 'no-store', ...init, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    if (r.status !== 401) return r;
+    // Another request's prompt changed the token while this one was on its way: retry with the new one.
+    if (localStorage.getItem(TOKEN_KEY) !== token) continue;
+    const entered = await askToken(token !== null);
+    if (!entered) return r;
+    localStorage.setItem(TOKEN_KEY, entered);
+  }
+}
+
+// One dialog for all the requests refused at the same time (the faders send many); null when cancelled.
+function askToken(wrong) {
+  tokenPrompt ??= new Promise((resolve) => {
+    const dialog = $('#token-dialog');
+    $('#token-message').textContent = wrong ? 'That token was refused. Enter the API token again:' : 'This server needs its API token (auth_token in ola-grpc.conf) to change anything:';
+    $('#token-input').value = '';
+    dialog.returnValue = '';
+    dialog.addEventListener('close', () => {
+      tokenPrompt = null;
+      resolve(dialog.returnValue === 'ok' ? $('#token-input').value.trim() : null);
+    }, { once: true });
+    dialog.showModal();
+  });
+  return tokenPrompt;
+}
+
 async function post(url, fields) {
-  const r = await fetch(url, { method: 'POST', body: new URLSearchParams(fields) });
+  const r = await send(url, { method: 'POST', body: new URLSearchParams(fields) });
   const text = await r.text();
   if (!r.ok) throw new Error(text.replace(/<[^>]+>/g, ' ').trim());
   return text;
@@ -239,7 +274,7 @@ $('#universe-name').addEventListener('input', () => { state.settingsEdited = tru
 $('#universe-merge').addEventListener('change', () => { state.settingsEdited = true; });
 $('#add-port-button').addEventListener('click', () => { const p = $('#add-port').value; if (p) modify({ add_ports: p }); });
 $('#fader-start').addEventListener('change', buildFaders);
-$('#reload').addEventListener('click', async () => { await fetch('/reload'); await loadLists(); await loadUniverse(); });
+$('#reload').addEventListener('click', async () => { await send('/reload'); await loadLists(); await loadUniverse(); });
 $('#new-universe').addEventListener('submit', async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);

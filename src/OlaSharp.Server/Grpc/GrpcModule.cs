@@ -3,6 +3,7 @@ using System.Net;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OlaSharp.Core.Conf;
+using OlaSharp.Core.Security;
 using OlaSharp.Grpc;
 
 namespace OlaSharp.Server.Grpc;
@@ -10,7 +11,7 @@ namespace OlaSharp.Server.Grpc;
 /// <summary>
 /// The gRPC API (package <c>olasharp.v1</c>, health checking, reflection) on <c>--grpc-port</c>
 /// (default 50051), HTTP/2 without TLS, at <c>--bind</c> or 127.0.0.1. <c>ola-grpc.conf</c>:
-/// <c>enabled</c> (default true) and <c>auth_token</c> (empty: no token needed).
+/// <c>enabled</c> (default true) and <c>auth_token</c> (empty: no token needed; it guards the HTTP API too).
 /// </summary>
 internal sealed class GrpcModule : IServerModule
 {
@@ -27,6 +28,12 @@ internal sealed class GrpcModule : IServerModule
         _conf = LoadConf(configDir);
     }
 
+    /// <summary>
+    /// <c>auth_token</c>: guards the state-changing calls of gRPC and of the HTTP API (given to
+    /// <c>HttpModule</c>), also when the gRPC listener is off.
+    /// </summary>
+    public BearerToken? AuthToken => BearerToken.FromConf(_conf);
+
     /// <summary>True when the gRPC listener will run (so Kestrel is needed even with <c>--no-http</c>).</summary>
     public bool Enabled => _conf.GetBool("enabled", true);
 
@@ -37,7 +44,6 @@ internal sealed class GrpcModule : IServerModule
             return;
         }
 
-        string? token = _conf.Get(GrpcApiOptions.AuthTokenKey);
         services.AddOlaSharpGrpc(
             sp =>
             {
@@ -46,7 +52,7 @@ internal sealed class GrpcModule : IServerModule
                 runtime.Counters.Register(core);
                 return core;
             },
-            new GrpcApiOptions { AuthToken = string.IsNullOrWhiteSpace(token) ? null : token.Trim() });
+            new GrpcApiOptions { AuthToken = _conf.Get(BearerToken.ConfKey) });
     }
 
     public void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, ListenerSet listeners)

@@ -1,12 +1,16 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OlaSharp.Core.Security;
 using OlaSharp.Http;
 
 namespace OlaSharp.Server.Http;
 
-/// <summary>OLA's HTTP API on <c>--http-port</c> (default 9090), all interfaces like olad unless <c>--bind</c>.</summary>
-internal sealed class HttpModule : IServerModule
+/// <summary>
+/// OLA's HTTP API on <c>--http-port</c> (default 9090), all interfaces like olad unless <c>--bind</c>;
+/// <paramref name="authToken"/> (<c>auth_token</c> in <c>ola-grpc.conf</c>) guards its state-changing endpoints.
+/// </summary>
+internal sealed class HttpModule(BearerToken? authToken) : IServerModule
 {
     public void ConfigureServices(IServiceCollection services, ServerOptions options)
     {
@@ -42,6 +46,7 @@ internal sealed class HttpModule : IServerModule
             Quit = app.Lifetime.StopApplication,
             ClockStatistics = runtime.Clock.Statistics,
             Counters = runtime.Counters,
+            AuthToken = authToken,
         });
         OlaHttpEndpoints.MapNotFound(app);
     }
