@@ -144,6 +144,16 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// ArtDmx arriving now for Port-Addresses no input port listens to, per sender (entries go 30 s after the
+    /// traffic stops); empty while stopped.
+    /// </summary>
+    public IReadOnlyList<UnpatchedArtDmx> UnpatchedTraffic()
+    {
+        ArtNetNode? node = _node;
+        return node is null ? [] : node.Unpatched.Snapshot(Context.Time.GetTimestamp());
+    }
+
     /// <inheritdoc />
     public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.Report(into);
 
