@@ -43,6 +43,7 @@ public static class OlaHttpEndpoints
         Get(app, "/json/universe_sources", api.UniverseSources);
         Get(app, "/json/get_ports", api.GetPorts);
         Get(app, "/json/plugin_info", api.PluginInfo);
+        Get(app, "/json/notices", _ => NoticesApi.Notices(host));
         Get(app, "/quit", api.Quit);
         Get(app, "/reload_pids", _ => OlaResults.Ok());
         app.MapGet("/reload", (Func<HttpContext, Task<IResult>>)api.ReloadAsync);

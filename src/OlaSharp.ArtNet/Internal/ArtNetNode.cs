@@ -37,8 +37,7 @@ internal sealed partial class ArtNetNode : IDisposable
     private readonly long _pollTicks;
     private readonly long _nodeTimeoutTicks;
     private Socket? _socket;
-    private Socket? _loopbackSocket;
-    private Thread? _loopbackThread;
+    private readonly List<(Socket Socket, Thread Thread)> _unicastSockets = [];
     private uint _bindIp;
     private int _localPort = -1;
     private uint _broadcastIp;
@@ -145,7 +144,8 @@ internal sealed partial class ArtNetNode : IDisposable
         _dmxBroadcastIp = ReadIp(_dmxBroadcast);
         if (!IPAddress.IsLoopback(_options.BindAddress))
         {
-            StartLoopbackSocket(localPort);
+            StartUnicastSocket(IPAddress.Loopback, localPort);
+            StartUnicastSocket(_options.BindAddress, localPort);
         }
 
         // No unsolicited announcement until a port is patched (restored patches count): an idle plugin sends nothing.
@@ -155,31 +155,31 @@ internal sealed partial class ArtNetNode : IDisposable
     }
 
     /// <summary>
-    /// A console on this host (QLC+ on the Pi) that sends to 127.0.0.1:6454 reaches whichever wildcard socket
-    /// the kernel picks, usually its own. A socket bound to 127.0.0.1 at our port is preferred by the kernel
-    /// for that address, so the console and olasharpd share the host. (Traffic to our interface address
-    /// already prefers the main socket, which is tied to the interface.) Our own sends never go there
-    /// except to a local subscriber, and those echoes are recognised by <see cref="OwnEchoFilter"/>.
+    /// A console on this host (QLC+ on the Pi) binds 0.0.0.0:6454 too. Unicast to 127.0.0.1 or to our address then
+    /// goes to one wildcard socket only, the console's if it set SO_REUSEPORT or came first, so we also listen on
+    /// <paramref name="address"/>:<paramref name="port"/>: the kernel prefers an exact-address socket. Broadcasts
+    /// still reach both wildcard sockets. Our own sends reach these sockets only when addressed to a subscriber on
+    /// this host, and those echoes are recognised by <see cref="OwnEchoFilter"/>.
     /// </summary>
-    private void StartLoopbackSocket(int port)
+    private void StartUnicastSocket(IPAddress address, int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            socket.Bind(new IPEndPoint(address, port));
             socket.Blocking = false;
         }
         catch (SocketException ex)
         {
             socket.Dispose();
-            Log.NoLoopbackSocket(_logger, port, ex.SocketErrorCode.ToString());
+            Log.NoUnicastSocket(_logger, address.ToString(), port, ex.SocketErrorCode.ToString());
             return;
         }
 
-        _loopbackSocket = socket;
-        _loopbackThread = new Thread(() => ReceiveLoop(socket, housekeeping: false)) { IsBackground = true, Name = "artnet-rx-lo" };
-        _loopbackThread.Start();
+        var thread = new Thread(() => ReceiveLoop(socket, housekeeping: false)) { IsBackground = true, Name = "artnet-rx-" + address };
+        _unicastSockets.Add((socket, thread));
+        thread.Start();
     }
 
     /// <summary>Ports were patched or unpatched: re-announce, and poll soon if an output is patched.</summary>
@@ -370,11 +370,17 @@ internal sealed partial class ArtNetNode : IDisposable
 
         _stopping = true;
         _thread?.Join(TimeSpan.FromSeconds(2));
-        _loopbackThread?.Join(TimeSpan.FromSeconds(2));
+        foreach ((Socket _, Thread thread) in _unicastSockets)
+        {
+            thread.Join(TimeSpan.FromSeconds(2));
+        }
+
         _socket?.Dispose();
         _socket = null;
-        _loopbackSocket?.Dispose();
-        _loopbackSocket = null;
+        foreach ((Socket socket, Thread _) in _unicastSockets)
+        {
+            socket.Dispose();
+        }
     }
 
     private static partial class Log
@@ -394,8 +400,8 @@ internal sealed partial class ArtNetNode : IDisposable
         [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Art-Net: {Advice}")]
         public static partial void Unpatched(ILogger logger, string advice);
 
-        [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Art-Net: cannot also listen on 127.0.0.1:{Port} ({Error}); a console on this host must send to our interface address or broadcast")]
-        public static partial void NoLoopbackSocket(ILogger logger, int port, string error);
+        [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Art-Net: cannot also listen on {Address}:{Port} ({Error}); a console on this host sending there may not reach us (broadcast still does)")]
+        public static partial void NoUnicastSocket(ILogger logger, string address, int port, string error);
 
         [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Art-Net receive loop error")]
         public static partial void ReceiveFailed(ILogger logger, Exception exception);
