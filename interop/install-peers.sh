@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the real peers the interop tests run, when missing: OLA 0.10.9 (olad, CLI tools, Python
 # client), tshark, socat, curl, iproute2/util-linux (network namespaces), Debian's python3 with grpcio and
-# grpc-tools (the Python gRPC client), nodejs/npm (the Node gRPC client; its npm deps come from package-lock.json)
-# and Debian's chromium (the web UI tests drive /usr/bin/chromium with playwright-core from interop/clients/browser).
+# grpc-tools (the Python gRPC client), nodejs/npm (the Node gRPC client; its npm deps come from package-lock.json),
+# Debian's chromium (the web UI tests drive /usr/bin/chromium with playwright-core from interop/clients/browser)
+# and qlcplus (QLC+ 4.12, run headless as the console on the same host as olasharpd).
 # Needs root; without root it only lists what is missing. Never downloads anything but Debian packages.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
-for pkg in ola ola-python tshark socat curl iproute2 util-linux python3 python3-grpcio python3-grpc-tools chromium; do
+for pkg in ola ola-python tshark socat curl iproute2 util-linux python3 python3-grpcio python3-grpc-tools chromium qlcplus; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # Any node and npm will do (a NodeSource nodejs bundles npm and conflicts with Debian's npm package).
