@@ -219,6 +219,30 @@ public sealed class NodeInputRulesTests : IDisposable
     }
 
     [Fact]
+    public void Handle_UnpatchedArtDmxAndOwnEchoCheck_AllocateNothingInSteadyState()
+    {
+        var time = new FakeTimeProvider();
+        (ArtNetNode node, _) = NewNode(new ArtNetOptions(), time);
+        byte[] dmx = Dmx(0x000, 1, 1, 2, 3);
+        SocketAddress from = From("198.18.0.2", 6454);
+        var filter = new OwnEchoFilter(time.TimestampFrequency);
+        node.Handle(dmx, from); // first packet of the pair: listed and logged once
+        filter.Record(dmx, time.GetTimestamp());
+        filter.TryConsume(dmx, time.GetTimestamp());
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            node.Handle(dmx, from);
+            filter.Record(dmx, time.GetTimestamp());
+            filter.TryConsume(dmx, time.GetTimestamp());
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1001, Interlocked.Read(ref node.Counters.DmxNotPatched));
+    }
+
+    [Fact]
     public void BuildReply_UnpatchedPorts_PortTypesAndStatusAsOlad()
     {
         // olad 0.10.9 describes input i and output i in one slot: PortTypes 0xc0, GoodInput 0x08, GoodOutput 0x00
