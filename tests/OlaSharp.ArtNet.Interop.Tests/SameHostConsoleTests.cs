@@ -28,6 +28,10 @@ public sealed partial class SameHostConsoleTests : IDisposable
     [GeneratedRegex(@"""dmx""\s*:\s*\[\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")]
     private static partial Regex DmxValues();
 
+    // The notice box without the hidden attribute, holding the notice for 0:0:0.
+    [GeneratedRegex(@"<div id=""notices"" class=""notices"" role=""status"">\s*<p class=""notice"">Art-Net universe 0:0:0 arrives from [^<]*</p>")]
+    private static partial Regex NoticeInDom();
+
     private static byte[] ArtDmx(int portAddress, byte sequence, byte a, byte b, byte c) =>
         [.. "Art-Net\0"u8, 0x00, 0x50, 0x00, 0x0e, sequence, 0, (byte)(portAddress & 0xFF), (byte)(portAddress >> 8), 0x00, 0x04, a, b, c, 0];
 
@@ -88,6 +92,7 @@ public sealed partial class SameHostConsoleTests : IDisposable
     {
         Peers.RequireRoot();
         Peers.Require("curl", "curl");
+        string chromium = Peers.Require("/usr/bin/chromium", "chromium");
 
         await using var net = await VethNetwork.CreateAsync(2);
         NetworkNamespace ourHost = net.Hosts[0];
@@ -173,8 +178,15 @@ public sealed partial class SameHostConsoleTests : IDisposable
         Assert.Contains("patch an ArtNet input port to universe 0", entry.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, Regex.Count(ours.StandardOutput + ours.StandardError, @"universe 0:0:0 arrives from 198\.18\.0\.2"));
 
-        // The web UI's home page has the notice box its script fills.
-        Assert.Contains("id=\"notices\"", await GetAsync(ourHost, "/"), StringComparison.Ordinal);
+        // The web UI's home page shows it: Debian's Chromium renders the page, runs its script, and dumps the DOM.
+        CommandResult page = await ourHost.RunAsync(
+            chromium,
+            ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--user-data-dir=" + Path.Combine(_dir, "chromium"), "--timeout=5000", "--dump-dom", "http://127.0.0.1:9090/"],
+            TimeSpan.FromSeconds(60));
+        Match notice = NoticeInDom().Match(page.StandardOutput);
+        Assert.True(notice.Success, "no visible notice on the home page; DOM:\n" + page.StandardOutput + page.StandardError);
+        Assert.Contains("198.18.0.2", notice.Value, StringComparison.Ordinal);
 
         // (6) /metrics: our own broadcasts (replies on patch, to the console's poll) came back and were dropped as own.
         string metrics = await GetAsync(ourHost, "/metrics");

@@ -253,6 +253,12 @@ $('#new-universe').addEventListener('submit', async (e) => {
   }
 });
 
+loadServer();
+loadLists();
+// Sources and ports change rarely; a slow refresh is enough (the slots come over /live).
+setInterval(() => { loadSources(); }, 1000);
+setInterval(() => { loadLists(); }, 5000);
+
 // Notices (/json/notices): things the user can fix, e.g. Art-Net arriving for a universe no input port listens to.
 async function loadNotices() {
   let n;
@@ -265,11 +271,5 @@ async function loadNotices() {
   box.hidden = n.notices.length === 0;
   box.replaceChildren(...n.notices.map((x) => el('p', { className: 'notice', textContent: `${x.message} (${x.count} packets, last ${(x.last_seen_ms / 1000).toFixed(1)} s ago)` })));
 }
-
-loadServer();
-loadLists();
 loadNotices();
 setInterval(loadNotices, 2000);
-// Sources and ports change rarely; a slow refresh is enough (the slots come over /live).
-setInterval(() => { loadSources(); }, 1000);
-setInterval(() => { loadLists(); }, 5000);
