@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real peers the interop tests run, when missing: OLA 0.10.9 (olad, CLI tools, Python
 # client), tshark, socat, curl, iproute2/util-linux (network namespaces), Debian's python3 with grpcio and
-# grpc-tools (the Python gRPC client), nodejs/npm (the Node gRPC client; its npm deps come from package-lock.json)
+# grpc-tools (the Python gRPC client), nodejs/npm (the Node gRPC client; its npm deps come from package-lock.json),
 # Debian's chromium (the web UI tests drive /usr/bin/chromium with playwright-core from interop/clients/browser)
-# and Debian's qlcplus (QLC+ 4.12, run headless as a real console by QlcPlusConsole).
+# and qlcplus (QLC+ 4.12, run headless as the console on the same host as olasharpd).
 # Needs root; without root it only lists what is missing. Never downloads anything but Debian packages.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive

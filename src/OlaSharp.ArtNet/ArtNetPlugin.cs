@@ -12,7 +12,7 @@ namespace OlaSharp.ArtNet;
 /// The Art-Net 4 plugin (OLA id 2, <c>ola-artnet.conf</c>, device <c>2-1</c>). Reads every key olad writes,
 /// with olad's defaults and validators, plus keys of ours (see <see cref="Description"/>).
 /// </summary>
-public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource
+public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource, INoticeSource
 {
     private readonly ArtNetCounters _counters = new();
     /// <summary>olad's default short and long name.</summary>
@@ -142,6 +142,26 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource
         _node = null;
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// ArtDmx arriving now for Port-Addresses no input port listens to, per sender (entries go 30 s after the
+    /// traffic stops); empty while stopped.
+    /// </summary>
+    public IReadOnlyList<UnpatchedArtDmx> UnpatchedTraffic()
+    {
+        ArtNetNode? node = _node;
+        return node is null ? [] : node.Unpatched.Snapshot(Context.Time.GetTimestamp());
+    }
+
+    /// <inheritdoc />
+    public void CollectNotices(ICollection<PluginNotice> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        foreach (UnpatchedArtDmx u in UnpatchedTraffic())
+        {
+            into.Add(new PluginNotice("artnet_unpatched", u.Address, u.Sender, u.Packets, u.LastSeen, u.Advice));
+        }
     }
 
     /// <inheritdoc />

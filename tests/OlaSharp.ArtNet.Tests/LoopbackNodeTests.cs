@@ -273,7 +273,7 @@ public sealed class LoopbackNodeTests : IDisposable
     public void Patch_SendsUnsolicitedReplyWithNewAddress()
     {
         Assert.True(_devices.TryPatch(_device.Inputs[4], 12, out string? error), error);
-        byte[]? reply = ReceiveUntil(p => ArtPollReplyPacket.TryParse(p, out ArtPollReplyPacket r) && r.BindIndex == 5 && r.PortTypes[0] != 0);
+        byte[]? reply = ReceiveUntil(p => ArtPollReplyPacket.TryParse(p, out ArtPollReplyPacket r) && r.BindIndex == 5 && r.OutputPortAddress(0) == 12);
         Assert.NotNull(reply);
         Assert.True(ArtPollReplyPacket.TryParse(reply, out ArtPollReplyPacket parsed));
         Assert.Equal(12, parsed.OutputPortAddress(0));

@@ -24,6 +24,9 @@ internal sealed class ArtNetCounters
     public long RepliesSent;
     public long SyncSent;
     public long SendErrors;
+    public long DroppedOwn;
+    public long DmxNotPatched;
+    public long ProgrammingIgnored;
 #pragma warning restore SA1401, CA1051
 
     /// <summary>Reports these counters as protocol counters (read with Interlocked).</summary>
@@ -39,6 +42,9 @@ internal sealed class ArtNetCounters
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "out_of_sequence", Interlocked.Read(ref DmxLate)));
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "third_source", Interlocked.Read(ref DmxThirdSource)));
         into.Add(new(Protocol, ProtocolCounterKind.Dropped, "no_subscriber", Interlocked.Read(ref DmxSuppressed)));
+        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "own", Interlocked.Read(ref DroppedOwn)));
+        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "not_patched", Interlocked.Read(ref DmxNotPatched)));
+        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "remote_programming", Interlocked.Read(ref ProgrammingIgnored)));
         into.Add(new(Protocol, ProtocolCounterKind.Sent, "dmx", Interlocked.Read(ref DmxSent)));
         into.Add(new(Protocol, ProtocolCounterKind.Sent, "poll", Interlocked.Read(ref PollsSent)));
         into.Add(new(Protocol, ProtocolCounterKind.Sent, "poll_reply", Interlocked.Read(ref RepliesSent)));

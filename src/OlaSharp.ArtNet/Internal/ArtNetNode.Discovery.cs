@@ -135,15 +135,16 @@ internal sealed partial class ArtNetNode
         int index = bind - 1;
         if (index < _inputs.Length)
         {
-            // An OLA input port receives ArtDmx: Art-Net calls that an output port (SwOut, GoodOutput).
+            // An OLA input port receives ArtDmx: Art-Net calls that an output port (SwOut, GoodOutput). Its
+            // PortTypes says so patched or not (olad 0.10.9 sets 0x80 on every slot; GoodOutput 0x00 while unpatched).
             ArtNetInputPort port = _inputs[index];
             int address = port.PortAddress;
             f.NumPorts = 1;
+            f.PortTypes[0] = ArtPollReplyPacket.PortTypeOutput;
             if (address >= 0)
             {
                 f.NetSwitch = address >> 8;
                 f.SubSwitch = (address >> 4) & 0x0F;
-                f.PortTypes[0] = ArtPollReplyPacket.PortTypeOutput;
                 f.SwOut[0] = (byte)(address & 0xFF);
                 f.GoodOutputA[0] = (byte)(0x80 | (port.IsMerging ? 0x08 : 0) | (_options.MergeMode == ArtNetMergeMode.Ltp ? 0x02 : 0));
                 f.GoodOutputB[0] = 0xC0; // RDM disabled, continuous output
@@ -151,14 +152,16 @@ internal sealed partial class ArtNetNode
         }
         else if (index - _inputs.Length < _outputs.Length)
         {
+            // An OLA output port sends ArtDmx: an Art-Net input port (olad: 0x40 whenever the port exists,
+            // GoodInput 0x08 "disabled" while unpatched).
             ArtNetOutputPort port = _outputs[index - _inputs.Length];
             int address = port.PortAddress;
             f.NumPorts = 1;
+            f.PortTypes[0] = ArtPollReplyPacket.PortTypeInput;
             if (address >= 0)
             {
                 f.NetSwitch = address >> 8;
                 f.SubSwitch = (address >> 4) & 0x0F;
-                f.PortTypes[0] = ArtPollReplyPacket.PortTypeInput;
                 f.SwIn[0] = (byte)(address & 0xFF);
                 f.GoodInput[0] = 0x80; // data received (from the universe)
             }

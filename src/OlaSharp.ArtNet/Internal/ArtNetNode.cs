@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -32,10 +31,17 @@ internal sealed partial class ArtNetNode : IDisposable
     private readonly byte[] _syncBuffer = new byte[ArtSyncPacket.Length];
     private readonly ArtPollReplyFields _reply = new();
     private readonly ArtSyncState _sync;
+    private readonly OwnEchoFilter _own;
+    private readonly Func<int, bool> _isListened;
     private bool _dmxInBurst; // clock thread only
     private readonly long _pollTicks;
     private readonly long _nodeTimeoutTicks;
     private Socket? _socket;
+    private readonly List<(Socket Socket, Thread Thread)> _unicastSockets = [];
+    private uint _bindIp;
+    private int _localPort = -1;
+    private uint _broadcastIp;
+    private uint _dmxBroadcastIp;
     private SocketAddress? _localAddress;
     private SocketAddress _broadcast = null!;
     private SocketAddress _dmxBroadcast = null!;
@@ -48,7 +54,9 @@ internal sealed partial class ArtNetNode : IDisposable
     private ArtNetOutputPort[] _outputs = [];
     private long _nextPoll;
     private long _nextNodeScan;
+    private long _nextUnpatchedScan;
     private long _lastBadLog = long.MinValue;
+    private long _lastProgrammingLog = long.MinValue;
     private long _unsolicited;
     private int _disposed;
 
@@ -59,8 +67,11 @@ internal sealed partial class ArtNetNode : IDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger;
         _sync = new ArtSyncState(_time.TimestampFrequency);
+        _own = new OwnEchoFilter(_time.TimestampFrequency);
+        _isListened = IsListened;
         _pollTicks = ToTicks(options.PollInterval);
         _nodeTimeoutTicks = ToTicks(options.NodeTimeout);
+        Unpatched = new UnpatchedTraffic(options, _time.TimestampFrequency);
         ArtPollPacket.Write(_pollBuffer);
         ArtSyncPacket.Write(_syncBuffer);
     }
@@ -74,6 +85,12 @@ internal sealed partial class ArtNetNode : IDisposable
     public ArtNetCounters Counters { get; }
 
     internal ArtSyncState Sync => _sync;
+
+    /// <summary>ArtDmx arriving for Port-Addresses no input port listens to.</summary>
+    internal UnpatchedTraffic Unpatched { get; }
+
+    /// <summary>The reply <see cref="BuildReply"/> wrote last (tests).</summary>
+    internal ReadOnlySpan<byte> ReplyBytes => _replyBuffer;
 
     /// <summary>Sets the ports (before <see cref="Start"/>).</summary>
     public void SetPorts(ArtNetInputPort[] inputs, ArtNetOutputPort[] outputs)
@@ -117,14 +134,52 @@ internal sealed partial class ArtNetNode : IDisposable
         _socket = socket;
         int localPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
         _localAddress = new IPEndPoint(_options.BindAddress, localPort).Serialize();
+        _localPort = localPort;
+        _bindIp = ReadIp(_localAddress);
         _broadcast = new IPEndPoint(_options.BroadcastAddress, _options.RemotePort).Serialize();
         _dmxBroadcast = _options.UseLimitedBroadcast && !IPAddress.IsLoopback(_options.BindAddress)
             ? new IPEndPoint(IPAddress.Broadcast, _options.RemotePort).Serialize()
             : _broadcast;
+        _broadcastIp = ReadIp(_broadcast);
+        _dmxBroadcastIp = ReadIp(_dmxBroadcast);
+        if (!IPAddress.IsLoopback(_options.BindAddress))
+        {
+            StartUnicastSocket(IPAddress.Loopback, localPort);
+            StartUnicastSocket(_options.BindAddress, localPort);
+        }
+
         // No unsolicited announcement until a port is patched (restored patches count): an idle plugin sends nothing.
-        _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = "artnet-rx" };
+        _thread = new Thread(() => ReceiveLoop(socket, housekeeping: true)) { IsBackground = true, Name = "artnet-rx" };
         _thread.Start();
         Log.Started(_logger, _options.BindAddress.ToString(), localPort, _options.BroadcastAddress.ToString());
+    }
+
+    /// <summary>
+    /// A console on this host (QLC+ on the Pi) binds 0.0.0.0:6454 too. Unicast to 127.0.0.1 or to our address then
+    /// goes to one wildcard socket only, the console's if it set SO_REUSEPORT or came first, so we also listen on
+    /// <paramref name="address"/>:<paramref name="port"/>: the kernel prefers an exact-address socket. Broadcasts
+    /// still reach both wildcard sockets. Our own sends reach these sockets only when addressed to a subscriber on
+    /// this host, and those echoes are recognised by <see cref="OwnEchoFilter"/>.
+    /// </summary>
+    private void StartUnicastSocket(IPAddress address, int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Blocking = false;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            Log.NoUnicastSocket(_logger, address.ToString(), port, ex.SocketErrorCode.ToString());
+            return;
+        }
+
+        var thread = new Thread(() => ReceiveLoop(socket, housekeeping: false)) { IsBackground = true, Name = "artnet-rx-" + address };
+        _unicastSockets.Add((socket, thread));
+        thread.Start();
     }
 
     /// <summary>Ports were patched or unpatched: re-announce, and poll soon if an output is patched.</summary>
@@ -198,6 +253,12 @@ internal sealed partial class ArtNetNode : IDisposable
 
     private void Send(Socket socket, ReadOnlySpan<byte> packet, SocketAddress destination, ref long counter)
     {
+        if (MayEcho(destination))
+        {
+            // Before the send: the echo can be back on the receive thread before SendTo returns.
+            _own.Record(packet, _time.GetTimestamp());
+        }
+
         try
         {
             socket.SendTo(packet, SocketFlags.None, destination);
@@ -213,181 +274,14 @@ internal sealed partial class ArtNetNode : IDisposable
         }
     }
 
-    // ---------------------------------------------------------------- receive thread
-
-    private void ReceiveLoop()
+    internal void Housekeeping(long now)
     {
-        Socket socket = _socket!;
-        var from = new SocketAddress(AddressFamily.InterNetwork);
-        int waitMicros = (int)s_housekeeping.TotalMicroseconds;
-        while (!_stopping)
+        if (now >= _nextUnpatchedScan)
         {
-            try
-            {
-                if (socket.Poll(waitMicros, SelectMode.SelectRead))
-                {
-                    while (!_stopping)
-                    {
-                        int n;
-                        try
-                        {
-                            n = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, from);
-                        }
-                        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
-                        {
-                            break;
-                        }
-                        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
-                        {
-                            Interlocked.Increment(ref Counters.Malformed);
-                            continue;
-                        }
-
-                        Handle(_receiveBuffer.AsSpan(0, n), from);
-                    }
-                }
-
-                Housekeeping(_time.GetTimestamp());
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (Exception ex) when (!_stopping)
-            {
-                Log.ReceiveFailed(_logger, ex);
-                Thread.Sleep(100);
-            }
-        }
-    }
-
-    /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
-    internal void Handle(ReadOnlySpan<byte> packet, SocketAddress from)
-    {
-        Interlocked.Increment(ref Counters.Received);
-        if (_localAddress is not null && from.Equals(_localAddress))
-        {
-            return; // our own broadcast
+            _nextUnpatchedScan = now + _time.TimestampFrequency;
+            Unpatched.Expire(now, _isListened);
         }
 
-        if (!ArtNetHeader.TryReadOpCode(packet, out ArtOpCode op))
-        {
-            Bad("not Art-Net");
-            return;
-        }
-
-        uint fromIp = ReadIp(from);
-        long now = _time.GetTimestamp();
-        switch (op)
-        {
-            case ArtOpCode.Dmx:
-                if (ArtDmxPacket.TryParse(packet, out ArtDmxPacket dmx))
-                {
-                    OnDmx(fromIp, dmx, now);
-                }
-                else
-                {
-                    Bad("ArtDmx");
-                }
-
-                break;
-            case ArtOpCode.Poll:
-                if (ArtPollPacket.TryParse(packet, out ArtPollPacket poll))
-                {
-                    Interlocked.Increment(ref Counters.PollsReceived);
-                    if (poll.IsTargeted)
-                    {
-                        SendReplies(from, poll.TargetPortAddressBottom, poll.TargetPortAddressTop);
-                    }
-                    else
-                    {
-                        SendReplies(from);
-                    }
-                }
-                else
-                {
-                    Bad("ArtPoll");
-                }
-
-                break;
-            case ArtOpCode.PollReply:
-                if (ArtPollReplyPacket.TryParse(packet, out ArtPollReplyPacket reply))
-                {
-                    OnPollReply(reply, from, now);
-                }
-                else
-                {
-                    Bad("ArtPollReply");
-                }
-
-                break;
-            case ArtOpCode.Sync:
-                if (ArtSyncPacket.TryParse(packet))
-                {
-                    if (_sync.OnSync(fromIp, now))
-                    {
-                        Interlocked.Increment(ref Counters.SyncReceived);
-                        ReleaseHeld();
-                    }
-                }
-                else
-                {
-                    Bad("ArtSync");
-                }
-
-                break;
-            case ArtOpCode.Address:
-                if (ArtAddressPacket.TryParse(packet, out ArtAddressPacket address))
-                {
-                    Log.ArtAddress(_logger, FormatIp(fromIp), address.BindIndex, address.Command);
-                }
-                else
-                {
-                    Bad("ArtAddress");
-                }
-
-                break;
-            case ArtOpCode.IpProg:
-                if (ArtIpProgPacket.TryParse(packet, out ArtIpProgPacket ipProg))
-                {
-                    Log.ArtIpProg(_logger, FormatIp(fromIp), ipProg.Command);
-                }
-                else
-                {
-                    Bad("ArtIpProg");
-                }
-
-                break;
-            default:
-                Interlocked.Increment(ref Counters.Unknown);
-                break;
-        }
-    }
-
-    private void OnDmx(uint fromIp, ArtDmxPacket dmx, long now)
-    {
-        Interlocked.Increment(ref Counters.DmxReceived);
-        _sync.OnDmx(fromIp);
-        bool hold = _sync.IsSynchronous(now);
-        foreach (ArtNetInputPort port in _inputs)
-        {
-            if (port.PortAddress == dmx.PortAddress)
-            {
-                port.Receive(fromIp, dmx.Sequence, dmx.Data, now, hold, Counters);
-            }
-        }
-    }
-
-    private void ReleaseHeld()
-    {
-        foreach (ArtNetInputPort port in _inputs)
-        {
-            port.ReleaseHeld();
-        }
-    }
-
-    private void Housekeeping(long now)
-    {
         Socket? socket = _socket;
         if (socket is null)
         {
@@ -443,31 +337,6 @@ internal sealed partial class ArtNetNode : IDisposable
         }
     }
 
-    private void Bad(string what)
-    {
-        Interlocked.Increment(ref Counters.Malformed);
-        LogThrottled(what);
-    }
-
-    private void LogThrottled(string what)
-    {
-        long now = _time.GetTimestamp();
-        long last = Interlocked.Read(ref _lastBadLog);
-        if (last != long.MinValue && _time.GetElapsedTime(last, now) < s_badPacketLogInterval)
-        {
-            return;
-        }
-
-        Interlocked.Exchange(ref _lastBadLog, now);
-        Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
-    }
-
-    private static uint ReadIp(SocketAddress address)
-    {
-        ReadOnlySpan<byte> b = address.Buffer.Span;
-        return b.Length >= 8 ? BinaryPrimitives.ReadUInt32BigEndian(b[4..]) : 0;
-    }
-
     internal static string FormatIp(uint ip) => $"{ip >> 24}.{(ip >> 16) & 0xFF}.{(ip >> 8) & 0xFF}.{ip & 0xFF}";
 
     private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
@@ -501,8 +370,17 @@ internal sealed partial class ArtNetNode : IDisposable
 
         _stopping = true;
         _thread?.Join(TimeSpan.FromSeconds(2));
+        foreach ((Socket _, Thread thread) in _unicastSockets)
+        {
+            thread.Join(TimeSpan.FromSeconds(2));
+        }
+
         _socket?.Dispose();
         _socket = null;
+        foreach ((Socket socket, Thread _) in _unicastSockets)
+        {
+            socket.Dispose();
+        }
     }
 
     private static partial class Log
@@ -513,11 +391,17 @@ internal sealed partial class ArtNetNode : IDisposable
         [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Art-Net: dropped bad packet ({What}); {Malformed} malformed, {SendErrors} send errors so far")]
         public static partial void BadPacket(ILogger logger, string what, long malformed, long sendErrors);
 
-        [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Art-Net: ArtAddress from {From} (BindIndex {BindIndex}, command 0x{Command:X2}) ignored: the conf file sets addresses")]
-        public static partial void ArtAddress(ILogger logger, string from, byte bindIndex, byte command);
+        [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Art-Net: ArtAddress from {From} (BindIndex {BindIndex}, command 0x{Command:X2}) ignored: the conf file sets addresses ({Ignored} ArtAddress/ArtIpProg ignored so far; this line at most every 10 s)")]
+        public static partial void ArtAddress(ILogger logger, string from, byte bindIndex, byte command, long ignored);
 
-        [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Art-Net: ArtIpProg from {From} (command 0x{Command:X2}) ignored")]
-        public static partial void ArtIpProg(ILogger logger, string from, byte command);
+        [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Art-Net: ArtIpProg from {From} (command 0x{Command:X2}) ignored ({Ignored} ArtAddress/ArtIpProg ignored so far; this line at most every 10 s)")]
+        public static partial void ArtIpProg(ILogger logger, string from, byte command, long ignored);
+
+        [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Art-Net: {Advice}")]
+        public static partial void Unpatched(ILogger logger, string advice);
+
+        [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Art-Net: cannot also listen on {Address}:{Port} ({Error}); a console on this host sending there may not reach us (broadcast still does)")]
+        public static partial void NoUnicastSocket(ILogger logger, string address, int port, string error);
 
         [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Art-Net receive loop error")]
         public static partial void ReceiveFailed(ILogger logger, Exception exception);

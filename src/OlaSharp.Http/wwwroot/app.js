@@ -293,3 +293,18 @@ loadLists();
 // Sources and ports change rarely; a slow refresh is enough (the slots come over /live).
 setInterval(() => { loadSources(); }, 1000);
 setInterval(() => { loadLists(); }, 5000);
+
+// Notices (/json/notices): things the user can fix, e.g. Art-Net arriving for a universe no input port listens to.
+async function loadNotices() {
+  let n;
+  try {
+    n = await getJson('/json/notices');
+  } catch {
+    return;
+  }
+  const box = $('#notices');
+  box.hidden = n.notices.length === 0;
+  box.replaceChildren(...n.notices.map((x) => el('p', { className: 'notice', textContent: `${x.message} (${x.count} packets, last ${(x.last_seen_ms / 1000).toFixed(1)} s ago)` })));
+}
+loadNotices();
+setInterval(loadNotices, 2000);

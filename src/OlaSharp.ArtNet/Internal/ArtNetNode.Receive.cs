@@ -1,0 +1,291 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using OlaSharp.ArtNet.Packets;
+
+namespace OlaSharp.ArtNet.Internal;
+
+/// <summary>The receive side: the receive loops, packet dispatch, own-echo and unpatched-address rules.</summary>
+internal sealed partial class ArtNetNode
+{
+    // Handle runs on the main receive thread and, for 127.0.0.1, on the loopback one: one at a time.
+    private readonly object _handleLock = new();
+
+    private void ReceiveLoop(Socket socket, bool housekeeping)
+    {
+        var from = new SocketAddress(AddressFamily.InterNetwork);
+        byte[] buffer = housekeeping ? _receiveBuffer : new byte[ArtNetHeader.MaxPacketLength];
+        int waitMicros = (int)s_housekeeping.TotalMicroseconds;
+        while (!_stopping)
+        {
+            try
+            {
+                if (socket.Poll(waitMicros, SelectMode.SelectRead))
+                {
+                    while (!_stopping)
+                    {
+                        int n;
+                        try
+                        {
+                            n = socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                        }
+                        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+                        {
+                            break;
+                        }
+                        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+                        {
+                            Interlocked.Increment(ref Counters.Malformed);
+                            continue;
+                        }
+
+                        lock (_handleLock)
+                        {
+                            Handle(buffer.AsSpan(0, n), from);
+                        }
+                    }
+                }
+
+                if (housekeeping)
+                {
+                    lock (_handleLock)
+                    {
+                        Housekeeping(_time.GetTimestamp());
+                    }
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception ex) when (!_stopping)
+            {
+                Log.ReceiveFailed(_logger, ex);
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
+    internal void Handle(ReadOnlySpan<byte> packet, SocketAddress from)
+    {
+        Interlocked.Increment(ref Counters.Received);
+        long now = _time.GetTimestamp();
+
+        // Our own broadcasts come back to us. A console on this host sends from the same address and port, so
+        // only a packet we actually sent (byte for byte, not yet matched) is dropped as ours.
+        if (IsFromOurAddress(from) && _own.TryConsume(packet, now))
+        {
+            Interlocked.Increment(ref Counters.DroppedOwn);
+            return;
+        }
+
+        if (!ArtNetHeader.TryReadOpCode(packet, out ArtOpCode op))
+        {
+            Bad("not Art-Net");
+            return;
+        }
+
+        uint fromIp = ReadIp(from);
+        switch (op)
+        {
+            case ArtOpCode.Dmx:
+                if (ArtDmxPacket.TryParse(packet, out ArtDmxPacket dmx))
+                {
+                    OnDmx(fromIp, dmx, now);
+                }
+                else
+                {
+                    Bad("ArtDmx");
+                }
+
+                break;
+            case ArtOpCode.Poll:
+                if (ArtPollPacket.TryParse(packet, out ArtPollPacket poll))
+                {
+                    Interlocked.Increment(ref Counters.PollsReceived);
+
+                    // A poller on this host gets the broadcast reply (as olad sends every reply): a unicast to
+                    // 127.0.0.1:6454 or our address:6454 would reach our own sockets first, not the console's.
+                    SocketAddress to = IsLocal(fromIp) ? _broadcast : from;
+                    if (poll.IsTargeted)
+                    {
+                        SendReplies(to, poll.TargetPortAddressBottom, poll.TargetPortAddressTop);
+                    }
+                    else
+                    {
+                        SendReplies(to);
+                    }
+                }
+                else
+                {
+                    Bad("ArtPoll");
+                }
+
+                break;
+            case ArtOpCode.PollReply:
+                if (ArtPollReplyPacket.TryParse(packet, out ArtPollReplyPacket reply))
+                {
+                    OnPollReply(reply, from, now);
+                }
+                else
+                {
+                    Bad("ArtPollReply");
+                }
+
+                break;
+            case ArtOpCode.Sync:
+                if (ArtSyncPacket.TryParse(packet))
+                {
+                    if (_sync.OnSync(fromIp, now))
+                    {
+                        Interlocked.Increment(ref Counters.SyncReceived);
+                        ReleaseHeld();
+                    }
+                }
+                else
+                {
+                    Bad("ArtSync");
+                }
+
+                break;
+            case ArtOpCode.Address:
+                if (ArtAddressPacket.TryParse(packet, out ArtAddressPacket address))
+                {
+                    long ignored = Interlocked.Increment(ref Counters.ProgrammingIgnored);
+                    if (ShouldLog(ref _lastProgrammingLog, now))
+                    {
+                        Log.ArtAddress(_logger, FormatIp(fromIp), address.BindIndex, address.Command, ignored);
+                    }
+                }
+                else
+                {
+                    Bad("ArtAddress");
+                }
+
+                break;
+            case ArtOpCode.IpProg:
+                if (ArtIpProgPacket.TryParse(packet, out ArtIpProgPacket ipProg))
+                {
+                    long ignored = Interlocked.Increment(ref Counters.ProgrammingIgnored);
+                    if (ShouldLog(ref _lastProgrammingLog, now))
+                    {
+                        Log.ArtIpProg(_logger, FormatIp(fromIp), ipProg.Command, ignored);
+                    }
+                }
+                else
+                {
+                    Bad("ArtIpProg");
+                }
+
+                break;
+            default:
+                Interlocked.Increment(ref Counters.Unknown);
+                break;
+        }
+    }
+
+    private void OnDmx(uint fromIp, ArtDmxPacket dmx, long now)
+    {
+        Interlocked.Increment(ref Counters.DmxReceived);
+        _sync.OnDmx(fromIp);
+        bool hold = _sync.IsSynchronous(now);
+        bool listened = false;
+        foreach (ArtNetInputPort port in _inputs)
+        {
+            if (port.PortAddress == dmx.PortAddress)
+            {
+                listened = true;
+                port.Receive(fromIp, dmx.Sequence, dmx.Data, now, hold, Counters);
+            }
+        }
+
+        if (!listened)
+        {
+            // QLC+'s universe 1 is 0:0:0, OLA's universe 1 listens on 0:0:1: say so once per (address, sender).
+            Interlocked.Increment(ref Counters.DmxNotPatched);
+            if (Unpatched.Record(dmx.PortAddress, fromIp, now))
+            {
+                Log.Unpatched(_logger, Unpatched.Advice(dmx.PortAddress, FormatIp(fromIp)));
+            }
+        }
+    }
+
+    private bool IsListened(int portAddress)
+    {
+        foreach (ArtNetInputPort port in _inputs)
+        {
+            if (port.PortAddress == portAddress)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ReleaseHeld()
+    {
+        foreach (ArtNetInputPort port in _inputs)
+        {
+            port.ReleaseHeld();
+        }
+    }
+
+    /// <summary>True when <paramref name="from"/> is our address (or loopback) at our port: a packet we may have sent.</summary>
+    private bool IsFromOurAddress(SocketAddress from) =>
+        _localPort >= 0 && ReadPort(from) == _localPort && IsLocal(ReadIp(from));
+
+    /// <summary>True when a packet to <paramref name="destination"/> comes back to one of our sockets.</summary>
+    private bool MayEcho(SocketAddress destination)
+    {
+        if (ReadPort(destination) != _localPort)
+        {
+            return false;
+        }
+
+        uint ip = ReadIp(destination);
+        return IsLocal(ip) || ip == _broadcastIp || ip == _dmxBroadcastIp || ip == uint.MaxValue;
+    }
+
+    private bool IsLocal(uint ip) => ip == _bindIp || (ip >> 24) == 127;
+
+    private void Bad(string what)
+    {
+        Interlocked.Increment(ref Counters.Malformed);
+        LogThrottled(what);
+    }
+
+    private void LogThrottled(string what)
+    {
+        if (ShouldLog(ref _lastBadLog, _time.GetTimestamp()))
+        {
+            Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
+        }
+    }
+
+    /// <summary>At most one line per <see cref="s_badPacketLogInterval"/> per kind: untrusted input never floods the log.</summary>
+    private bool ShouldLog(ref long last, long now)
+    {
+        long seen = Interlocked.Read(ref last);
+        if (seen != long.MinValue && _time.GetElapsedTime(seen, now) < s_badPacketLogInterval)
+        {
+            return false;
+        }
+
+        return Interlocked.CompareExchange(ref last, now, seen) == seen;
+    }
+
+    private static uint ReadIp(SocketAddress address)
+    {
+        ReadOnlySpan<byte> b = address.Buffer.Span;
+        return b.Length >= 8 ? BinaryPrimitives.ReadUInt32BigEndian(b[4..]) : 0;
+    }
+
+    private static int ReadPort(SocketAddress address)
+    {
+        ReadOnlySpan<byte> b = address.Buffer.Span;
+        return b.Length >= 4 ? BinaryPrimitives.ReadUInt16BigEndian(b[2..]) : -1;
+    }
+}
