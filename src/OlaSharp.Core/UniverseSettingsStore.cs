@@ -47,6 +47,10 @@ public sealed class UniverseSettingsStore : IDisposable
             {
                 u.Name = name;
             }
+            else if (name is not null)
+            {
+                _file.WarnInvalid(NameKey(u.Id), name, "a non-empty name", ConfFile.Quote(u.Name));
+            }
 
             // Absent key: LTP, as olad; so is any other value, which we also say.
             string? merge = _file.Get(MergeKey(u.Id));

@@ -75,7 +75,7 @@ public sealed class ConfValueWarningTests : IDisposable
     [Fact]
     public void UniverseConf_UnknownMergeMode_OneWarningAndLtp()
     {
-        File.WriteAllText(_dir.File("ola-universe.conf"), "uni_3_merge = banana\nuni_3_name = Three\nuni_4_merge = HTP\n");
+        File.WriteAllText(_dir.File("ola-universe.conf"), "uni_3_merge = banana\nuni_3_name = Three\nuni_4_merge = HTP\nuni_4_name = \n");
         Server s = NewServer();
 
         Universe three = s.Universes.GetOrCreate(3);
@@ -83,7 +83,10 @@ public sealed class ConfValueWarningTests : IDisposable
 
         Assert.Equal(MergeMode.Ltp, three.MergeMode);
         Assert.Equal(MergeMode.Htp, four.MergeMode);
-        AssertWarnings($"{_dir.File("ola-universe.conf")}: uni_3_merge = 'banana' is not HTP or LTP; using LTP");
+        AssertWarnings(
+            $"{_dir.File("ola-universe.conf")}: uni_3_merge = 'banana' is not HTP or LTP; using LTP",
+            $"{_dir.File("ola-universe.conf")}: uni_4_name = '' is not a non-empty name; using '{four.Name}'");
+        Assert.Equal("Three", three.Name);
     }
 
     [Fact]
