@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OlaSharp.ArtNet.Internal;
 using OlaSharp.Core.Conf;
@@ -103,16 +102,33 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource, INoti
             MergeMode = p.Get("merge_mode") == "ltp" ? ArtNetMergeMode.Ltp : ArtNetMergeMode.Htp,
             SendArtSync = p.GetBool("send_artsync", false),
             Mapping = p.Get("universe_mapping") == "direct" ? UniverseMapping.Direct : UniverseMapping.Ola,
-            OutputHz = double.Parse(p.Get("output_hz") ?? "44", CultureInfo.InvariantCulture),
+            // GetInt: the validator accepts olad's lenient "3x" as 3, which double.Parse would throw on.
+            OutputHz = p.GetInt("output_hz") ?? 44,
         };
+    }
+
+    /// <summary>
+    /// olad's choice (see <see cref="InterfacePicker"/>), plus the warning olad gives ("Could not convert
+    /// address") when <c>ip</c> names no address or interface of this host and another one is used.
+    /// </summary>
+    internal static InterfaceChoice? PickInterface(ConfFile p)
+    {
+        string? ip = p.Get("ip");
+        InterfaceChoice? nic = InterfacePicker.Pick(ip, p.GetBool("use_loopback", false));
+        string wanted = ip?.Trim() ?? string.Empty;
+        if (wanted.Length != 0 && (nic is null || (nic.Name != wanted && nic.Address.ToString() != wanted)))
+        {
+            p.WarnInvalid("ip", ip!, "an IPv4 address or interface name of this host", nic is null ? "no interface" : $"{nic.Name} ({nic.Address})");
+        }
+
+        return nic;
     }
 
     /// <inheritdoc />
     protected override Task StartAsync(CancellationToken cancellationToken)
     {
         _logger = Context.LoggerFactory.CreateLogger<ArtNetPlugin>();
-        bool useLoopback = Preferences.GetBool("use_loopback", false);
-        InterfaceChoice? nic = InterfacePicker.Pick(Preferences.Get("ip"), useLoopback);
+        InterfaceChoice? nic = PickInterface(Preferences);
         if (nic is null)
         {
             Log.NoInterface(_logger);

@@ -47,9 +47,19 @@ public sealed class UniverseSettingsStore : IDisposable
             {
                 u.Name = name;
             }
+            else if (name is not null)
+            {
+                _file.WarnInvalid(NameKey(u.Id), name, "a non-empty name", ConfFile.Quote(u.Name));
+            }
 
-            // Absent key: LTP, as olad.
-            u.MergeMode = MergeModeText.FromOlaConf(_file.Get(MergeKey(u.Id)));
+            // Absent key: LTP, as olad; so is any other value, which we also say.
+            string? merge = _file.Get(MergeKey(u.Id));
+            if (merge is not null and not "HTP" and not "LTP")
+            {
+                _file.WarnInvalid(MergeKey(u.Id), merge, "HTP or LTP", "LTP");
+            }
+
+            u.MergeMode = MergeModeText.FromOlaConf(merge);
         }
 
         u.SettingsChanged += OnSettingsChanged;

@@ -94,9 +94,16 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         bool changed = false;
 
         // olad 0.10.9 E131Plugin::SetDefaultPreferences; a missing or invalid cid is generated and saved.
-        if (!SacnRootLayer.TryParseCid(preferences.Get("cid"), out _))
+        string? cid = preferences.Get("cid");
+        if (!SacnRootLayer.TryParseCid(cid, out _))
         {
-            preferences.Set("cid", Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture));
+            string fresh = Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture);
+            if (cid is not null)
+            {
+                preferences.WarnInvalid("cid", cid, "a UUID", "a new one, " + ConfFile.Quote(fresh));
+            }
+
+            preferences.Set("cid", fresh);
             changed = true;
         }
 
@@ -133,8 +140,9 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
             OutputPorts = p.GetInt("output_ports") ?? 5,
             IgnorePreview = p.GetBool("ignore_preview", true),
             Dscp = p.GetInt("dscp") ?? 0,
-            OutputHz = double.Parse(p.Get("output_hz") ?? "44", CultureInfo.InvariantCulture),
-            UnicastDestinations = ParseDestinations(p.Get("unicast_destinations")),
+            // GetInt: the validator accepts olad's lenient "3x" as 3, which double.Parse would throw on.
+            OutputHz = p.GetInt("output_hz") ?? 44,
+            UnicastDestinations = ParseDestinations(p, "unicast_destinations"),
             SyncAddress = p.GetInt("sync_address") ?? 0,
             PortUnicastDestinations = PortDestinations(p),
             PortSyncAddresses = PortSyncAddresses(p),
@@ -155,10 +163,21 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         int outputs = p.GetInt("output_ports") ?? 5;
         for (int i = 0; i < outputs; i++)
         {
-            if (int.TryParse(p.Get($"output_{i}_sync_address"), NumberStyles.None, CultureInfo.InvariantCulture, out int address)
+            string key = $"output_{i}_sync_address";
+            string? text = p.Get(key);
+            if (text is null)
+            {
+                continue;
+            }
+
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int address)
                 && address <= SacnDataPacket.MaxUniverse)
             {
                 result[i] = address;
+            }
+            else
+            {
+                p.WarnInvalid(key, text, $"an integer 0..{SacnDataPacket.MaxUniverse}", "sync_address");
             }
         }
 
@@ -172,7 +191,7 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         int outputs = p.GetInt("output_ports") ?? 5;
         for (int i = 0; i < outputs; i++)
         {
-            IReadOnlyList<IPEndPoint> list = ParseDestinations(p.Get($"output_{i}_unicast"));
+            IReadOnlyList<IPEndPoint> list = ParseDestinations(p, $"output_{i}_unicast");
             if (list.Count > 0)
             {
                 result[i] = list;
@@ -183,23 +202,64 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
     }
 
     /// <summary>Parses <c>a.b.c.d[:port]</c> entries separated by commas or spaces; bad entries are skipped.</summary>
-    internal static IReadOnlyList<IPEndPoint> ParseDestinations(string? text)
+    internal static IReadOnlyList<IPEndPoint> ParseDestinations(string? text) => ParseDestinations(text, out _);
+
+    /// <summary>Parses the destinations of <paramref name="key"/>; bad entries are skipped with one warning naming them.</summary>
+    internal static IReadOnlyList<IPEndPoint> ParseDestinations(ConfFile p, string key)
+    {
+        string? text = p.Get(key);
+        IReadOnlyList<IPEndPoint> list = ParseDestinations(text, out List<string> bad);
+        if (bad.Count > 0)
+        {
+            string used = list.Count == 0 ? "no destination" : string.Join(", ", list);
+            p.WarnInvalid(key, text!, "a list of IPv4 a.b.c.d[:port]", $"{used} (skipping {string.Join(", ", bad)})");
+        }
+
+        return list;
+    }
+
+    private static List<IPEndPoint> ParseDestinations(string? text, out List<string> bad)
     {
         var list = new List<IPEndPoint>();
+        bad = [];
         foreach (string item in (text ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (IPEndPoint.TryParse(item, out IPEndPoint? ep) && ep.AddressFamily == AddressFamily.InterNetwork)
             {
                 list.Add(ep.Port == 0 ? new IPEndPoint(ep.Address, SacnRootLayer.Port) : ep);
             }
+            else
+            {
+                bad.Add(item);
+            }
         }
 
         return list;
     }
 
-    /// <summary>olad's choice: the conf's ip (address or interface name), else the first non-loopback IPv4 address; never loopback.</summary>
-    internal static IPAddress? PickInterface(string? ip)
+    /// <summary>
+    /// <see cref="PickInterface(string?)"/>, plus the warning olad gives ("Could not convert address") when
+    /// <c>ip</c> names no usable address or interface of this host and another one (or none) is used.
+    /// </summary>
+    internal static IPAddress? PickInterface(ConfFile p)
     {
+        string? ip = p.Get("ip");
+        IPAddress? address = PickInterface(ip, out string? name);
+        string wanted = ip?.Trim() ?? string.Empty;
+        if (wanted.Length != 0 && (address is null || (name != wanted && address.ToString() != wanted)))
+        {
+            p.WarnInvalid("ip", ip!, "a non-loopback IPv4 address or interface name of this host", address is null ? "no interface" : $"{name} ({address})");
+        }
+
+        return address;
+    }
+
+    /// <summary>olad's choice: the conf's ip (address or interface name), else the first non-loopback IPv4 address; never loopback.</summary>
+    internal static IPAddress? PickInterface(string? ip) => PickInterface(ip, out _);
+
+    private static IPAddress? PickInterface(string? ip, out string? chosenName)
+    {
+        chosenName = null;
         var candidates = new List<(string Name, IPAddress Address)>();
         foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
         {
@@ -222,18 +282,25 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         {
             if (wanted.Length > 0 && (address.ToString() == wanted || name == wanted))
             {
+                chosenName = name;
                 return address;
             }
         }
 
-        return candidates.Count > 0 ? candidates[0].Address : null;
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        chosenName = candidates[0].Name;
+        return candidates[0].Address;
     }
 
     /// <inheritdoc />
     protected override Task StartAsync(CancellationToken cancellationToken)
     {
         _logger = Context.LoggerFactory.CreateLogger<SacnPlugin>();
-        IPAddress? address = PickInterface(Preferences.Get("ip"));
+        IPAddress? address = PickInterface(Preferences);
         if (address is null)
         {
             Log.NoInterface(_logger);

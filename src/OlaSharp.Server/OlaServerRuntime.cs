@@ -36,7 +36,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         string? lossText = ServerConf.Get("universe_loss_policy");
         if (lossText is not null && !MergeModeText.TryParseLossPolicy(lossText, out loss))
         {
-            Log.BadLossPolicy(_logger, Conf.PathFor(ServerConfPrefix), lossText);
+            ServerConf.WarnInvalid("universe_loss_policy", lossText, "hold or blackout", "hold");
         }
 
         if (options.LossPolicy is LossPolicy fromFlag)
@@ -46,7 +46,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
 
         if (changed)
         {
-            Conf.Save(ServerConfPrefix, ServerConf);
+            Conf.TrySave(ServerConfPrefix, ServerConf);
         }
 
         InstanceName = ServerConf.Get("instance-name") ?? "OLA Server";
@@ -133,7 +133,5 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Reloading plugins")]
         public static partial void Reloading(ILogger logger);
 
-        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{Path}: universe_loss_policy '{Value}' is not hold or blackout; using hold")]
-        public static partial void BadLossPolicy(ILogger logger, string path, string value);
     }
 }

@@ -30,16 +30,15 @@ if (options.ShowVersion)
 string configDir = Path.GetFullPath(options.ConfigDir ?? ServerOptions.DefaultConfigDir());
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.ClearProviders();
-builder.Logging.AddSimpleConsole(o =>
-{
-    o.SingleLine = true;
-    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-});
+builder.Logging.AddSimpleConsole(ConfigureConsole);
 builder.Logging.SetMinimumLevel(options.MinimumLevel);
 builder.Logging.AddFilter("Microsoft", options.MinimumLevel > LogLevel.Warning ? options.MinimumLevel : LogLevel.Warning);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton(options);
-var grpcModule = new GrpcModule(configDir);
+
+// ola-grpc.conf decides whether Kestrel listens at all, so it is read before the host (and its logging) exists.
+using ILoggerFactory earlyLogging = LoggerFactory.Create(b => b.AddSimpleConsole(ConfigureConsole).SetMinimumLevel(options.MinimumLevel));
+var grpcModule = new GrpcModule(configDir, earlyLogging.CreateLogger<GrpcModule>());
 if (options.NoHttp && !grpcModule.Enabled && !RpcModule.Listens(options))
 {
     // No module listens: replace Kestrel, which would otherwise bind localhost:5000.
@@ -64,18 +63,21 @@ builder.WebHost.ConfigureKestrel(k =>
 
 builder.Services.AddSingleton(sp => new OlaServerRuntime(options, configDir, sp.GetRequiredService<ILoggerFactory>()));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OlaServerRuntime>());
-WebApplication app = builder.Build();
 
+WebApplication app;
 OlaServerRuntime runtime;
 try
 {
-    // Resolved before the host starts so a bad config dir fails fast with one clear line.
+    // Build() already creates Kestrel, whose listeners resolve the runtime, so both are inside the try. The
+    // runtime itself runs on defaults when the config dir cannot be created, read or written (one warning
+    // per file); this is the last resort for what is left, in one line.
+    app = builder.Build();
     runtime = app.Services.GetRequiredService<OlaServerRuntime>();
 }
 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
 {
-    await Console.Error.WriteLineAsync($"olasharpd: cannot use config dir {configDir}: {ex.Message}");
-    return 1;
+    await Console.Error.WriteLineAsync($"olasharpd: cannot start with config dir {configDir}: {ex.Message}");
+    return 2;
 }
 
 foreach (IServerModule module in modules)
@@ -106,3 +108,9 @@ using PosixSignalRegistration hup = PosixSignalRegistration.Create(PosixSignal.S
 await app.RunAsync();
 runtime.Dispose();
 return 0;
+
+static void ConfigureConsole(Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions o)
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+}

@@ -45,7 +45,7 @@ internal sealed record ServerOptions
         An OLA-compatible DMX512 server (Art-Net, sACN, gRPC, OLA RPC and HTTP in; merge; Art-Net, sACN, UART out).
 
           -c, --config-dir DIR   Configuration directory (default: /etc/ola if it exists and is
-                                 writable, else ~/.ola, created if missing).
+                                 writable, else ~/.ola; created, with its parents, if missing).
           -l, --log-level N      0 none, 1 fatal, 2 warn (default), 3 info, 4 debug.
           -p, --http-port N      HTTP port (default 9090; 0 picks a free port).
               --no-http          Do not run the HTTP server.

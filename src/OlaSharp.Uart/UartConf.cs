@@ -45,16 +45,10 @@ internal static class UartConf
     {
         bool changed = preferences.SetDefaultValue(BreakKey(path), new UIntValidator(88, 1_000_000), Str(UartLineSettings.DefaultBreak));
         changed |= preferences.SetDefaultValue(MalfKey(path), new UIntValidator(8, 1_000_000), Str(UartLineSettings.DefaultMalf));
-        changed |= FixIfPresent(preferences, MabKey(path), new UIntValidator(8, 1_000_000), Str(UartLineSettings.DefaultMab));
-        changed |= FixIfPresent(preferences, RefreshKey(path), new UIntValidator(0, UartLineSettings.MaxRefreshHz), "0");
-        changed |= FixIfPresent(preferences, DeActiveHighKey(path), BoolValidator.Instance, BoolValidator.True);
-        string? gpio = preferences.Get(DeGpioKey(path));
-        if (gpio is not null && gpio.Length != 0 && !new UIntValidator(0, MaxGpio).IsValid(gpio))
-        {
-            preferences.Remove(DeGpioKey(path));
-            changed = true;
-        }
-
+        changed |= preferences.FixIfPresent(MabKey(path), new UIntValidator(8, 1_000_000), Str(UartLineSettings.DefaultMab));
+        changed |= preferences.FixIfPresent(RefreshKey(path), new UIntValidator(0, UartLineSettings.MaxRefreshHz), "0");
+        changed |= preferences.FixIfPresent(DeActiveHighKey(path), BoolValidator.Instance, BoolValidator.True);
+        changed |= preferences.RemoveIfInvalid(DeGpioKey(path), new UIntValidator(0, MaxGpio), "no driver-enable pin (the key is removed)");
         return changed;
     }
 
@@ -70,9 +64,6 @@ internal static class UartConf
             DeGpio: string.IsNullOrEmpty(gpio) ? null : preferences.GetInt(DeGpioKey(path)),
             DeActiveHigh: preferences.GetBool(DeActiveHighKey(path), true));
     }
-
-    private static bool FixIfPresent(ConfFile preferences, string key, IConfValidator validator, string defaultValue) =>
-        preferences.Contains(key) && preferences.SetDefaultValue(key, validator, defaultValue);
 
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

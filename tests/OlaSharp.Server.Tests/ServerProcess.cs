@@ -61,19 +61,67 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             }
         }
 
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var psi = new ProcessStartInfo("dotnet");
         psi.ArgumentList.Add(ServerDll);
-        foreach (string a in new[] { "-c", configDir, "--http-port", "0", "--rpc-port", "0", "--grpc-port", "0", "-l", "3" }.Concat(extraArgs))
+        foreach (string a in ServerArgs(configDir, extraArgs))
         {
             psi.ArgumentList.Add(a);
         }
 
+        return Launch(psi, configDir, owns);
+    }
+
+    /// <summary>
+    /// Starts olasharpd inside a private network namespace (<c>unshare -n</c>, only <c>lo</c>, up) and a
+    /// private mount namespace, so every plugin may run with its defaults (nothing can leave the namespace)
+    /// and <paramref name="readOnlyDir"/> can bind-mount the config dir read-only for this process only
+    /// (root ignores mode bits). The caller owns <paramref name="configDir"/>, which may be anything (a file,
+    /// a missing path). Reach the listeners with <see cref="CurlAsync"/>.
+    /// </summary>
+    public static ServerProcess StartInNamespace(string configDir, bool readOnlyDir = false, params string[] extraArgs)
+    {
+        string mount = readOnlyDir ? "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && " : string.Empty;
+        var psi = new ProcessStartInfo("unshare");
+        foreach (string a in new[] { "-n", "-m", "--", "sh", "-c", $"ip link set lo up && {mount}shift && exec dotnet \"$@\"", "sh", configDir, ServerDll })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (string a in ServerArgs(configDir, extraArgs))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Launch(psi, configDir, owns: false);
+    }
+
+    /// <summary>Requests <paramref name="pathAndQuery"/> (GET, or what <paramref name="curlArgs"/> say) from inside the server's network namespace; returns the HTTP status.</summary>
+    public async Task<int> CurlAsync(string pathAndQuery, params string[] curlArgs)
+    {
+        var psi = new ProcessStartInfo("nsenter") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in new[] { "-t", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", "--", "curl", "-s", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}" }.Concat(curlArgs))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.ArgumentList.Add($"http://127.0.0.1:{HttpPort}{pathAndQuery}");
+
+        using Process curl = Process.Start(psi)!;
+        string code = await curl.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await curl.WaitForExitAsync(cts.Token);
+        return int.TryParse(code, out int status) ? status : -1;
+    }
+
+    private static string[] ServerArgs(string configDir, string[] extraArgs) =>
+        [.. new[] { "-c", configDir, "--http-port", "0", "--rpc-port", "0", "--grpc-port", "0", "-l", "3" }.Concat(extraArgs)];
+
+    private static ServerProcess Launch(ProcessStartInfo psi, string configDir, bool owns)
+    {
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = true;
+        psi.UseShellExecute = false;
         var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var sp = new ServerProcess(p, configDir, owns);
         p.OutputDataReceived += (_, e) => sp.OnLine(e.Data);

@@ -134,6 +134,68 @@ public class ServerProcessTests(ITestOutputHelper output)
                 Assert.True(writes > 0, "no conf write happened before the kill");
                 AssertConfDirWhole(dir);
             }
+
+            // The next start removes the temp files the kills left (issue 13 defect 9).
+            await using ServerProcess next = ServerProcess.Start(dir);
+            await next.WaitReadyAsync();
+            Assert.Empty(Directory.GetFiles(dir, ".ola-*.conf.tmp-*"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_RemovesOnlyOurStaleConfTempFiles()
+    {
+        string dir = Directory.CreateTempSubdirectory("olas-tmp-").FullName;
+        try
+        {
+            // A pid above the kernel's limit (2^22) belongs to no process.
+            const int DeadPid = 99_999_999;
+            string[] ours =
+            [
+                $".ola-universe.conf.tmp-{DeadPid}-1",
+                $".ola-port.conf.tmp-{DeadPid}-17",
+                $".ola-dummy.conf.tmp-{DeadPid}-3",
+            ];
+
+            // pid 1 is alive, so this one could be another server's write in progress: kept while young.
+            string live = ".ola-port.conf.tmp-1-5";
+            string oldLive = ".ola-server.conf.tmp-1-6";
+            string[] notOurs =
+            [
+                $"ola-universe.conf.tmp-{DeadPid}-1",
+                $".ola-universe.conf.tmp-{DeadPid}-1.bak",
+                $".ola-universe.conf.tmp-{DeadPid}-",
+                $".ola-universe.conf.tmp-x{DeadPid}-1",
+                $".notes.txt.tmp-{DeadPid}-1",
+                $".ola-universe.conf.tmp",
+                "ola-universe.conf.orig",
+                live,
+            ];
+            foreach (string name in ours.Concat(notOurs).Append(oldLive))
+            {
+                await File.WriteAllTextAsync(Path.Combine(dir, name), "uni_1_name = half written\n");
+            }
+
+            File.SetLastWriteTimeUtc(Path.Combine(dir, oldLive), DateTime.UtcNow.AddHours(-1));
+            Directory.CreateDirectory(Path.Combine(dir, $".ola-dir.conf.tmp-{DeadPid}-2"));
+
+            await using ServerProcess server = ServerProcess.Start(dir);
+            await server.WaitReadyAsync();
+            foreach (string name in ours.Append(oldLive))
+            {
+                Assert.False(File.Exists(Path.Combine(dir, name)), $"{name} should have been removed");
+            }
+
+            foreach (string name in notOurs)
+            {
+                Assert.True(File.Exists(Path.Combine(dir, name)), $"{name} is not ours and must be kept");
+            }
+
+            Assert.True(Directory.Exists(Path.Combine(dir, $".ola-dir.conf.tmp-{DeadPid}-2")));
         }
         finally
         {
@@ -195,8 +257,9 @@ public class ServerProcessTests(ITestOutputHelper output)
             await using ServerProcess server = ServerProcess.Start(dir);
             await server.WaitReadyAsync();
             string dummyConf = Path.Combine(dir, "ola-dummy.conf");
-            Assert.Contains($"Skipping line 2 of {dummyConf}", server.Output, StringComparison.Ordinal);
-            Assert.Contains($"Skipping line 4 of {dummyConf}", server.Output, StringComparison.Ordinal);
+            // One line for the file, naming every skipped line (issue 13: a junk file gave one line per bad line).
+            Assert.Contains($"Skipping 2 lines of {dummyConf} that do not contain exactly one '=' (lines 2, 4); the first: line 2: this line has no equals sign", server.Output, StringComparison.Ordinal);
+            Assert.Contains($"{dummyConf}: output_hz = '1000' is not an integer 1..44; using '44'", server.Output, StringComparison.Ordinal);
             Assert.Contains("Plugin Dummy (1) started", server.Output, StringComparison.Ordinal);
             // Invalid value replaced by the default and the file rewritten in OLA's normal form.
             Assert.Equal("enabled = true\noutput_hz = 44\noutput_refresh = change\n", await File.ReadAllTextAsync(dummyConf));

@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -15,6 +16,8 @@ public static partial class AtomicFile
     /// <summary>Mode of a newly created file (the process umask still applies, as for olad's ofstream).</summary>
     public const UnixFileMode NewFileMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private const string TempMarker = ".tmp-";
 
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static long s_counter;
@@ -38,7 +41,7 @@ public static partial class AtomicFile
         string directory = Path.GetDirectoryName(target)
             ?? throw new ArgumentException("The path must name a file inside a directory.", nameof(path));
         long id = Interlocked.Increment(ref s_counter);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(target)}.tmp-{Environment.ProcessId}-{id}");
+        string temp = Path.Combine(directory, TempName(Path.GetFileName(target), Environment.ProcessId, id));
 
         UnixFileMode? keepMode = null;
         if (!OperatingSystem.IsWindows() && File.Exists(target))
@@ -81,6 +84,55 @@ public static partial class AtomicFile
 
         SyncDirectory(directory);
     }
+
+    /// <summary>The temp file name used while replacing <paramref name="fileName"/>: <c>.&lt;name&gt;.tmp-&lt;pid&gt;-&lt;n&gt;</c>.</summary>
+    public static string TempName(string fileName, int pid, long id) =>
+        string.Create(CultureInfo.InvariantCulture, $".{fileName}{TempMarker}{pid}-{id}");
+
+    /// <summary>
+    /// True when <paramref name="name"/> is exactly a temp name <see cref="TempName"/> makes: a dot, a non-empty
+    /// target name, <c>.tmp-</c>, the writer's pid and a counter, both decimal digits only.
+    /// </summary>
+    public static bool TryParseTempName(string name, out string target, out int pid)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        target = string.Empty;
+        pid = 0;
+        int marker = name.LastIndexOf(TempMarker, StringComparison.Ordinal);
+        if (name.Length < 2 || name[0] != '.' || marker < 2)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = name.AsSpan(marker + TempMarker.Length);
+        int dash = rest.IndexOf('-');
+        if (dash <= 0 || dash == rest.Length - 1 || !IsDigits(rest[..dash]) || !IsDigits(rest[(dash + 1)..])
+            || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out pid))
+        {
+            return false;
+        }
+
+        target = name[1..marker];
+        return true;
+    }
+
+    /// <summary>True when a process with <paramref name="pid"/> exists (kill(pid, 0) does not say ESRCH).</summary>
+    public static bool ProcessExists(int pid)
+    {
+        if (pid <= 0)
+        {
+            return false;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return true;
+        }
+
+        return NativeMethods.Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != NativeMethods.ESrch;
+    }
+
+    private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExcept("0123456789");
 
     private static string ResolveTarget(string path)
     {
@@ -143,6 +195,7 @@ public static partial class AtomicFile
         public const int ORdOnly = 0;
         public const int OCloExec = 0x80000;
         public const int EInval = 22;
+        public const int ESrch = 3;
 
         // O_DIRECTORY is 040000 on arm, arm64 and powerpc, 0200000 on x86, x64 and the generic ABI.
         public static readonly int ODirectory = RuntimeInformation.ProcessArchitecture
@@ -158,5 +211,8 @@ public static partial class AtomicFile
 
         [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
         public static partial int Close(int fd);
+
+        [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static partial int Kill(int pid, int signal);
     }
 }

@@ -19,6 +19,9 @@ public sealed class BoolValidator : IConfValidator
     /// <inheritdoc/>
     public bool IsValid(string value) => value is True or False;
 
+    /// <inheritdoc/>
+    public string Expected => "true or false";
+
     /// <summary>The config string for <paramref name="value"/>.</summary>
     public static string ToConfString(bool value) => value ? True : False;
 }

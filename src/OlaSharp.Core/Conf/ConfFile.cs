@@ -12,8 +12,19 @@ namespace OlaSharp.Core.Conf;
 /// Entries are kept sorted by key in UTF-8 byte order; copies of one key stay in insertion (file) order.
 /// Not thread-safe: guard it externally if several threads use one instance.
 /// </summary>
-public sealed class ConfFile
+public sealed partial class ConfFile
 {
+    /// <summary>
+    /// Most bytes read from one file (4 MiB): about 5x the largest file the server writes itself
+    /// (<c>ola-port.conf</c> with 4096 sACN inputs and outputs, each with a patch, priority and mode, is
+    /// ~0.7 MB). A 50 MB file took 13-86 s and 372-446 MB to load whole; this bounds start-up to well
+    /// under a second whatever is in the directory.
+    /// </summary>
+    public const int MaxFileBytes = 4 * 1024 * 1024;
+
+    // Skipped-line numbers listed in the one aggregated warning.
+    private const int MaxListedLines = 10;
+
     // Only these are trimmed (OLA StringTrim); \v and \f are not.
     private static readonly char[] s_trimChars = [' ', '\t', '\r', '\n'];
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
@@ -29,6 +40,24 @@ public sealed class ConfFile
 
     /// <summary>The path given to <see cref="Load"/>, or null for a file built in memory or by <see cref="Parse"/>.</summary>
     public string? Path { get; private set; }
+
+    /// <summary>
+    /// True when <see cref="Load"/> found the file but could not read it (no permission, a directory, a
+    /// symlink loop, an I/O error). Such a file is never saved over: what is in it is not known.
+    /// </summary>
+    public bool LoadFailed { get; private set; }
+
+    /// <summary>
+    /// True when the file was larger than <see cref="MaxFileBytes"/> and only its first part was read; the
+    /// store copies the whole file aside before saving over it (see <see cref="ConfStore.TrySave"/>).
+    /// </summary>
+    public bool Truncated { get; internal set; }
+
+    /// <summary>Receives the warnings about this file's values (from <see cref="Load"/> or <see cref="Parse"/>).</summary>
+    public ILogger Logger { get; private set; } = NullLogger.Instance;
+
+    /// <summary>The name used in warnings: <see cref="Path"/>, or the source name given to <see cref="Parse"/>.</summary>
+    public string DisplayName { get; private set; } = "(text)";
 
     /// <summary>Number of entries, counting every copy of a key.</summary>
     public int Count => _entries.Count;
@@ -48,25 +77,32 @@ public sealed class ConfFile
     public static ConfFile Parse(string text, string? sourceName = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var file = new ConfFile();
-        file.ParseInto(text, sourceName ?? "(text)", logger ?? NullLogger.Instance);
+        var file = new ConfFile { Logger = logger ?? NullLogger.Instance, DisplayName = sourceName ?? "(text)" };
+        file.ParseInto(text);
         return file;
     }
 
     /// <summary>
     /// Reads <paramref name="path"/> as UTF-8 and parses it. A missing file gives an empty file (as olad,
-    /// which then writes defaults). An unreadable one (no permission, a directory, an I/O error) also
-    /// gives an empty file, plus one error log entry naming it. <see cref="Path"/> is set either way.
+    /// which then writes defaults). An unreadable one (no permission, a directory, a symlink loop, an I/O
+    /// error) also gives an empty file, plus one warning naming it, and <see cref="LoadFailed"/>. At most
+    /// <see cref="MaxFileBytes"/> are read, up to the last whole line (one warning says so).
+    /// <see cref="Path"/> is set either way.
     /// </summary>
     public static ConfFile Load(string path, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ILogger log = logger ?? NullLogger.Instance;
-        var file = new ConfFile { Path = path };
+        var file = new ConfFile { Path = path, Logger = log, DisplayName = path };
         byte[] bytes;
+        int length;
+        long size;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            size = stream.Length;
+            bytes = new byte[(int)Math.Min(size, MaxFileBytes)];
+            length = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -75,13 +111,44 @@ public sealed class ConfFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            ConfLog.FileUnreadable(log, path, ex.Message, ex);
+            ConfLog.FileUnreadable(log, path, Directory.Exists(path) ? "it is a directory" : Reason(ex));
+            file.LoadFailed = true;
             return file;
         }
 
+        if (size > MaxFileBytes)
+        {
+            // Keep whole lines only: the cut line would be a fragment of a key or value.
+            int lastNewline = Array.LastIndexOf(bytes, (byte)'\n', length - 1);
+            length = lastNewline + 1;
+            file.Truncated = true;
+            ConfLog.FileTooLarge(log, path, size, MaxFileBytes, length, ConfStore.OversizeBackupPath(path));
+        }
+
         // GetString keeps a BOM as U+FEFF in the first key, as olad would keep the bytes.
-        file.ParseInto(s_utf8.GetString(bytes), path, log);
+        file.ParseInto(s_utf8.GetString(bytes, 0, length));
         return file;
+    }
+
+    /// <summary>
+    /// The one-line reason of an I/O failure: the system's words without the path .NET appends
+    /// (<c>Read-only file system : '/etc/ola/.ola-port.conf.tmp-12-3'</c> becomes <c>Read-only file system</c>).
+    /// </summary>
+    internal static string Reason(Exception ex)
+    {
+        if (ex is DirectoryNotFoundException)
+        {
+            return "its directory does not exist";
+        }
+
+        string message = (ex is UnauthorizedAccessException && ex.InnerException is IOException inner ? inner : ex).Message;
+        int cut = message.IndexOf(" : '", StringComparison.Ordinal);
+        if (cut < 0)
+        {
+            cut = message.IndexOf(" in '", StringComparison.Ordinal);
+        }
+
+        return cut > 0 ? message[..cut] : message.TrimEnd('.');
     }
 
     /// <summary>Writes <see cref="Serialize"/> to <paramref name="path"/> atomically (see <see cref="AtomicFile"/>).</summary>
@@ -169,43 +236,13 @@ public sealed class ConfFile
         return true;
     }
 
-    /// <summary>
-    /// The first value read as a bool: exactly <c>true</c> is true, exactly <c>false</c> is false,
-    /// anything else (including <c>TRUE</c>) or a missing key gives <paramref name="defaultValue"/>.
-    /// </summary>
-    public bool GetBool(string key, bool defaultValue) => Get(key) switch
+    private void ParseInto(string text)
     {
-        BoolValidator.True => true,
-        BoolValidator.False => false,
-        _ => defaultValue,
-    };
-
-    /// <summary>
-    /// The first value as an int, parsed like olad's non-strict <c>StringToInt</c> (so <c>3x</c> is 3),
-    /// or null if the key is missing or the value has no leading number in range.
-    /// </summary>
-    public int? GetInt(string key) => OlaNumber.TryParseInt32(Get(key), out int value) ? value : null;
-
-    /// <summary>
-    /// olad's <c>Preferences::SetDefaultValue</c>: if <paramref name="key"/> is missing or its first value
-    /// fails <paramref name="validator"/>, <see cref="Set"/> it to <paramref name="defaultValue"/> (erasing
-    /// every copy) and return true; otherwise leave it alone and return false. Later copies are never checked.
-    /// </summary>
-    public bool SetDefaultValue(string key, IConfValidator validator, string defaultValue)
-    {
-        ArgumentNullException.ThrowIfNull(validator);
-        string? current = Get(key);
-        if (current is not null && validator.IsValid(current))
-        {
-            return false;
-        }
-
-        Set(key, defaultValue);
-        return true;
-    }
-
-    private void ParseInto(string text, string sourceName, ILogger logger)
-    {
+        int skipped = 0;
+        int firstSkippedNumber = 0;
+        string firstSkipped = string.Empty;
+        var skippedNumbers = new List<int>(MaxListedLines);
+        bool sorted = true;
         int lineNumber = 0;
         int start = 0;
         while (start < text.Length)
@@ -228,13 +265,44 @@ public sealed class ConfFile
             int equals = line.IndexOf('=');
             if (equals < 0 || line.IndexOf('=', equals + 1) >= 0)
             {
-                ConfLog.LineSkipped(logger, sourceName, lineNumber, line);
+                if (skipped++ == 0)
+                {
+                    firstSkippedNumber = lineNumber;
+                    firstSkipped = Shorten(line);
+                }
+
+                if (skippedNumbers.Count < MaxListedLines)
+                {
+                    skippedNumbers.Add(lineNumber);
+                }
+
                 continue;
             }
 
             string key = line[..equals].Trim(s_trimChars);
             string value = line[(equals + 1)..].Trim(s_trimChars);
-            _entries.Insert(UpperBound(key), new KeyValuePair<string, string>(key, value));
+            sorted &= _entries.Count == 0 || ConfKeyComparer.Instance.Compare(_entries[^1].Key, key) <= 0;
+            _entries.Add(new KeyValuePair<string, string>(key, value));
+        }
+
+        if (!sorted)
+        {
+            // One stable sort instead of an insertion per line: inserting into the middle of the list made a
+            // 50 MB file of unsorted keys take 86 s. OrderBy is stable, so copies of a key keep file order.
+            KeyValuePair<string, string>[] all = [.. _entries.OrderBy(e => e.Key, ConfKeyComparer.Instance)];
+            _entries.Clear();
+            _entries.AddRange(all);
+        }
+
+        // One line per file, however many lines are bad (a 50 MB junk file gave 524,289 lines).
+        if (skipped == 1)
+        {
+            ConfLog.LineSkipped(Logger, DisplayName, firstSkippedNumber, firstSkipped);
+        }
+        else if (skipped > 1)
+        {
+            string numbers = string.Join(", ", skippedNumbers) + (skipped > skippedNumbers.Count ? ", ..." : string.Empty);
+            ConfLog.LinesSkipped(Logger, skipped, DisplayName, numbers, $"line {firstSkippedNumber}: {firstSkipped}");
         }
     }
 

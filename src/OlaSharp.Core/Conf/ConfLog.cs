@@ -3,20 +3,28 @@ using Microsoft.Extensions.Logging;
 
 namespace OlaSharp.Core.Conf;
 
-/// <summary>Source-generated log messages for config files. EventIds 1100-1199 are reserved for this area.</summary>
+/// <summary>
+/// Source-generated log messages for config files. EventIds 1100-1199 are reserved for this area. Each
+/// problem with a file is said in one line, without a stack trace: the user can act on the file, not on
+/// our call stack.
+/// </summary>
 internal static partial class ConfLog
 {
     [LoggerMessage(EventId = 1100, EventName = "ConfLineSkipped", Level = LogLevel.Warning,
         Message = "Skipping line {LineNumber} of {FileName}: it must contain exactly one '=': {Line}")]
     public static partial void LineSkipped(ILogger logger, string fileName, int lineNumber, string line);
 
+    [LoggerMessage(EventId = 1106, EventName = "ConfLinesSkipped", Level = LogLevel.Warning,
+        Message = "Skipping {Count} lines of {FileName} that do not contain exactly one '=' (lines {LineNumbers}); the first: {Line}")]
+    public static partial void LinesSkipped(ILogger logger, int count, string fileName, string lineNumbers, string line);
+
     [LoggerMessage(EventId = 1101, EventName = "ConfFileMissing", Level = LogLevel.Debug,
         Message = "Config file {Path} does not exist; using defaults")]
     public static partial void FileMissing(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 1102, EventName = "ConfFileUnreadable", Level = LogLevel.Error,
-        Message = "Could not read config file {Path}; using defaults: {Reason}")]
-    public static partial void FileUnreadable(ILogger logger, string path, string reason, Exception exception);
+    [LoggerMessage(EventId = 1102, EventName = "ConfFileUnreadable", Level = LogLevel.Warning,
+        Message = "Could not read config file {Path} ({Reason}); using defaults, and the file is left as it is")]
+    public static partial void FileUnreadable(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 1103, EventName = "ConfDirectoryCreated", Level = LogLevel.Information,
         Message = "Created config directory {Directory}")]
@@ -26,7 +34,31 @@ internal static partial class ConfLog
         Message = "Saved config file {Path} ({Count} entries)")]
     public static partial void FileSaved(ILogger logger, string path, int count);
 
-    [LoggerMessage(EventId = 1105, EventName = "ConfSaveFailed", Level = LogLevel.Error,
-        Message = "Could not save config file {Path}")]
-    public static partial void SaveFailed(ILogger logger, Exception exception, string path);
+    [LoggerMessage(EventId = 1105, EventName = "ConfSaveFailed", Level = LogLevel.Warning,
+        Message = "Could not save config file {Path} ({Reason}); its settings are kept in memory only (said once until a save succeeds)")]
+    public static partial void SaveFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1107, EventName = "ConfSavedAgain", Level = LogLevel.Information,
+        Message = "Saved config file {Path} again")]
+    public static partial void SavedAgain(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1108, EventName = "ConfDirectoryUnusable", Level = LogLevel.Warning,
+        Message = "Cannot use config directory {Directory} ({Reason}); running on defaults, and settings will not be saved")]
+    public static partial void DirectoryUnusable(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 1109, EventName = "ConfFileTooLarge", Level = LogLevel.Warning,
+        Message = "Config file {Path} is {Size} bytes, over the {Cap}-byte limit: only its first {Read} bytes were read; before it is next saved the whole file is copied to {Backup}")]
+    public static partial void FileTooLarge(ILogger logger, string path, long size, int cap, int read, string backup);
+
+    [LoggerMessage(EventId = 1110, EventName = "ConfValueReplaced", Level = LogLevel.Warning,
+        Message = "{FileName}: {Key} = '{Value}' is not {Expected}; using {Replacement}")]
+    public static partial void ValueReplaced(ILogger logger, string fileName, string key, string value, string expected, string replacement);
+
+    [LoggerMessage(EventId = 1111, EventName = "ConfStaleTempFilesRemoved", Level = LogLevel.Information,
+        Message = "Removed {Count} temp files left in {Directory} by a server that was killed while saving")]
+    public static partial void StaleTempFilesRemoved(ILogger logger, int count, string directory);
+
+    [LoggerMessage(EventId = 1112, EventName = "ConfOversizeBackup", Level = LogLevel.Warning,
+        Message = "Copied oversized config file {Path} to {Backup} before saving the part that was read")]
+    public static partial void OversizeBackup(ILogger logger, string path, string backup);
 }

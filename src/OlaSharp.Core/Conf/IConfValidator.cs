@@ -9,4 +9,7 @@ public interface IConfValidator
 {
     /// <summary>Returns true if <paramref name="value"/> is acceptable.</summary>
     bool IsValid(string value);
+
+    /// <summary>What a valid value looks like, for the warning that replaces an invalid one (e.g. <c>an integer 0..127</c>).</summary>
+    string Expected => "a valid value";
 }

@@ -15,6 +15,9 @@ public sealed class IPv4Validator(bool allowEmpty = true) : IConfValidator
     public bool AllowEmpty { get; } = allowEmpty;
 
     /// <inheritdoc/>
+    public string Expected => AllowEmpty ? "an IPv4 address or nothing" : "an IPv4 address";
+
+    /// <inheritdoc/>
     public bool IsValid(string value)
     {
         ArgumentNullException.ThrowIfNull(value);

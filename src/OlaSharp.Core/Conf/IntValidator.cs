@@ -26,6 +26,9 @@ public sealed class IntValidator : IConfValidator
     public int Max { get; }
 
     /// <inheritdoc/>
+    public string Expected => $"an integer {Min}..{Max}";
+
+    /// <inheritdoc/>
     public bool IsValid(string value) =>
         OlaNumber.TryParseInt32(value, out int parsed) && parsed >= Min && parsed <= Max;
 }

@@ -17,6 +17,9 @@ public sealed class SetValidator : IConfValidator
     public IReadOnlySet<string> Values => _values;
 
     /// <inheritdoc/>
+    public string Expected => "one of " + string.Join(", ", _values.Order(StringComparer.Ordinal));
+
+    /// <inheritdoc/>
     public bool IsValid(string value)
     {
         ArgumentNullException.ThrowIfNull(value);

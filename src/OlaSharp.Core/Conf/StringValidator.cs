@@ -9,6 +9,9 @@ public sealed class StringValidator(bool allowEmpty = false) : IConfValidator
     public bool AllowEmpty { get; } = allowEmpty;
 
     /// <inheritdoc/>
+    public string Expected => AllowEmpty ? "any text" : "a non-empty text";
+
+    /// <inheritdoc/>
     public bool IsValid(string value)
     {
         ArgumentNullException.ThrowIfNull(value);

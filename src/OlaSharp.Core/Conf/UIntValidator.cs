@@ -28,6 +28,9 @@ public sealed class UIntValidator : IConfValidator
     public uint Max { get; }
 
     /// <inheritdoc/>
+    public string Expected => $"an integer {Min}..{Max}";
+
+    /// <inheritdoc/>
     public bool IsValid(string value) =>
         OlaNumber.TryParseUInt32(value, out uint parsed) && parsed >= Min && parsed <= Max;
 }

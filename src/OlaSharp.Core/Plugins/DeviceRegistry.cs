@@ -19,6 +19,9 @@ public sealed partial class DeviceRegistry
     /// <summary>OLA's error text for a refused patch.</summary>
     public const string PatchFailed = "Patch port request failed";
 
+    private static readonly UIntValidator s_priorityRange = new(Core.Priority.Min, Core.Priority.Max);
+    private static readonly SetValidator s_priorityMode = new("0", "1");
+
     private readonly object _lock = new();
     private readonly List<Device> _devices = [];
     private readonly Dictionary<string, int> _aliases = new(StringComparer.Ordinal);
@@ -347,13 +350,29 @@ public sealed partial class DeviceRegistry
     {
         if (port.PriorityCapability != PriorityCapability.None)
         {
-            if (_portConf.GetInt(port.Id + "_priority_value") is int value)
+            string valueKey = port.Id + "_priority_value";
+            string? valueText = _portConf.Get(valueKey);
+            if (_portConf.GetInt(valueKey) is int value)
             {
                 port.Priority = value;
                 port.PriorityMode = PriorityMode.Static;
+                if (value != port.Priority)
+                {
+                    _portConf.WarnInvalid(valueKey, valueText!, s_priorityRange.Expected, ConfFile.Quote(port.Priority.ToString(CultureInfo.InvariantCulture)));
+                }
+            }
+            else if (valueText is not null)
+            {
+                _portConf.WarnInvalid(valueKey, valueText, s_priorityRange.Expected, ConfFile.Quote(port.Priority.ToString(CultureInfo.InvariantCulture)));
             }
 
-            if (port.PriorityCapability == PriorityCapability.Full && _portConf.GetInt(port.Id + "_priority_mode") == (int)PriorityMode.Inherit)
+            string modeKey = port.Id + "_priority_mode";
+            string? modeText = _portConf.Get(modeKey);
+            if (port.PriorityCapability == PriorityCapability.Full && modeText is not null && !s_priorityMode.IsValid(modeText))
+            {
+                _portConf.WarnInvalid(modeKey, modeText, "0 (inherit) or 1 (static)", port.PriorityMode == PriorityMode.Inherit ? "inherit" : "static");
+            }
+            else if (port.PriorityCapability == PriorityCapability.Full && _portConf.GetInt(modeKey) == (int)PriorityMode.Inherit)
             {
                 port.PriorityMode = PriorityMode.Inherit;
             }
@@ -367,7 +386,7 @@ public sealed partial class DeviceRegistry
 
         if (!int.TryParse(patched, NumberStyles.None, CultureInfo.InvariantCulture, out int universeId))
         {
-            Log.BadSavedPatch(_logger, port.Id, patched);
+            _portConf.WarnInvalid(port.Id, patched, "a universe number", "no patch (the port stays unpatched)");
             return;
         }
 
@@ -386,9 +405,6 @@ public sealed partial class DeviceRegistry
     {
         [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Refused to patch {PortId} to universe {Universe}: {Reason}")]
         public static partial void PatchRefused(ILogger logger, string portId, int universe, string reason);
-
-        [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Saved patch of {PortId} is not a universe number: '{Value}'")]
-        public static partial void BadSavedPatch(ILogger logger, string portId, string value);
 
         [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Could not restore the patch of {PortId} to universe {Universe}: {Error}")]
         public static partial void RestoreFailed(ILogger logger, string portId, int universe, string error);

@@ -22,10 +22,15 @@ internal sealed class GrpcModule : IServerModule
     private readonly ConfFile _conf;
     private ListenerSet? _listeners;
 
-    public GrpcModule(string configDir)
+    public GrpcModule(string configDir, ILogger? logger = null)
     {
         _configDir = configDir;
-        _conf = LoadConf(configDir);
+        _conf = LoadConf(configDir, logger);
+        string? enabled = _conf.Get("enabled");
+        if (enabled is not null && !BoolValidator.Instance.IsValid(enabled))
+        {
+            _conf.WarnInvalid("enabled", enabled, BoolValidator.Instance.Expected, "'true'");
+        }
     }
 
     /// <summary>
@@ -94,18 +99,9 @@ internal sealed class GrpcModule : IServerModule
 
     public override string ToString() => $"gRPC ({_configDir})";
 
-    // Read once at start-up, before the runtime exists; a missing file means the defaults. An unreadable
-    // config dir is reported by the runtime with one clear line, so it is not an error here.
-    private static ConfFile LoadConf(string configDir)
-    {
-        string path = new ConfStore(configDir).PathFor(GrpcApiOptions.ConfPrefix);
-        try
-        {
-            return File.Exists(path) ? ConfFile.Load(path) : new ConfFile();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new ConfFile();
-        }
-    }
+    // Read once at start-up, before the runtime exists; a missing file means the defaults, an unreadable
+    // one is said in one line (ConfFile.Load never throws for the file system). Never written: olad has no
+    // such file, and its defaults are what a missing key means.
+    private static ConfFile LoadConf(string configDir, ILogger? logger) =>
+        ConfFile.Load(new ConfStore(configDir).PathFor(GrpcApiOptions.ConfPrefix), logger);
 }

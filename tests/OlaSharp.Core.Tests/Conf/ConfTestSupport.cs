@@ -48,6 +48,9 @@ internal sealed class ListLogger : ILogger
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
+    /// <summary>Entries logged with an exception (which the console logger prints as a stack trace).</summary>
+    public int ExceptionCount { get; private set; }
+
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
@@ -55,6 +58,10 @@ internal sealed class ListLogger : ILogger
         lock (_gate)
         {
             _entries.Add((logLevel, eventId, formatter(state, exception)));
+            if (exception is not null)
+            {
+                ExceptionCount++;
+            }
         }
     }
 

@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
@@ -50,7 +49,8 @@ public sealed class DummyPlugin : Plugin
     protected internal override Task StartAsync(CancellationToken cancellationToken)
     {
         RefreshPolicy.TryParseMode(Preferences.Get("output_refresh"), out RefreshMode mode);
-        double hz = double.Parse(Preferences.Get("output_hz") ?? "44", CultureInfo.InvariantCulture);
+        // GetInt: the validator accepts olad's lenient "3x" as 3, which double.Parse would throw on.
+        double hz = Preferences.GetInt("output_hz") ?? 44;
         Device = new DummyDevice(this, new RefreshPolicy(mode, hz), Context.LoggerFactory.CreateLogger<DummyOutputPort>());
         Context.Devices.Register(Device);
         return Task.CompletedTask;
