@@ -4,6 +4,7 @@ using OlaSharp.ArtNet.Internal;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Stats;
+using OlaSharp.Udp;
 
 namespace OlaSharp.ArtNet;
 

@@ -1,7 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Conf;
@@ -9,6 +8,7 @@ using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Stats;
 using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
+using OlaSharp.Udp;
 
 namespace OlaSharp.Sacn;
 
@@ -259,41 +259,10 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
 
     private static IPAddress? PickInterface(string? ip, out string? chosenName)
     {
-        chosenName = null;
-        var candidates = new List<(string Name, IPAddress Address)>();
-        foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
-        {
-            if (nic.NetworkInterfaceType == NetworkInterfaceType.Loopback || nic.OperationalStatus == OperationalStatus.Down)
-            {
-                continue;
-            }
-
-            foreach (UnicastIPAddressInformation a in nic.GetIPProperties().UnicastAddresses)
-            {
-                if (a.Address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a.Address))
-                {
-                    candidates.Add((nic.Name, a.Address));
-                }
-            }
-        }
-
-        string wanted = ip?.Trim() ?? string.Empty;
-        foreach ((string name, IPAddress address) in candidates)
-        {
-            if (wanted.Length > 0 && (address.ToString() == wanted || name == wanted))
-            {
-                chosenName = name;
-                return address;
-            }
-        }
-
-        if (candidates.Count == 0)
-        {
-            return null;
-        }
-
-        chosenName = candidates[0].Name;
-        return candidates[0].Address;
+        // The same choice as Art-Net's (one implementation), without loopback: E1.31 has no use_loopback.
+        InterfaceChoice? choice = InterfacePicker.Pick(ip, useLoopback: false);
+        chosenName = choice?.Name;
+        return choice?.Address;
     }
 
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.Extensions.Logging;
-using OlaSharp.ArtNet.Internal;
 using OlaSharp.Core.Conf;
+using OlaSharp.Udp;
 
 namespace OlaSharp.ArtNet.Tests;
 

@@ -3,69 +3,38 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using OlaSharp.ArtNet.Packets;
+using OlaSharp.Udp;
 
 namespace OlaSharp.ArtNet.Internal;
 
 /// <summary>The receive side: the receive loops, packet dispatch, own-echo and unpatched-address rules.</summary>
 internal sealed partial class ArtNetNode
 {
-    // Handle runs on the main receive thread and, for 127.0.0.1, on the loopback one: one at a time.
+    // Handle and Housekeeping run on the transport's receive thread; tests call them directly, too: one at a time.
     private readonly object _handleLock = new();
 
-    private void ReceiveLoop(Socket socket, bool housekeeping)
+    void IUdpHandler.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from, long now)
     {
-        var from = new SocketAddress(AddressFamily.InterNetwork);
-        byte[] buffer = housekeeping ? _receiveBuffer : new byte[ArtNetHeader.MaxPacketLength];
-        int waitMicros = (int)s_housekeeping.TotalMicroseconds;
-        while (!_stopping)
+        lock (_handleLock)
         {
-            try
-            {
-                if (socket.Poll(waitMicros, SelectMode.SelectRead))
-                {
-                    while (!_stopping)
-                    {
-                        int n;
-                        try
-                        {
-                            n = socket.ReceiveFrom(buffer, SocketFlags.None, from);
-                        }
-                        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
-                        {
-                            break;
-                        }
-                        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
-                        {
-                            Interlocked.Increment(ref Counters.Malformed);
-                            continue;
-                        }
-
-                        lock (_handleLock)
-                        {
-                            Handle(buffer.AsSpan(0, n), from);
-                        }
-                    }
-                }
-
-                if (housekeeping)
-                {
-                    lock (_handleLock)
-                    {
-                        Housekeeping(_time.GetTimestamp());
-                    }
-                }
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (Exception ex) when (!_stopping)
-            {
-                Log.ReceiveFailed(_logger, ex);
-                Thread.Sleep(100);
-            }
+            Handle(datagram, from);
         }
     }
+
+    // Larger than the buffer (MessageSize), or an ICMP error for one of our sends (ConnectionReset).
+    void IUdpHandler.OnReceiveError(SocketError error) => Interlocked.Increment(ref Counters.Malformed);
+
+    void IUdpHandler.OnTick(long now)
+    {
+        lock (_handleLock)
+        {
+            Housekeeping(now);
+        }
+    }
+
+    void IUdpHandler.OnSendError(SocketError error) => LogThrottled(error.ToString());
+
+    void IUdpHandler.OnLoopError(Exception exception) => Log.ReceiveFailed(_logger, exception);
 
     /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
     internal void Handle(ReadOnlySpan<byte> packet, SocketAddress from)
@@ -154,7 +123,7 @@ internal sealed partial class ArtNetNode
                 if (ArtAddressPacket.TryParse(packet, out ArtAddressPacket address))
                 {
                     long ignored = Interlocked.Increment(ref Counters.ProgrammingIgnored);
-                    if (ShouldLog(ref _lastProgrammingLog, now))
+                    if (_programmingLog.ShouldLog(now))
                     {
                         Log.ArtAddress(_logger, FormatIp(fromIp), address.BindIndex, address.Command, ignored);
                     }
@@ -169,7 +138,7 @@ internal sealed partial class ArtNetNode
                 if (ArtIpProgPacket.TryParse(packet, out ArtIpProgPacket ipProg))
                 {
                     long ignored = Interlocked.Increment(ref Counters.ProgrammingIgnored);
-                    if (ShouldLog(ref _lastProgrammingLog, now))
+                    if (_programmingLog.ShouldLog(now))
                     {
                         Log.ArtIpProg(_logger, FormatIp(fromIp), ipProg.Command, ignored);
                     }
@@ -259,22 +228,10 @@ internal sealed partial class ArtNetNode
 
     private void LogThrottled(string what)
     {
-        if (ShouldLog(ref _lastBadLog, _time.GetTimestamp()))
+        if (_badLog.ShouldLog())
         {
             Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
         }
-    }
-
-    /// <summary>At most one line per <see cref="s_badPacketLogInterval"/> per kind: untrusted input never floods the log.</summary>
-    private bool ShouldLog(ref long last, long now)
-    {
-        long seen = Interlocked.Read(ref last);
-        if (seen != long.MinValue && _time.GetElapsedTime(seen, now) < s_badPacketLogInterval)
-        {
-            return false;
-        }
-
-        return Interlocked.CompareExchange(ref last, now, seen) == seen;
     }
 
     private static uint ReadIp(SocketAddress address)

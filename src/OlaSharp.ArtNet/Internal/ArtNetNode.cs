@@ -1,22 +1,21 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using OlaSharp.ArtNet.Packets;
-using OlaSharp.Core.Net;
+using OlaSharp.Udp;
 
 namespace OlaSharp.ArtNet.Internal;
 
 /// <summary>
-/// The Art-Net node: one UDP socket, one receive thread that also runs the timers (ArtPoll, node table,
-/// merge timeout, ArtSync revert, unsolicited replies), and the send path the clock thread calls through
-/// <see cref="ArtNetOutputPort.Emit"/>. The socket is non-blocking: the clock thread never waits on it
-/// (a full send buffer drops the packet and counts it).
+/// The Art-Net node: its sockets (the wildcard one, plus <c>127.0.0.1</c> and its own address, see
+/// <see cref="OpenUnicastSocket"/>) on one <see cref="UdpTransport"/>, whose single receive thread also runs the
+/// timers (ArtPoll, node table, merge timeout, ArtSync revert, unsolicited replies), and the send path the clock
+/// thread calls through <see cref="ArtNetOutputPort.Emit"/>. The sockets are non-blocking: the clock thread never
+/// waits on them (a full send buffer drops the packet and counts it).
 /// </summary>
-internal sealed partial class ArtNetNode : IDisposable
+internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
 {
-    private static readonly TimeSpan s_housekeeping = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_badPacketLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly ArtNetOptions _options;
@@ -25,7 +24,6 @@ internal sealed partial class ArtNetNode : IDisposable
     private readonly object _nodesLock = new();
     private readonly object _replyLock = new();
     private readonly Dictionary<(uint Ip, byte BindIndex), RemoteNode> _nodes = [];
-    private readonly byte[] _receiveBuffer = new byte[ArtNetHeader.MaxPacketLength];
     private readonly byte[] _replyBuffer = new byte[ArtPollReplyPacket.Length];
     private readonly byte[] _pollBuffer = new byte[ArtPollPacket.ShortLength];
     private readonly byte[] _syncBuffer = new byte[ArtSyncPacket.Length];
@@ -37,7 +35,7 @@ internal sealed partial class ArtNetNode : IDisposable
     private readonly long _pollTicks;
     private readonly long _nodeTimeoutTicks;
     private Socket? _socket;
-    private readonly List<(Socket Socket, Thread Thread)> _unicastSockets = [];
+    private UdpTransport? _transport;
     private uint _bindIp;
     private int _localPort = -1;
     private uint _broadcastIp;
@@ -45,8 +43,6 @@ internal sealed partial class ArtNetNode : IDisposable
     private SocketAddress? _localAddress;
     private SocketAddress _broadcast = null!;
     private SocketAddress _dmxBroadcast = null!;
-    private Thread? _thread;
-    private volatile bool _stopping;
     private volatile bool _replyDirty;
     private volatile bool _pollNow;
     private Dictionary<int, SocketAddress[]> _subscribers = [];
@@ -55,8 +51,8 @@ internal sealed partial class ArtNetNode : IDisposable
     private long _nextPoll;
     private long _nextNodeScan;
     private long _nextUnpatchedScan;
-    private long _lastBadLog = long.MinValue;
-    private long _lastProgrammingLog = long.MinValue;
+    private readonly LogThrottle _badLog;
+    private readonly LogThrottle _programmingLog;
     private long _unsolicited;
     private int _disposed;
 
@@ -66,6 +62,8 @@ internal sealed partial class ArtNetNode : IDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger;
+        _badLog = new LogThrottle(_time, s_badPacketLogInterval);
+        _programmingLog = new LogThrottle(_time, s_badPacketLogInterval);
         _sync = new ArtSyncState(_time.TimestampFrequency);
         _own = new OwnEchoFilter(_time.TimestampFrequency);
         _isListened = IsListened;
@@ -104,33 +102,20 @@ internal sealed partial class ArtNetNode : IDisposable
 
     public void Start(string? interfaceName = null)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            ReceiveBufferBytes = SocketBuffers.GrowReceiveBuffer(socket);
-            socket.EnableBroadcast = true;
-            IPAddress bind = _options.BindAddress;
-            if (!IPAddress.IsLoopback(bind))
+        // Directed broadcasts reach only a socket bound to the wildcard address on Linux; tie it to the chosen
+        // interface instead (SO_BINDTODEVICE), so the conf's ip still decides where we listen.
+        bool loopback = IPAddress.IsLoopback(_options.BindAddress);
+        Socket socket = UdpSockets.Open(
+            new UdpSocketOptions(new IPEndPoint(loopback ? _options.BindAddress : IPAddress.Any, _options.Port))
             {
-                // Directed broadcasts reach only a socket bound to the wildcard address on Linux; tie it to
-                // the chosen interface instead, so the conf's ip still decides where we listen.
-                bind = IPAddress.Any;
-                if (!string.IsNullOrEmpty(interfaceName))
-                {
-                    TryBindToDevice(socket, interfaceName);
-                }
-            }
-
-            socket.Bind(new IPEndPoint(bind, _options.Port));
-            socket.Blocking = false;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
+                GrowReceiveBuffer = true,
+                Broadcast = true,
+                Device = loopback ? null : interfaceName,
+            },
+            out int receiveBufferBytes);
+        ReceiveBufferBytes = receiveBufferBytes;
+        var transport = new UdpTransport(this, "artnet-rx", ArtNetHeader.MaxPacketLength, _time);
+        transport.Add(socket);
         _socket = socket;
         int localPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
         _localAddress = new IPEndPoint(_options.BindAddress, localPort).Serialize();
@@ -142,15 +127,15 @@ internal sealed partial class ArtNetNode : IDisposable
             : _broadcast;
         _broadcastIp = ReadIp(_broadcast);
         _dmxBroadcastIp = ReadIp(_dmxBroadcast);
-        if (!IPAddress.IsLoopback(_options.BindAddress))
+        if (!loopback)
         {
-            StartUnicastSocket(IPAddress.Loopback, localPort);
-            StartUnicastSocket(_options.BindAddress, localPort);
+            OpenUnicastSocket(transport, IPAddress.Loopback, localPort);
+            OpenUnicastSocket(transport, _options.BindAddress, localPort);
         }
 
         // No unsolicited announcement until a port is patched (restored patches count): an idle plugin sends nothing.
-        _thread = new Thread(() => ReceiveLoop(socket, housekeeping: true)) { IsBackground = true, Name = "artnet-rx" };
-        _thread.Start();
+        _transport = transport;
+        transport.Start();
         Log.Started(_logger, _options.BindAddress.ToString(), localPort, _options.BroadcastAddress.ToString());
     }
 
@@ -161,25 +146,16 @@ internal sealed partial class ArtNetNode : IDisposable
     /// still reach both wildcard sockets. Our own sends reach these sockets only when addressed to a subscriber on
     /// this host, and those echoes are recognised by <see cref="OwnEchoFilter"/>.
     /// </summary>
-    private void StartUnicastSocket(IPAddress address, int port)
+    private void OpenUnicastSocket(UdpTransport transport, IPAddress address, int port)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(address, port));
-            socket.Blocking = false;
+            transport.Add(UdpSockets.Open(new UdpSocketOptions(new IPEndPoint(address, port)), out _));
         }
         catch (SocketException ex)
         {
-            socket.Dispose();
             Log.NoUnicastSocket(_logger, address.ToString(), port, ex.SocketErrorCode.ToString());
-            return;
         }
-
-        var thread = new Thread(() => ReceiveLoop(socket, housekeeping: false)) { IsBackground = true, Name = "artnet-rx-" + address };
-        _unicastSockets.Add((socket, thread));
-        thread.Start();
     }
 
     /// <summary>Ports were patched or unpatched: re-announce, and poll soon if an output is patched.</summary>
@@ -259,19 +235,7 @@ internal sealed partial class ArtNetNode : IDisposable
             _own.Record(packet, _time.GetTimestamp());
         }
 
-        try
-        {
-            socket.SendTo(packet, SocketFlags.None, destination);
-            Interlocked.Increment(ref counter);
-        }
-        catch (SocketException ex)
-        {
-            Interlocked.Increment(ref Counters.SendErrors);
-            LogThrottled(ex.SocketErrorCode.ToString());
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        _transport?.Send(socket, packet, destination, ref counter, ref Counters.SendErrors);
     }
 
     internal void Housekeeping(long now)
@@ -341,26 +305,6 @@ internal sealed partial class ArtNetNode : IDisposable
 
     private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
-    private static void TryBindToDevice(Socket socket, string interfaceName)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        const int solSocket = 1;
-        const int soBindToDevice = 25;
-        byte[] name = Encoding.ASCII.GetBytes(interfaceName + "\0");
-        try
-        {
-            socket.SetRawSocketOption(solSocket, soBindToDevice, name);
-        }
-        catch (SocketException)
-        {
-            // Without CAP_NET_RAW on old kernels: the socket then listens on every interface.
-        }
-    }
-
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -368,19 +312,8 @@ internal sealed partial class ArtNetNode : IDisposable
             return;
         }
 
-        _stopping = true;
-        _thread?.Join(TimeSpan.FromSeconds(2));
-        foreach ((Socket _, Thread thread) in _unicastSockets)
-        {
-            thread.Join(TimeSpan.FromSeconds(2));
-        }
-
-        _socket?.Dispose();
+        _transport?.Dispose(); // closes the sockets and joins the receive thread
         _socket = null;
-        foreach ((Socket socket, Thread _) in _unicastSockets)
-        {
-            socket.Dispose();
-        }
     }
 
     private static partial class Log

@@ -3,28 +3,26 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using OlaSharp.Core.Net;
 using OlaSharp.Sacn.Packets;
+using OlaSharp.Udp;
 
 namespace OlaSharp.Sacn.Internal;
 
 /// <summary>
-/// The sACN node: one UDP socket on port 5568 with one receive thread that also runs the timers (source
-/// loss, 0xDD wait, discovery), a second socket that only holds the multicast memberships (Linux delivers
+/// The sACN node: one UDP socket on port 5568 on a <see cref="UdpTransport"/>, whose receive thread also runs
+/// the timers (source loss, 0xDD wait, discovery), a second socket that only holds the multicast memberships (Linux delivers
 /// a joined group to every socket bound to the port, so the receiving socket's own list stays empty;
 /// Haukcode measured the cost of long lists at 600 groups), and the send path the clock thread calls
 /// through <see cref="SacnOutputPort.Emit"/>. The socket is non-blocking: the clock thread never waits.
 /// </summary>
-internal sealed partial class SacnNode : IDisposable
+internal sealed partial class SacnNode : IUdpHandler, IDisposable
 {
-    private static readonly TimeSpan s_housekeeping = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_badPacketLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly SacnOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly byte[] _sourceName;
-    private readonly byte[] _receiveBuffer = new byte[2048];
     private readonly byte[] _syncBuffer = new byte[SacnSyncPacket.Length];
     private readonly byte[] _discoveryBuffer = new byte[SacnDiscoveryPacket.MaxLength];
     private readonly ushort[] _discoveryList = new ushort[SacnDiscoveryPacket.MaxUniversesPerPage];
@@ -40,13 +38,11 @@ internal sealed partial class SacnNode : IDisposable
     private SocketAddress? _discoveryAddress;
     private SyncGroup[] _syncGroups = [];
     private bool _syncPending;
-    private Thread? _thread;
-    private volatile bool _stopping;
+    private UdpTransport? _transport;
     private SacnInputPort[] _inputs = [];
     private SacnOutputPort[] _outputs = [];
     private long _nextDiscovery;
-    private long _lastBadLog = long.MinValue;
-    private long _receiveWakeups;
+    private readonly LogThrottle _badLog;
     private int _disposed;
 
     public SacnNode(SacnOptions options, TimeProvider time, ILogger logger, SacnCounters? counters = null)
@@ -55,6 +51,7 @@ internal sealed partial class SacnNode : IDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger;
+        _badLog = new LogThrottle(_time, s_badPacketLogInterval);
         _sourceName = SacnDataPacket.EncodeSourceName(options.SourceName);
         _discoveryTicks = (long)(options.DiscoveryInterval.TotalSeconds * _time.TimestampFrequency);
         _sourceTimeoutTicks = (long)(options.SourceTimeout.TotalSeconds * _time.TimestampFrequency);
@@ -130,30 +127,28 @@ internal sealed partial class SacnNode : IDisposable
     public IReadOnlyList<int> SyncAddresses => [.. _syncGroups.Select(g => (int)g.Address)];
 
     /// <summary>Iterations of the receive loop (each poll wake-up or 50 ms housekeeping tick); tests check it does not spin.</summary>
-    internal long ReceiveWakeups => Interlocked.Read(ref _receiveWakeups);
+    internal long ReceiveWakeups => _transport?.Wakeups ?? 0;
 
     /// <summary>The receive buffer the kernel granted (0 before <see cref="Start"/>); see <see cref="SocketBuffers"/>.</summary>
     public int ReceiveBufferBytes { get; private set; }
 
     public void Start()
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        IPAddress bind = IPAddress.IsLoopback(_options.BindAddress) ? _options.BindAddress : IPAddress.Any;
+        Socket socket = UdpSockets.Open(
+            new UdpSocketOptions(new IPEndPoint(bind, _options.Port))
+            {
+                GrowReceiveBuffer = true,
+                Dscp = _options.Dscp,
+                MulticastInterface = _options.Multicast ? _options.BindAddress : null,
+            },
+            out int receiveBufferBytes);
+        ReceiveBufferBytes = receiveBufferBytes;
         Socket? membership = null;
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            ReceiveBufferBytes = SocketBuffers.GrowReceiveBuffer(socket);
-            IPAddress bind = IPAddress.IsLoopback(_options.BindAddress) ? _options.BindAddress : IPAddress.Any;
-            socket.Bind(new IPEndPoint(bind, _options.Port));
-            socket.Blocking = false;
-            if (_options.Dscp > 0)
-            {
-                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.TypeOfService, _options.Dscp << 2);
-            }
-
             if (_options.Multicast)
             {
-                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, _options.BindAddress.GetAddressBytes());
                 membership = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 membership.Bind(new IPEndPoint(IPAddress.Any, 0));
                 _discoveryAddress = new IPEndPoint(SacnDataPacket.MulticastGroup(SacnDiscoveryPacket.Universe), _options.RemotePort).Serialize();
@@ -180,8 +175,11 @@ internal sealed partial class SacnNode : IDisposable
         }
 
         _nextDiscovery = _time.GetTimestamp();
-        _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = "sacn-rx" };
-        _thread.Start();
+
+        // The largest E1.31 packet is 638 bytes; anything longer is reported as MessageSize.
+        _transport = new UdpTransport(this, "sacn-rx", 2048, _time);
+        _transport.Add(socket);
+        _transport.Start();
         Log.Started(_logger, _options.BindAddress.ToString(), ((IPEndPoint)socket.LocalEndPoint!).Port, SacnRootLayer.FormatCid(_options.Cid));
     }
 
@@ -311,96 +309,33 @@ internal sealed partial class SacnNode : IDisposable
         }
     }
 
-    private void Send(Socket socket, ReadOnlySpan<byte> packet, SocketAddress destination, ref long counter)
-    {
-        try
-        {
-            socket.SendTo(packet, SocketFlags.None, destination);
-            Interlocked.Increment(ref counter);
-        }
-        catch (SocketException ex)
-        {
-            Interlocked.Increment(ref Counters.SendErrors);
-            LogThrottled(ex.SocketErrorCode.ToString());
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
+    private void Send(Socket socket, ReadOnlySpan<byte> packet, SocketAddress destination, ref long counter) =>
+        _transport?.Send(socket, packet, destination, ref counter, ref Counters.SendErrors);
 
     // ---------------------------------------------------------------- receive thread
 
-    private void ReceiveLoop()
-    {
-        Socket socket = _socket!;
-        var from = new SocketAddress(AddressFamily.InterNetwork);
-        int waitMicros = (int)s_housekeeping.TotalMicroseconds;
-        while (!_stopping)
-        {
-            Interlocked.Increment(ref _receiveWakeups);
-            try
-            {
-                if (socket.Poll(waitMicros, SelectMode.SelectRead))
-                {
-                    // Readable: read at least once, then drain while more is queued. Available (FIONREAD) is
-                    // the size of the next datagram, so an empty one reads as 0 although it is queued: looping
-                    // only while Available > 0 left it at the head of the queue for good, with poll saying
-                    // readable at once, forever (~85 % of a core, no E1.31 input until restart). Checking
-                    // Available after each read ends the drain without the WouldBlock SocketException, which
-                    // cost a throw (and its allocations) on every wake-up.
-                    do
-                    {
-                        if (!ReceiveOne(socket, from))
-                        {
-                            break;
-                        }
-                    }
-                    while (!_stopping && socket.Available > 0);
-                }
+    void IUdpHandler.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from, long now) => Handle(datagram, now, from);
 
-                Housekeeping(_time.GetTimestamp());
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (Exception ex) when (!_stopping)
-            {
-                Log.ReceiveFailed(_logger, ex);
-                Thread.Sleep(100);
-            }
-        }
-    }
-
-    // One datagram off the socket into Handle; false when nothing was queued after all (a spurious wake-up).
-    private bool ReceiveOne(Socket socket, SocketAddress from)
+    void IUdpHandler.OnReceiveError(SocketError error)
     {
-        int n;
-        try
-        {
-            n = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, from);
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
-        {
-            return false;
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize)
+        if (error == SocketError.MessageSize)
         {
             // Larger than the buffer (any E1.31 packet fits): the kernel dropped the rest of it.
             Interlocked.Increment(ref Counters.Received);
             Bad("oversized datagram");
-            return true;
         }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        else
         {
             // An ICMP error for one of our sends, reported on the next read.
             Interlocked.Increment(ref Counters.Malformed);
-            return true;
         }
-
-        Handle(_receiveBuffer.AsSpan(0, n), _time.GetTimestamp(), from);
-        return true;
     }
+
+    void IUdpHandler.OnTick(long now) => Housekeeping(now);
+
+    void IUdpHandler.OnSendError(SocketError error) => LogThrottled(error.ToString());
+
+    void IUdpHandler.OnLoopError(Exception exception) => Log.ReceiveFailed(_logger, exception);
 
     /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
     internal void Handle(ReadOnlySpan<byte> datagram, long now, SocketAddress? from = null)
@@ -562,14 +497,11 @@ internal sealed partial class SacnNode : IDisposable
 
     private void LogThrottled(string what)
     {
-        long now = _time.GetTimestamp();
-        long last = Interlocked.Read(ref _lastBadLog);
-        if (last != long.MinValue && _time.GetElapsedTime(last, now) < s_badPacketLogInterval)
+        if (!_badLog.ShouldLog())
         {
             return;
         }
 
-        Interlocked.Exchange(ref _lastBadLog, now);
         Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
     }
 
@@ -580,9 +512,7 @@ internal sealed partial class SacnNode : IDisposable
             return;
         }
 
-        _stopping = true;
-        _thread?.Join(TimeSpan.FromSeconds(2));
-        _socket?.Dispose();
+        _transport?.Dispose(); // closes _socket and joins the receive thread
         _socket = null;
         _membership?.Dispose();
         _membership = null;

@@ -1,6 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net.Sockets;
-using OlaSharp.Core.Net;
+using OlaSharp.Udp;
 
 namespace OlaSharp.Core.Tests.Net;
 

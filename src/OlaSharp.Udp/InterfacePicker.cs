@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
-namespace OlaSharp.ArtNet.Internal;
+namespace OlaSharp.Udp;
 
 /// <summary>An IPv4 interface a plugin can bind to.</summary>
-internal sealed record InterfaceChoice(string Name, IPAddress Address, IPAddress Broadcast, byte[] Mac, bool IsLoopback);
+public sealed record InterfaceChoice(string Name, IPAddress Address, IPAddress Broadcast, byte[] Mac, bool IsLoopback);
 
 /// <summary>
 /// olad's interface choice (InterfacePicker): the conf's <c>ip</c> may be an IPv4 address or an interface
@@ -14,7 +14,7 @@ internal sealed record InterfaceChoice(string Name, IPAddress Address, IPAddress
 /// candidates only with <c>use_loopback</c>. On loopback we broadcast to the interface's own address,
 /// so nothing leaves the host.
 /// </summary>
-internal static class InterfacePicker
+public static class InterfacePicker
 {
     public static IReadOnlyList<InterfaceChoice> List(bool includeLoopback)
     {

@@ -2,9 +2,9 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 
-namespace OlaSharp.Core.Net;
+namespace OlaSharp.Udp;
 
-/// <summary>Receive-buffer sizing for the UDP protocol nodes (Core opens no sockets; the plugins pass theirs).</summary>
+/// <summary>Receive-buffer sizing for the UDP protocol nodes (the transport and the protocol nodes pass their sockets).</summary>
 public static class SocketBuffers
 {
     /// <summary>
