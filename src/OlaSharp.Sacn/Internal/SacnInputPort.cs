@@ -73,9 +73,6 @@ internal sealed class SacnInputPort : InputPort
     protected override string SourceKind => "e131";
 
     /// <inheritdoc />
-    protected override TimeSpan SourceTimeout => _device.Options.SourceTimeout;
-
-    /// <inheritdoc />
     public override bool IsUniverseValid(int universeId, out string? reason) => SacnDevice.CheckUniverse(universeId, out reason);
 
     /// <summary>A snapshot of the senders (allocates; for APIs and tests).</summary>
@@ -441,7 +438,9 @@ internal sealed class SacnInputPort : InputPort
 
         if (_source is null || _source.IsRemoved)
         {
-            _source = CreateSource(Id, SourceTimeout);
+            // The port owns its senders' expiry (Housekeeping: 2.5 s per CID, source_lost counted there) and
+            // leaves the universe when none is left, so the universe source itself never times out.
+            _source = CreateSource(Id, Timeout.InfiniteTimeSpan);
             if (_source is null)
             {
                 return;
