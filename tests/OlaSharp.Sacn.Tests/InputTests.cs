@@ -85,6 +85,23 @@ public sealed class InputTests : IDisposable
     }
 
     [Fact]
+    public void Housekeeping_PortOwnsExpiry_UniverseSourceHasNoTimerOfItsOwn()
+    {
+        // Issue 16 item 2: the port expires its senders (2.5 s each); the universe source it feeds never
+        // times out by itself and leaves the universe when the port's last sender goes.
+        Universe u = _h.PatchInput(0, 1);
+        _h.Send(s_a, 1, 100, [10]);
+        Assert.Equal(0, u.ExpireSources(_h.Time.GetTimestamp() + (60 * _h.Time.TimestampFrequency)));
+        Assert.True(Assert.Single(u.GetSources()).IsActive);
+
+        _h.Advance(TimeSpan.FromMilliseconds(2400));
+        Assert.Single(u.GetSources());
+        _h.Advance(TimeSpan.FromMilliseconds(150));
+        Assert.Empty(u.GetSources());
+        Assert.Equal(1, _h.Node.Counters.SourcesLost);
+    }
+
+    [Fact]
     public void Housekeeping_SilentFor2500ms_SourceLostByTimer()
     {
         Universe u = _h.PatchInput(0, 1);

@@ -1,5 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Numerics;
+using OlaSharp.Core.Merge;
 
 namespace OlaSharp.ArtNet.Internal;
 
@@ -160,27 +160,10 @@ internal sealed class ArtNetMerger
             return;
         }
 
-        // HTP: per-slot maximum over the common part (vectorised), the longer frame's tail as is.
-        int common = Math.Min(a.Length, b.Length);
-        ReadOnlySpan<byte> sa = a.Data;
-        ReadOnlySpan<byte> sb = b.Data;
-        Span<byte> dst = _merged;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= common - Vector<byte>.Count; i += Vector<byte>.Count)
-            {
-                Vector.Max(new Vector<byte>(sa[i..]), new Vector<byte>(sb[i..])).CopyTo(dst[i..]);
-            }
-        }
-
-        for (; i < common; i++)
-        {
-            dst[i] = Math.Max(sa[i], sb[i]);
-        }
-
-        Source longer = a.Length >= b.Length ? a : b;
-        longer.Data.AsSpan(common, longer.Length - common).CopyTo(dst[common..]);
+        // HTP: the longer frame, then the per-slot maximum with the shorter one over the common part.
+        (Source longer, Source shorter) = a.Length >= b.Length ? (a, b) : (b, a);
+        longer.Data.AsSpan(0, longer.Length).CopyTo(_merged);
+        MergeKernel.MaxInto(_merged, shorter.Data.AsSpan(0, shorter.Length));
         _mergedLength = longer.Length;
     }
 

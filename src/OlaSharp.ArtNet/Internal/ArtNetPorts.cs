@@ -8,7 +8,8 @@ namespace OlaSharp.ArtNet.Internal;
 
 /// <summary>
 /// An OLA input port: receives ArtDmx for its Port-Address (an Art-Net "output" port), merges up to two
-/// senders per Art-Net 4 and feeds the universe as one source with the 10 s Art-Net timeout.
+/// senders per Art-Net 4 and feeds the universe as one source. The merger owns the senders' expiry (10 s,
+/// Art-Net 4); the universe source has no timeout of its own and leaves the universe when the last sender goes.
 /// </summary>
 internal sealed class ArtNetInputPort : InputPort
 {
@@ -17,6 +18,7 @@ internal sealed class ArtNetInputPort : InputPort
     private readonly ArtNetMerger _merger;
     private volatile int _portAddress = -1;
     private bool _held;
+    private DmxSource? _source;
 
     public ArtNetInputPort(ArtNetDevice device, int index, ArtNetOptions options, long timestampFrequency)
         : base(device, index, string.Empty)
@@ -43,9 +45,6 @@ internal sealed class ArtNetInputPort : InputPort
 
     /// <inheritdoc />
     protected override string SourceKind => "artnet";
-
-    /// <inheritdoc />
-    protected override TimeSpan SourceTimeout => TimeSpan.FromSeconds(10);
 
     /// <summary>A packet for this port's address (receive thread).</summary>
     public void Receive(uint ip, byte sequence, ReadOnlySpan<byte> data, long now, bool hold, ArtNetCounters counters)
@@ -77,7 +76,7 @@ internal sealed class ArtNetInputPort : InputPort
             else
             {
                 _held = false;
-                Publish(_merger.Merged);
+                PublishMerged();
             }
         }
 
@@ -95,7 +94,7 @@ internal sealed class ArtNetInputPort : InputPort
             if (_held && _portAddress >= 0)
             {
                 _held = false;
-                Publish(_merger.Merged);
+                PublishMerged();
             }
         }
     }
@@ -105,11 +104,42 @@ internal sealed class ArtNetInputPort : InputPort
     {
         lock (_lock)
         {
-            if (_portAddress >= 0 && _merger.Expire(now) && !_held)
+            if (_portAddress < 0)
             {
-                Publish(_merger.Merged);
+                return;
+            }
+
+            int before = _merger.SourceCount;
+            if (_merger.Expire(now))
+            {
+                if (!_held)
+                {
+                    PublishMerged();
+                }
+            }
+            else if (before > 0 && _merger.SourceCount == 0 && _source is not null)
+            {
+                // The last sender went silent: the port's source leaves the universe, which re-merges the rest.
+                _held = false;
+                RemoveSource(_source);
+                _source = null;
             }
         }
+    }
+
+    // Under _lock: the merged frame into the universe through the port's source (made on first use).
+    private void PublishMerged()
+    {
+        if (_source is null || _source.IsRemoved)
+        {
+            _source = CreateSource(Id, Timeout.InfiniteTimeSpan);
+            if (_source is null)
+            {
+                return;
+            }
+        }
+
+        _source.Universe.Update(_source, _merger.Merged, EffectivePriority(null));
     }
 
     /// <inheritdoc />
@@ -119,6 +149,7 @@ internal sealed class ArtNetInputPort : InputPort
         lock (_lock)
         {
             _merger.Reset();
+            _source = null;
             _portAddress = _device.Options.PortAddress(universe.Id);
         }
 
@@ -134,6 +165,7 @@ internal sealed class ArtNetInputPort : InputPort
             _portAddress = -1;
             _merger.Reset();
             _held = false;
+            _source = null;
         }
 
         base.OnUnpatched(universe);

@@ -2,9 +2,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Numerics;
 using System.Text;
 using OlaSharp.Core;
+using OlaSharp.Core.Merge;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Sacn.Packets;
 
@@ -71,9 +71,6 @@ internal sealed class SacnInputPort : InputPort
 
     /// <inheritdoc />
     protected override string SourceKind => "e131";
-
-    /// <inheritdoc />
-    protected override TimeSpan SourceTimeout => _device.Options.SourceTimeout;
 
     /// <inheritdoc />
     public override bool IsUniverseValid(int universeId, out string? reason) => SacnDevice.CheckUniverse(universeId, out reason);
@@ -441,7 +438,9 @@ internal sealed class SacnInputPort : InputPort
 
         if (_source is null || _source.IsRemoved)
         {
-            _source = CreateSource(Id, SourceTimeout);
+            // The port owns its senders' expiry (Housekeeping: 2.5 s per CID, source_lost counted there) and
+            // leaves the universe when none is left, so the universe source itself never times out.
+            _source = CreateSource(Id, Timeout.InfiniteTimeSpan);
             if (_source is null)
             {
                 return;
@@ -470,7 +469,7 @@ internal sealed class SacnInputPort : InputPort
             SourceState s = _list[i];
             if (s.Priority == top && s.LevelsLength > 0)
             {
-                MaxInto(dst, s.Levels.AsSpan(0, s.LevelsLength));
+                MergeKernel.MaxInto(dst, s.Levels.AsSpan(0, s.LevelsLength));
             }
         }
 
@@ -511,105 +510,20 @@ internal sealed class SacnInputPort : InputPort
             {
                 // ETC: 0 = not sourcing; a short 0xDD packet leaves the rest at 0.
                 int m = Math.Min(n, s.PerAddressLength);
-                ToRanks(s.PerAddress.AsSpan(0, m), senderRank);
+                MergeKernel.ToRanks(s.PerAddress.AsSpan(0, m), senderRank, (byte)SacnDataPacket.MaxPriority);
                 senderRank[m..].Clear();
             }
             else
             {
-                senderRank.Fill((byte)(s.Priority + 1));
+                senderRank.Fill(MergeKernel.Rank(s.Priority));
             }
 
-            MergeRanked(rank[..n], levels[..n], senderRank, s.Levels.AsSpan(0, n));
+            MergeKernel.MergeRanked(rank[..n], levels[..n], senderRank, s.Levels.AsSpan(0, n), htp: true);
         }
 
         // Upward, a slot's priority is its rank - 1 (0 when nobody sources it).
-        Span<byte> priorities = _priorities.AsSpan(0, length);
-        for (int k = 0; k < length; k++)
-        {
-            priorities[k] = rank[k] == 0 ? (byte)0 : (byte)(rank[k] - 1);
-        }
-
+        MergeKernel.RanksToPriorities(rank, _priorities, out _);
         return length;
-    }
-
-    // rank[i] = pap[i] == 0 ? 0 : min(pap[i], 200) + 1.
-    private static void ToRanks(ReadOnlySpan<byte> pap, Span<byte> rank)
-    {
-        int k = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int width = Vector<byte>.Count;
-            var max = new Vector<byte>((byte)SacnDataPacket.MaxPriority);
-            for (; k <= pap.Length - width; k += width)
-            {
-                var p = new Vector<byte>(pap[k..]);
-                Vector<byte> r = Vector.Min(p, max) + Vector<byte>.One;
-                Vector.ConditionalSelect(Vector.Equals(p, Vector<byte>.Zero), Vector<byte>.Zero, r).CopyTo(rank[k..]);
-            }
-        }
-
-        for (; k < pap.Length; k++)
-        {
-            rank[k] = pap[k] == 0 ? (byte)0 : (byte)(Math.Min((int)pap[k], SacnDataPacket.MaxPriority) + 1);
-        }
-    }
-
-    // One sender into the running result: a higher rank takes the slot, an equal non-zero rank merges HTP.
-    private static void MergeRanked(Span<byte> rank, Span<byte> levels, ReadOnlySpan<byte> senderRank, ReadOnlySpan<byte> senderLevels)
-    {
-        int k = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int width = Vector<byte>.Count;
-            for (; k <= senderRank.Length - width; k += width)
-            {
-                var best = new Vector<byte>(rank[k..]);
-                var level = new Vector<byte>(levels[k..]);
-                var r = new Vector<byte>(senderRank[k..]);
-                var v = new Vector<byte>(senderLevels[k..]);
-                Vector<byte> higher = Vector.GreaterThan(r, best);
-                Vector<byte> tie = Vector.Equals(r, best) & ~Vector.Equals(r, Vector<byte>.Zero);
-                level = Vector.ConditionalSelect(higher, v, Vector.ConditionalSelect(tie, Vector.Max(level, v), level));
-                Vector.Max(best, r).CopyTo(rank[k..]);
-                level.CopyTo(levels[k..]);
-            }
-        }
-
-        for (; k < senderRank.Length; k++)
-        {
-            byte r = senderRank[k];
-            if (r > rank[k])
-            {
-                rank[k] = r;
-                levels[k] = senderLevels[k];
-            }
-            else if (r == rank[k] && r != 0 && senderLevels[k] > levels[k])
-            {
-                levels[k] = senderLevels[k];
-            }
-        }
-    }
-
-    // dst[i] = max(dst[i], src[i]); vectorized like the universe's HTP merge.
-    private static void MaxInto(Span<byte> dst, ReadOnlySpan<byte> src)
-    {
-        int k = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int width = Vector<byte>.Count;
-            for (; k <= src.Length - width; k += width)
-            {
-                Vector.Max(new Vector<byte>(dst[k..]), new Vector<byte>(src[k..])).CopyTo(dst[k..]);
-            }
-        }
-
-        for (; k < src.Length; k++)
-        {
-            if (src[k] > dst[k])
-            {
-                dst[k] = src[k];
-            }
-        }
     }
 
     private static string FormatSource(UInt128 cid, ReadOnlySpan<byte> name) =>
