@@ -39,7 +39,7 @@ internal sealed class GrpcModule : IServerModule
     /// </summary>
     public BearerToken? AuthToken => BearerToken.FromConf(_conf);
 
-    /// <summary>True when the gRPC listener will run (so Kestrel is needed even with <c>--no-http</c>).</summary>
+    /// <summary>True when the gRPC listener will run.</summary>
     public bool Enabled => _conf.GetBool("enabled", true);
 
     public void ConfigureServices(IServiceCollection services, ServerOptions options)
