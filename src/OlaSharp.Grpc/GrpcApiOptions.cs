@@ -19,4 +19,10 @@ public sealed record GrpcApiOptions
     /// surrounding spaces are ignored (<see cref="OlaSharp.Core.Security.BearerToken.Parse"/>).
     /// </summary>
     public string? AuthToken { get; init; }
+
+    /// <summary>
+    /// The token as it changes on reload (the server's, shared with the HTTP API); when set it is read per
+    /// call and <see cref="AuthToken"/> is not used.
+    /// </summary>
+    public OlaSharp.Core.Security.BearerTokenSource? AuthTokens { get; init; }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OlaSharp.Core.Security;
 using OlaSharp.Http.Internal;
 
 namespace OlaSharp.Http;
@@ -45,7 +46,7 @@ public static class OlaHttpEndpoints
         api.Attach();
 
         // Everything that changes state goes through the guard (Post does it for every POST).
-        var guard = new RequestGuard(host.AuthToken, logger, TimeProvider.System);
+        var guard = new RequestGuard(host.AuthTokens ?? new BearerTokenSource(host.AuthToken), logger, TimeProvider.System);
 
         Get(app, "/get_dmx", api.GetDmx);
         Get(app, "/json/server_stats", _ => api.ServerStats());

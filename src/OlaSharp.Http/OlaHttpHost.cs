@@ -53,6 +53,12 @@ public sealed class OlaHttpHost
     /// </summary>
     public BearerToken? AuthToken { get; init; }
 
+    /// <summary>
+    /// The token as it changes on reload (the server's, shared with gRPC); when set it is read per request
+    /// and <see cref="AuthToken"/> is not used.
+    /// </summary>
+    public BearerTokenSource? AuthTokens { get; init; }
+
     /// <summary>The version reported in <c>server_stats</c>; olad 0.10.9's, so OLA's UIs and scripts accept it.</summary>
     public string Version { get; init; } = "0.10.9";
 }

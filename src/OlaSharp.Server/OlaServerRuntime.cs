@@ -20,6 +20,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
     public const string ServerConfPrefix = "server";
 
     private readonly ILogger _logger;
+    private readonly List<Action> _reloadHooks = [];
 
     public OlaServerRuntime(ServerOptions options, string configDir, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
@@ -116,6 +117,26 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
     {
         Log.Reloading(_logger);
         await Plugins.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        Action[] hooks;
+        lock (_reloadHooks)
+        {
+            hooks = [.. _reloadHooks];
+        }
+
+        foreach (Action hook in hooks)
+        {
+            hook();
+        }
+    }
+
+    /// <summary>Adds work done on each reload (SIGHUP, <c>/reload</c>, ReloadPlugins), after the plugins restarted.</summary>
+    public void OnReload(Action hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        lock (_reloadHooks)
+        {
+            _reloadHooks.Add(hook);
+        }
     }
 
     public void Dispose()

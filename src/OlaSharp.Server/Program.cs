@@ -2,7 +2,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
 using OlaSharp.Server;
 using OlaSharp.Server.Grpc;
 using OlaSharp.Server.Http;
@@ -36,17 +35,12 @@ builder.Logging.AddFilter("Microsoft", options.MinimumLevel > LogLevel.Warning ?
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton(options);
 
-// ola-grpc.conf decides whether Kestrel listens at all, so it is read before the host (and its logging) exists.
+// ola-grpc.conf decides whether the gRPC listener exists, so it is read before the host (and its logging) exists.
 using ILoggerFactory earlyLogging = LoggerFactory.Create(b => b.AddSimpleConsole(ConfigureConsole).SetMinimumLevel(options.MinimumLevel));
 var grpcModule = new GrpcModule(configDir, earlyLogging.CreateLogger<GrpcModule>());
-if (options.NoHttp && !grpcModule.Enabled && !RpcModule.Listens(options))
-{
-    // No module listens: replace Kestrel, which would otherwise bind localhost:5000.
-    builder.Services.AddSingleton<IServer, NoListenerServer>();
-}
 
 // Each module owns its listener(s); the ready line reports them by name.
-IServerModule[] modules = [new HttpModule(grpcModule.AuthToken), new RpcModule(), grpcModule];
+IServerModule[] modules = [new HttpModule(grpcModule.AuthTokens), new RpcModule(), grpcModule];
 var listeners = new ListenerSet();
 foreach (IServerModule module in modules)
 {

@@ -3,6 +3,7 @@ using System.Device.Gpio;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 using OlaSharp.Uart.Internal;
 
 namespace OlaSharp.Uart;
@@ -11,10 +12,14 @@ namespace OlaSharp.Uart;
 /// OLA's "UART native DMX" plugin (id 20, <c>ola-uartdmx.conf</c>): one device <c>20-&lt;path&gt;</c> per
 /// configured UART, each with one output port whose own thread drives the line (see <see cref="UartLineWriter"/>).
 /// A device missing at start is logged, left unregistered as in olad, and retried every second; it is
-/// registered (and its keys written) when it appears.
+/// registered (and its keys written) when it appears. Its lines' counters reach <c>/metrics</c> as protocol
+/// <c>uartdmx</c> (frames sent, line failures), summed over the devices and kept across a reload.
 /// </summary>
-public sealed partial class UartDmxPlugin : Plugin
+public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
 {
+    /// <summary>The <c>protocol</c> label of this plugin's counters.</summary>
+    public const string CounterProtocol = "uartdmx";
+
     /// <summary>How often missing devices are looked for.</summary>
     public static readonly TimeSpan MissingDeviceRetry = TimeSpan.FromSeconds(1);
 
@@ -25,6 +30,10 @@ public sealed partial class UartDmxPlugin : Plugin
     private readonly List<UartDmxDevice> _devices = [];
     private readonly List<string> _missing = [];
     private ITimer? _retryTimer;
+
+    // Counts of the writers of devices already stopped, so the totals never go back on a reload (under _lock).
+    private long _retiredFrames;
+    private long _retiredFailures;
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>Creates the plugin with the real UARTs, GPIO and clock.</summary>
@@ -128,7 +137,6 @@ public sealed partial class UartDmxPlugin : Plugin
             _retryTimer = null;
             _missing.Clear();
             devices = [.. _devices];
-            _devices.Clear();
         }
 
         foreach (UartDmxDevice device in devices)
@@ -137,7 +145,42 @@ public sealed partial class UartDmxPlugin : Plugin
             device.Writer.Dispose();
         }
 
+        lock (_lock)
+        {
+            // The devices leave the list and their final counts join the retired totals in one step.
+            foreach (UartDmxDevice device in devices)
+            {
+                _retiredFrames += device.Writer.FramesSent;
+                _retiredFailures += device.Writer.Failures;
+                _devices.Remove(device);
+            }
+        }
+
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Frames the lines sent (<c>olasharp_packets_sent_total{protocol="uartdmx",type="dmx"}</c>) and the times
+    /// a line failed and was closed (<c>olasharp_send_errors_total{protocol="uartdmx"}</c>), over all devices.
+    /// </summary>
+    public void CollectCounters(ICollection<ProtocolCounter> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        long frames;
+        long failures;
+        lock (_lock)
+        {
+            frames = _retiredFrames;
+            failures = _retiredFailures;
+            foreach (UartDmxDevice device in _devices)
+            {
+                frames += device.Writer.FramesSent;
+                failures += device.Writer.Failures;
+            }
+        }
+
+        into.Add(new(CounterProtocol, ProtocolCounterKind.Sent, "dmx", frames));
+        into.Add(new(CounterProtocol, ProtocolCounterKind.SendErrors, "", failures));
     }
 
     private void RetryMissing()

@@ -57,7 +57,7 @@ public sealed class RequestGuardTests
     [InlineData("   ", null, null)]
     public void Check_WithAndWithoutToken(string? confToken, string? authorization, int? status)
     {
-        var guard = new RequestGuard(BearerToken.Parse(confToken), NullLogger.Instance, TimeProvider.System);
+        var guard = new RequestGuard(new BearerTokenSource(BearerToken.Parse(confToken)), NullLogger.Instance, TimeProvider.System);
         HttpContext ctx = Request("pi:9090", null, null, null, authorization);
 
         IResult? result = guard.Check(ctx);
@@ -68,7 +68,7 @@ public sealed class RequestGuardTests
     [Fact]
     public async Task Check_401_SaysHowAndChallengesWithBearer()
     {
-        var guard = new RequestGuard(BearerToken.Parse("s3cret"), NullLogger.Instance, TimeProvider.System);
+        var guard = new RequestGuard(new BearerTokenSource(BearerToken.Parse("s3cret")), NullLogger.Instance, TimeProvider.System);
         HttpContext ctx = Request("pi:9090", null, null, null, null);
         ctx.RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider();
         ctx.Response.Body = new MemoryStream();
@@ -84,7 +84,7 @@ public sealed class RequestGuardTests
     [Fact]
     public void CrossSite_ComesBeforeTheToken()
     {
-        var guard = new RequestGuard(BearerToken.Parse("s3cret"), NullLogger.Instance, TimeProvider.System);
+        var guard = new RequestGuard(new BearerTokenSource(BearerToken.Parse("s3cret")), NullLogger.Instance, TimeProvider.System);
         HttpContext ctx = Request("pi:9090", "http://evil.example", null, null, "Bearer s3cret");
         Assert.Equal(403, Assert.IsAssignableFrom<IStatusCodeHttpResult>(guard.Check(ctx)).StatusCode);
     }

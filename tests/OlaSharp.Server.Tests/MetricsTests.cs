@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
+using OlaSharp.Uart.Tests;
 
 namespace OlaSharp.Server.Tests;
 
@@ -60,6 +61,63 @@ public sealed class MetricsTests
         Assert.Equal(0, Value(text, "olasharp_packets_malformed_total{protocol=\"e131\"}"));
         Assert.Equal(0, Value(text, "olasharp_packets_dropped_total{protocol=\"artnet\",reason=\"out_of_sequence\"}"));
         Assert.Equal(0, Value(text, "olasharp_packets_malformed_total{protocol=\"grpc\"}"));
+    }
+
+    [Fact]
+    public async Task Metrics_UartLine_FramesSentAndSendErrorsAsUartdmx()
+    {
+        string dir = Directory.CreateTempSubdirectory("olas-srv-uart-").FullName;
+        var pty = new PtyPair();
+        using var stopDrain = new CancellationTokenSource();
+        Task drain = Task.CompletedTask;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "ola-uartdmx.conf"), $"{pty.SlavePath}-malf = 1000\ndevice = {pty.SlavePath}\nenabled = true\n");
+
+            // Read the master side so the line never blocks on a full pty buffer.
+            drain = Task.Run(() =>
+            {
+                while (!stopDrain.IsCancellationRequested)
+                {
+                    pty.Read(1 << 20, TimeSpan.FromMilliseconds(50));
+                }
+            });
+            await using ServerProcess server = ServerProcess.Start(dir, "--bind", "127.0.0.1");
+            await server.WaitReadyAsync();
+            using HttpClient http = server.Http();
+            const string Sent = "olasharp_packets_sent_total{protocol=\"uartdmx\",type=\"dmx\"}";
+            const string Errors = "olasharp_send_errors_total{protocol=\"uartdmx\"}";
+            string text = await WaitForAsync(http, t => Value(t, Sent) >= 5);
+            Assert.True(Value(text, Sent) >= 5, text);
+
+            // The line's failures are exported beside them (counted in Counters_FramesAndLineFailures_... of the UART tests).
+            Assert.Equal(0, Value(text, Errors));
+        }
+        finally
+        {
+            await stopDrain.CancelAsync();
+            await drain;
+            pty.Dispose();
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static async Task<string> WaitForAsync(HttpClient http, Func<string, bool> done)
+    {
+        string text = "";
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!wait.IsCancellationRequested)
+        {
+            text = await http.GetStringAsync("/metrics");
+            if (done(text))
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return text;
     }
 
     private static double Value(string metrics, string series)

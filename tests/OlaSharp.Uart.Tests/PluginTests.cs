@@ -5,6 +5,7 @@ using OlaSharp.Core;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Uart.Tests;
 
@@ -238,6 +239,57 @@ public sealed class PluginTests : IDisposable
         Assert.Empty(driver.OpenPins);
         Assert.Empty(server.Devices.Devices);
     }
+
+    [Fact]
+    public async Task Counters_FramesAndLineFailures_ReportedAsUartdmxAndKeptAcrossReload()
+    {
+        File.WriteAllText(ConfPath, "device = /dev/ttyAMA0\nenabled = true\n");
+        var factory = new FakeLineFactory(new EventLog(), new FakeLineClock());
+        var plugin = new UartDmxPlugin(factory, clock: new FakeLineClock());
+        var server = new Server(_dir, TimeProvider.System, plugin, _logger);
+        var registry = new ProtocolCounterRegistry();
+        registry.Register(plugin);
+        await server.Plugins.StartAllAsync();
+        try
+        {
+            UartDmxDevice device = Assert.Single(plugin.Devices);
+            Assert.True(SpinWait.SpinUntil(() => device.Writer.FramesSent > 3, TimeSpan.FromSeconds(10)));
+            Assert.True(Sent(registry) > 3);
+            Assert.Equal(0, SendErrors(registry));
+
+            // The line fails (an unplugged USB adapter): one failure, counted as a send error.
+            factory.Present = false;
+            factory.Last!.Fail = true;
+            Assert.True(SpinWait.SpinUntil(() => device.Writer.Failures == 1, TimeSpan.FromSeconds(10)));
+            Assert.Equal(1, SendErrors(registry));
+            long frames = device.Writer.FramesSent;
+            Assert.Equal(frames, Sent(registry));
+
+            // A reload replaces the device and its writer; the totals keep counting from where they were.
+            factory.Present = true;
+            await server.Plugins.ReloadAsync();
+            UartDmxDevice again = Assert.Single(plugin.Devices);
+            Assert.NotSame(device, again);
+            Assert.True(SpinWait.SpinUntil(() => again.Writer.FramesSent > 3, TimeSpan.FromSeconds(10)));
+            Assert.True(Sent(registry) >= frames + 3);
+            Assert.Equal(1, SendErrors(registry));
+        }
+        finally
+        {
+            await server.Plugins.StopAllAsync();
+        }
+
+        // Stopped: the last counts stay.
+        Assert.Equal(1, SendErrors(registry));
+        ProtocolCounter sent = Assert.Single(registry.Collect(), c => c.Kind == ProtocolCounterKind.Sent);
+        Assert.Equal(("uartdmx", "dmx"), (sent.Protocol, sent.Reason));
+    }
+
+    private static long Sent(ProtocolCounterRegistry registry) =>
+        Assert.Single(registry.Collect(), c => c.Protocol == UartDmxPlugin.CounterProtocol && c.Kind == ProtocolCounterKind.Sent).Value;
+
+    private static long SendErrors(ProtocolCounterRegistry registry) =>
+        Assert.Single(registry.Collect(), c => c.Protocol == UartDmxPlugin.CounterProtocol && c.Kind == ProtocolCounterKind.SendErrors).Value;
 
     [Fact]
     public async Task EndToEnd_PatchedUniverse_FrameOnPtyMaster()

@@ -6,7 +6,9 @@ namespace OlaSharp.Uart.Tests;
 /// <summary>
 /// A pseudo-terminal pair opened with libc <c>openpty</c>: the writer opens <see cref="SlavePath"/> (or a
 /// symlink to it, to model a device node that comes and goes) and the test reads what arrives on the master.
-/// The test's own slave descriptor is closed at once, so only the writer holds the slave.
+/// The test's own slave descriptor is closed at once, so only the writer holds the slave. Linked into
+/// <c>OlaSharp.Server.Tests</c> too (the UART's <c>/metrics</c> check); what needs the plugin's internals is in
+/// <c>PtyPair.Termios.cs</c>.
 /// </summary>
 internal sealed unsafe partial class PtyPair : IDisposable
 {
@@ -97,23 +99,6 @@ internal sealed unsafe partial class PtyPair : IDisposable
         }
 
         return total;
-    }
-
-    /// <summary>Reads the slave's current termios2 through the test's own descriptor.</summary>
-    public Internal.Native.Termios2 SlaveTermios()
-    {
-        int fd = Internal.Native.Open(SlavePath, Internal.Native.ORdWr | Internal.Native.ONoCtty);
-        Assert.True(fd >= 0);
-        try
-        {
-            Internal.Native.Termios2 t;
-            Assert.Equal(0, Internal.Native.Ioctl(fd, Internal.Native.TcGets2, &t));
-            return t;
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
     }
 
     /// <summary>Closes the master: the slave is hung up, as when a USB UART is unplugged.</summary>

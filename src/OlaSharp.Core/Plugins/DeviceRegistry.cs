@@ -403,14 +403,13 @@ public sealed partial class DeviceRegistry
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Refused to patch {PortId} to universe {Universe}: {Reason}")]
+        [LoggerMessage(EventId = 320, Level = LogLevel.Warning, Message = "Refused to patch {PortId} to universe {Universe}: {Reason}")]
         public static partial void PatchRefused(ILogger logger, string portId, int universe, string reason);
 
-        [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Could not restore the patch of {PortId} to universe {Universe}: {Error}")]
+        [LoggerMessage(EventId = 321, Level = LogLevel.Warning, Message = "Could not restore the patch of {PortId} to universe {Universe}: {Error}")]
         public static partial void RestoreFailed(ILogger logger, string portId, int universe, string error);
 
-
-        [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Priority {Value} for {PortId} is above 200; clamped")]
+        [LoggerMessage(EventId = 322, Level = LogLevel.Warning, Message = "Priority {Value} for {PortId} is above 200; clamped")]
         public static partial void PriorityClamped(ILogger logger, string portId, int value);
     }
 }

@@ -24,13 +24,13 @@ internal sealed class BearerTokenInterceptor : Interceptor
         "/olasharp.v1.PortService/UnpatchPort",
     };
 
-    private readonly BearerToken? _expected;
+    private readonly BearerTokenSource _tokens;
     private readonly ILogger _logger;
 
     public BearerTokenInterceptor(GrpcApiOptions options, ILogger<BearerTokenInterceptor> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _expected = BearerToken.Parse(options.AuthToken);
+        _tokens = options.AuthTokens ?? new BearerTokenSource(BearerToken.Parse(options.AuthToken));
         _logger = logger;
     }
 
@@ -53,12 +53,14 @@ internal sealed class BearerTokenInterceptor : Interceptor
 
     private void Check(ServerCallContext context)
     {
-        if (_expected is null || !s_stateChanging.Contains(context.Method))
+        // Read per call: a reload may have changed auth_token.
+        BearerToken? expected = _tokens.Current;
+        if (expected is null || !s_stateChanging.Contains(context.Method))
         {
             return;
         }
 
-        if (_expected.IsAuthorized(context.RequestHeaders.GetValue("authorization")))
+        if (expected.IsAuthorized(context.RequestHeaders.GetValue("authorization")))
         {
             return;
         }

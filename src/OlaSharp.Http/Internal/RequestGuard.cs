@@ -16,7 +16,7 @@ namespace OlaSharp.Http.Internal;
 /// <c>Authorization: Bearer &lt;token&gt;</c> (401 otherwise), as gRPC's state-changing calls do.
 /// Refusals are logged at warning, at most one line per 10 s with a count.
 /// </summary>
-internal sealed class RequestGuard(BearerToken? token, ILogger logger, TimeProvider time)
+internal sealed class RequestGuard(BearerTokenSource tokens, ILogger logger, TimeProvider time)
 {
     private readonly LogThrottle _log = new(time, TimeSpan.FromSeconds(10));
 
@@ -29,7 +29,8 @@ internal sealed class RequestGuard(BearerToken? token, ILogger logger, TimeProvi
             return OlaResults.CrossSite(crossSite);
         }
 
-        if (token is null)
+        // Read per request: a reload may have changed auth_token.
+        if (tokens.Current is not { } token)
         {
             return null;
         }

@@ -22,10 +22,13 @@ internal sealed class GrpcModule : IServerModule
     private readonly ConfFile _conf;
     private ListenerSet? _listeners;
 
+    // Read at start-up through ConfStore, before the runtime exists (it decides whether the listener exists);
+    // a missing file means the defaults, an unreadable one is said in one line. Never written: olad has no
+    // such file, and its defaults are what a missing key means.
     public GrpcModule(string configDir, ILogger? logger = null)
     {
         _configDir = configDir;
-        _conf = LoadConf(configDir, logger);
+        _conf = AuthTokens.Reload(new ConfStore(configDir, logger));
         string? enabled = _conf.Get("enabled");
         if (enabled is not null && !BoolValidator.Instance.IsValid(enabled))
         {
@@ -35,11 +38,11 @@ internal sealed class GrpcModule : IServerModule
 
     /// <summary>
     /// <c>auth_token</c>: guards the state-changing calls of gRPC and of the HTTP API (given to
-    /// <c>HttpModule</c>), also when the gRPC listener is off.
+    /// <c>HttpModule</c>), also when the gRPC listener is off. Re-read from <c>ola-grpc.conf</c> on each reload.
     /// </summary>
-    public BearerToken? AuthToken => BearerToken.FromConf(_conf);
+    public BearerTokenSource AuthTokens { get; } = new();
 
-    /// <summary>True when the gRPC listener will run (so Kestrel is needed even with <c>--no-http</c>).</summary>
+    /// <summary>True when the gRPC listener will run.</summary>
     public bool Enabled => _conf.GetBool("enabled", true);
 
     public void ConfigureServices(IServiceCollection services, ServerOptions options)
@@ -57,7 +60,7 @@ internal sealed class GrpcModule : IServerModule
                 runtime.Counters.Register(core);
                 return core;
             },
-            new GrpcApiOptions { AuthToken = _conf.Get(BearerToken.ConfKey) });
+            new GrpcApiOptions { AuthTokens = AuthTokens });
     }
 
     public void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, ListenerSet listeners)
@@ -71,6 +74,11 @@ internal sealed class GrpcModule : IServerModule
 
     public void Map(WebApplication app, OlaServerRuntime runtime)
     {
+        ArgumentNullException.ThrowIfNull(runtime);
+
+        // A changed auth_token applies on reload (HTTP's guard and the interceptor read it per request);
+        // enabled and the listener stay as started, as olad's ports do.
+        runtime.OnReload(() => AuthTokens.Reload(runtime.Conf));
         if (!Enabled)
         {
             return;
@@ -98,10 +106,4 @@ internal sealed class GrpcModule : IServerModule
     }
 
     public override string ToString() => $"gRPC ({_configDir})";
-
-    // Read once at start-up, before the runtime exists; a missing file means the defaults, an unreadable
-    // one is said in one line (ConfFile.Load never throws for the file system). Never written: olad has no
-    // such file, and its defaults are what a missing key means.
-    private static ConfFile LoadConf(string configDir, ILogger? logger) =>
-        ConfFile.Load(new ConfStore(configDir).PathFor(GrpcApiOptions.ConfPrefix), logger);
 }

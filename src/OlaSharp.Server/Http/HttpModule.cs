@@ -8,9 +8,9 @@ namespace OlaSharp.Server.Http;
 
 /// <summary>
 /// OLA's HTTP API on <c>--http-port</c> (default 9090), all interfaces like olad unless <c>--bind</c>;
-/// <paramref name="authToken"/> (<c>auth_token</c> in <c>ola-grpc.conf</c>) guards its state-changing endpoints.
+/// <paramref name="authTokens"/> (<c>auth_token</c> in <c>ola-grpc.conf</c>, re-read on reload) guards its state-changing endpoints.
 /// </summary>
-internal sealed class HttpModule(BearerToken? authToken) : IServerModule
+internal sealed class HttpModule(BearerTokenSource authTokens) : IServerModule
 {
     public void ConfigureServices(IServiceCollection services, ServerOptions options)
     {
@@ -46,7 +46,7 @@ internal sealed class HttpModule(BearerToken? authToken) : IServerModule
             Quit = app.Lifetime.StopApplication,
             ClockStatistics = runtime.Clock.Statistics,
             Counters = runtime.Counters,
-            AuthToken = authToken,
+            AuthTokens = authTokens,
         });
         OlaHttpEndpoints.MapNotFound(app);
     }

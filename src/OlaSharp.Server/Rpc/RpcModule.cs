@@ -6,12 +6,12 @@ using OlaSharp.OlaRpc;
 
 namespace OlaSharp.Server.Rpc;
 
-/// <summary>OLA's client protocol on 127.0.0.1:<c>--rpc-port</c> (default 9010), loopback only like olad.</summary>
+/// <summary>
+/// OLA's client protocol on 127.0.0.1:<c>--rpc-port</c> (default 9010), loopback only like olad. olad has no
+/// switch to turn its RPC port off, so neither do we: Kestrel always has this listener, even with <c>--no-http</c>.
+/// </summary>
 internal sealed class RpcModule : IServerModule
 {
-    /// <summary>olad has no switch to turn its RPC port off, so neither do we: Kestrel always runs.</summary>
-    public static bool Listens(ServerOptions options) => options is not null;
-
     public void ConfigureServices(IServiceCollection services, ServerOptions options)
     {
         services.AddSingleton(sp =>
