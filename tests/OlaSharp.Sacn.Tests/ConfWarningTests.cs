@@ -47,7 +47,7 @@ public sealed class ConfWarningTests
     {
         var log = new RecordingLogger();
         ConfFile conf = ConfFile.Parse(
-            "output_ports = 2\nunicast_destinations = 10.0.0.9, nonsense, 300.1.1.1\noutput_1_unicast = host.example\noutput_0_sync_address = 70000\n",
+            "output_ports = 2\nunicast_destinations = 127.0.0.9, nonsense, 300.1.1.1\noutput_1_unicast = host.example\noutput_0_sync_address = 70000\n",
             "ola-e131.conf",
             log);
         SacnPlugin.ApplyDefaults(conf);
@@ -62,7 +62,7 @@ public sealed class ConfWarningTests
             {
                 "ola-e131.conf: output_0_sync_address = '70000' is not an integer 0..63999; using sync_address",
                 "ola-e131.conf: output_1_unicast = 'host.example' is not a list of IPv4 a.b.c.d[:port]; using no destination (skipping host.example)",
-                "ola-e131.conf: unicast_destinations = '10.0.0.9, nonsense, 300.1.1.1' is not a list of IPv4 a.b.c.d[:port]; using 10.0.0.9:5568 (skipping nonsense, 300.1.1.1)",
+                "ola-e131.conf: unicast_destinations = '127.0.0.9, nonsense, 300.1.1.1' is not a list of IPv4 a.b.c.d[:port]; using 127.0.0.9:5568 (skipping nonsense, 300.1.1.1)",
             },
             log.Warnings.Order(StringComparer.Ordinal));
     }

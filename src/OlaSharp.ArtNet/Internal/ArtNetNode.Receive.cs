@@ -10,27 +10,14 @@ namespace OlaSharp.ArtNet.Internal;
 /// <summary>The receive side: the receive loops, packet dispatch, own-echo and unpatched-address rules.</summary>
 internal sealed partial class ArtNetNode
 {
-    // Handle and Housekeeping run on the transport's receive thread; tests call them directly, too: one at a time.
-    private readonly object _handleLock = new();
-
-    void IUdpHandler.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from, long now)
-    {
-        lock (_handleLock)
-        {
-            Handle(datagram, from);
-        }
-    }
+    // Handle and Housekeeping run on the transport's one receive thread (all of the node's sockets share it),
+    // so they need no lock of their own.
+    void IUdpHandler.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from, long now) => Handle(datagram, from);
 
     // Larger than the buffer (MessageSize), or an ICMP error for one of our sends (ConnectionReset).
     void IUdpHandler.OnReceiveError(SocketError error) => Interlocked.Increment(ref Counters.Malformed);
 
-    void IUdpHandler.OnTick(long now)
-    {
-        lock (_handleLock)
-        {
-            Housekeeping(now);
-        }
-    }
+    void IUdpHandler.OnTick(long now) => Housekeeping(now);
 
     void IUdpHandler.OnSendError(SocketError error) => LogThrottled(error.ToString());
 
