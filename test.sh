@@ -14,6 +14,10 @@ rc=${PIPESTATUS[0]}
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+# Name the failures again at the very end, so the tail of a long CI log says which tests failed.
+if [ "${failed:-0}" -gt 0 ]; then
+  grep -E '^[[:space:]]+Failed [A-Za-z]' "$log" | sed 's/^[[:space:]]*/  /' | sort -u
+fi
 if [ "$rc" -eq 0 ] && [ "${passed:-0}" -eq 0 ]; then
   echo "test.sh: no test ran" >&2
   exit 1
