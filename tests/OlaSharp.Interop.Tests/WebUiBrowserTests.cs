@@ -59,7 +59,13 @@ public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
 
         // ola_set_dmx -> live view, measured from the tool's exit to the page showing the values.
         int[] fromExit = [.. result.RootElement.GetProperty("liveLatencies").EnumerateArray().Select(e => e.GetProperty("fromExitMs").GetInt32())];
-        Assert.All(fromExit, ms => Assert.True(ms < 200, $"live view took {ms} ms (all: {string.Join(", ", fromExit)})"));
+        // Pushed, not polled: a polled view (the sources table polls each 1 s) would show half its interval
+        // as a typical delay. The median says push; one slow sample on a loaded shared machine (CI saw
+        // 350 ms for the first, once) says nothing, so single samples only have to stay under a second.
+        string all = string.Join(", ", fromExit);
+        int median = fromExit.Order().ElementAt(fromExit.Length / 2);
+        Assert.True(median < 200, $"live view's median delay {median} ms (all: {all})");
+        Assert.All(fromExit, ms => Assert.True(ms < 1000, $"live view took {ms} ms (all: {all})"));
         Assert.True(File.Exists(screenshot) && new FileInfo(screenshot).Length > 10_000, "no screenshot at " + screenshot);
         output.WriteLine("screenshot: " + screenshot);
         Assert.DoesNotMatch(@"\b(fail|crit|error)\b", server.Output.StandardOutput + server.Output.StandardError);
