@@ -92,7 +92,8 @@ public sealed partial class SameHostConsoleTests : IDisposable
     {
         Peers.RequireRoot();
         Peers.Require("curl", "curl");
-        string chromium = Peers.Require("/usr/bin/chromium", "chromium");
+        Peers.Require("/usr/bin/chromium", "chromium");
+        string node = Peers.Require("node", "nodejs");
 
         await using var net = await VethNetwork.CreateAsync(2);
         NetworkNamespace ourHost = net.Hosts[0];
@@ -178,22 +179,16 @@ public sealed partial class SameHostConsoleTests : IDisposable
         Assert.Contains("patch an ArtNet input port to universe 0", entry.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, Regex.Count(ours.StandardOutput + ours.StandardError, @"universe 0:0:0 arrives from 198\.18\.0\.2"));
 
-        // The web UI's home page shows it: Debian's Chromium renders the page, runs its script, and dumps the DOM.
-        // --dump-dom dumps at the load event, and the script's fetch of /json/notices may land just after it (a
-        // virtual time budget would wait for ever on the page's open /live stream), so dump a few times.
-        Match notice = Match.Empty;
-        string dom = string.Empty;
-        for (int attempt = 0; attempt < 8 && !notice.Success; attempt++)
-        {
-            CommandResult page = await ourHost.RunAsync(
-                chromium,
-                ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--user-data-dir=" + Path.Combine(_dir, "chromium"), "--timeout=5000", "--dump-dom", "http://127.0.0.1:9090/"],
-                TimeSpan.FromSeconds(60));
-            dom = page.StandardOutput;
-            notice = NoticeInDom().Match(dom);
-        }
-
+        // The web UI's home page shows it: Debian's Chromium (playwright-core) loads the page and waits until
+        // the script has shown the notice (`chromium --dump-dom` dumped at the load event, before the script's
+        // fetch of /json/notices landed on a loaded machine).
+        await BrowserScripts.EnsureNodeModulesAsync();
+        CommandResult page = await ourHost.RunAsync(
+            node, [BrowserScripts.Script("wait-for.js"), "http://127.0.0.1:9090/", "#notices p.notice", "30000"], TimeSpan.FromSeconds(90));
+        string dom = page.StandardOutput + page.StandardError;
+        string lastLine = page.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "{}";
+        using JsonDocument shown = JsonDocument.Parse(lastLine);
+        Match notice = NoticeInDom().Match(shown.RootElement.TryGetProperty("html", out JsonElement html) ? html.GetString() ?? string.Empty : string.Empty);
         Assert.True(notice.Success, "no visible notice on the home page; DOM:\n" + dom);
         Assert.Contains("198.18.0.2", notice.Value, StringComparison.Ordinal);
 

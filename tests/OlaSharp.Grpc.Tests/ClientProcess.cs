@@ -57,16 +57,22 @@ internal sealed class ClientProcess : IDisposable
         }
     }
 
+    // The clients' gRPC deadline (their default is 20 s). A watcher's deadline runs from its own start
+    // and must outlast a sender's start-up, which on a loaded 2-core machine took most of 20 s (node and
+    // grpc-js loading): a CI run once timed out a watcher that had seen no frame yet. A later --timeout in
+    // args wins.
+    private const string DeadlineSeconds = "50";
+
     public static ClientProcess Python(int port, params string[] args)
     {
         Assert.True(File.Exists(DebianPython), "Debian's python3 is missing (interop/install-peers.sh installs it)");
-        return Start(DebianPython, [PythonClient, "--target", $"127.0.0.1:{port}", .. args]);
+        return Start(DebianPython, [PythonClient, "--target", $"127.0.0.1:{port}", "--timeout", DeadlineSeconds, .. args]);
     }
 
     public static async Task<ClientProcess> NodeAsync(int port, params string[] args)
     {
         await EnsureNodeModulesAsync();
-        return Start("node", [Path.Combine(NodeDir, "client.js"), "--target", $"127.0.0.1:{port}", .. args]);
+        return Start("node", [Path.Combine(NodeDir, "client.js"), "--target", $"127.0.0.1:{port}", "--timeout", DeadlineSeconds, .. args]);
     }
 
     /// <summary>Waits for the watcher's {"ready":true} line (its first frame arrived, so it is subscribed).</summary>

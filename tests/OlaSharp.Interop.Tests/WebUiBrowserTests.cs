@@ -15,9 +15,7 @@ namespace OlaSharp.Interop.Tests;
 [Collection(InteropCollection.Name)]
 public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
 {
-    private static readonly SemaphoreSlim s_npmLock = new(1, 1);
-
-    internal static string BrowserDir => Path.Combine(FindRepoRoot(), "interop", "clients", "browser");
+    internal static string BrowserDir => BrowserScripts.Directory;
 
     /// <summary>Where the screenshot goes: <c>$OLASHARP_ARTIFACTS</c>, else <c>artifacts/</c> next to the tests.</summary>
     public static string ArtifactsDir =>
@@ -30,7 +28,7 @@ public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
         string node = Peers.Require("node", "nodejs");
         Peers.Require("ola_set_dmx", "ola");
         Peers.Require("curl", "curl");
-        await EnsureNodeModulesAsync();
+        await BrowserScripts.EnsureNodeModulesAsync();
         Directory.CreateDirectory(ArtifactsDir);
         string screenshot = Path.Combine(ArtifactsDir, "web-ui.png");
         File.Delete(screenshot);
@@ -69,50 +67,6 @@ public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
         Assert.True(File.Exists(screenshot) && new FileInfo(screenshot).Length > 10_000, "no screenshot at " + screenshot);
         output.WriteLine("screenshot: " + screenshot);
         Assert.DoesNotMatch(@"\b(fail|crit|error)\b", server.Output.StandardOutput + server.Output.StandardError);
-    }
-
-    // node_modules is not committed: install exactly the locked versions once per test run.
-    internal static async Task EnsureNodeModulesAsync()
-    {
-        await s_npmLock.WaitAsync();
-        try
-        {
-            if (Directory.Exists(Path.Combine(BrowserDir, "node_modules", "playwright-core")))
-            {
-                return;
-            }
-
-            // Not Host.RunAsync: its 15 s limit is too short for a first download of playwright-core.
-            var psi = new ProcessStartInfo(Peers.Require("npm", "npm")) { WorkingDirectory = BrowserDir, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string a in new[] { "ci", "--no-audit", "--no-fund" })
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            using Process npm = Process.Start(psi)!;
-            Task<string> err = npm.StandardError.ReadToEndAsync();
-            await npm.StandardOutput.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            await npm.WaitForExitAsync(cts.Token);
-            Assert.True(npm.ExitCode == 0, "npm ci failed in interop/clients/browser:\n" + await err);
-        }
-        finally
-        {
-            s_npmLock.Release();
-        }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "OlaSharp.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("OlaSharp.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex("\"http\":(\\d+)")]

@@ -73,7 +73,7 @@ public sealed partial class WebUiGuardBrowserTests(ITestOutputHelper output)
         Peers.Require("/usr/bin/chromium", "chromium");
         string node = Peers.Require("node", "nodejs");
         Peers.Require("curl", "curl");
-        await WebUiBrowserTests.EnsureNodeModulesAsync();
+        await BrowserScripts.EnsureNodeModulesAsync();
         var sw = Stopwatch.StartNew();
         CommandResult run = await ns.RunAsync(node, [Path.Combine(WebUiBrowserTests.BrowserDir, "guard-test.js"), .. args], TimeSpan.FromSeconds(120));
         output.WriteLine($"guard-test.js {args[0]} ({sw.ElapsedMilliseconds} ms): {run.StandardOutput}\n{run.StandardError}");
