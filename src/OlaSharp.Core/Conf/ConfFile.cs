@@ -197,14 +197,8 @@ public sealed partial class ConfFile
     /// <summary>A copy with the same entries and the same origin (path, flags, logger), to save outside a lock.</summary>
     internal ConfFile Copy()
     {
-        var copy = new ConfFile
-        {
-            Path = Path,
-            LoadFailed = LoadFailed,
-            Truncated = Truncated,
-            Logger = Logger,
-            DisplayName = DisplayName,
-        };
+        var copy = new ConfFile { Path = Path, Logger = Logger, DisplayName = DisplayName };
+        (copy.LoadFailed, copy.Truncated) = (LoadFailed, Truncated);
         copy._entries.AddRange(_entries);
         return copy;
     }

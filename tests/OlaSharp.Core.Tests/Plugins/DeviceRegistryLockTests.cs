@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Plugins.Dummy;
 
 namespace OlaSharp.Core.Tests.Plugins;
 
@@ -29,7 +30,8 @@ public sealed class DeviceRegistryLockTests : IDisposable
         _universes = new UniverseRegistry(_time);
         _clock = new RefreshScheduler(_time);
         _registry = new DeviceRegistry(_universes, _clock, _conf);
-        _device = new HookDevice(new HookPlugin());
+        // Any plugin can own the device: the registry reads only its id.
+        _device = new HookDevice(new DummyPlugin());
         _registry.Register(_device);
     }
 
@@ -37,19 +39,6 @@ public sealed class DeviceRegistryLockTests : IDisposable
     {
         _clock.Dispose();
         Directory.Delete(_dir, true);
-    }
-
-    private sealed class HookPlugin : Plugin
-    {
-        public override int Id => 98;
-
-        public override string Name => "Hooks";
-
-        public override string ConfPrefix => "hooks";
-
-        protected internal override Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        protected internal override Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class HookDevice : Device
