@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.Extensions.Time.Testing;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
@@ -16,7 +15,6 @@ public sealed class DeviceRegistryLockTests : IDisposable
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(5);
 
-    private readonly FakeTimeProvider _time = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("olas-locks-").FullName;
     private readonly ConfStore _conf;
     private readonly UniverseRegistry _universes;
@@ -27,8 +25,8 @@ public sealed class DeviceRegistryLockTests : IDisposable
     public DeviceRegistryLockTests()
     {
         _conf = new ConfStore(_dir);
-        _universes = new UniverseRegistry(_time);
-        _clock = new RefreshScheduler(_time);
+        _universes = new UniverseRegistry();
+        _clock = new RefreshScheduler();
         _registry = new DeviceRegistry(_universes, _clock, _conf);
         // Any plugin can own the device: the registry reads only its id.
         _device = new HookDevice(new DummyPlugin());
