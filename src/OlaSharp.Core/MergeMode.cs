@@ -32,19 +32,6 @@ public static class MergeModeText
     public static string ToOlaConf(MergeMode mode) => mode == MergeMode.Htp ? "HTP" : "LTP";
 
     /// <summary>Parses a loss policy name (<c>hold</c> or <c>blackout</c>, case-insensitive).</summary>
-    public static bool TryParseLossPolicy(string? value, out LossPolicy policy)
-    {
-        switch (value?.Trim().ToLowerInvariant())
-        {
-            case "hold":
-                policy = LossPolicy.Hold;
-                return true;
-            case "blackout":
-                policy = LossPolicy.Blackout;
-                return true;
-            default:
-                policy = LossPolicy.Hold;
-                return false;
-        }
-    }
+    public static bool TryParseLossPolicy(string? value, out LossPolicy policy) =>
+        EnumText.TryParseName(value, LossPolicy.Hold, out policy);
 }

@@ -11,6 +11,14 @@ public delegate void UniverseUpdatedHandler(Universe universe, bool contentChang
 /// The merge runs when a frame arrives (and when a source expires or leaves), under one lock per
 /// universe; it is O(sources x slots) and allocates nothing once the sources exist.
 /// Outputs copy the merged frame on their own clock with <see cref="CopyMerged(DmxFrame, out int)"/>.
+/// <para>
+/// Locks: the universe's lock is a leaf (nothing else is taken under it) and is never held while
+/// <see cref="Updated"/> or <see cref="SettingsChanged"/> is raised, so a handler may read the universe
+/// (<see cref="CopyMerged(DmxFrame, out int)"/>) or update it. Order across the server, outermost first:
+/// the patch board's locks (<see cref="Plugins.DeviceRegistry"/>, none held while plugins run) → a port's
+/// own lock (an input port may update its universe under it) → the universe's lock; the refresh clock's
+/// lock is taken only by its own calls and by its <see cref="Updated"/> handler, never around a universe call.
+/// </para>
 /// </summary>
 public sealed partial class Universe
 {
@@ -20,6 +28,9 @@ public sealed partial class Universe
     /// <summary>Highest universe id usable with sACN.</summary>
     public const int MaxSacnId = 63999;
 
+    // Guards the sources, the merge buffers and the counters. A leaf lock: nothing else is taken under it
+    // and it is never held while Updated or SettingsChanged is raised (handlers may call back into the
+    // universe, e.g. CopyMerged). Callers may hold their own port lock when they take it (port -> universe).
     private readonly object _lock = new();
     private readonly TimeProvider _time;
     private readonly List<DmxSource> _sources = [];
@@ -92,13 +103,7 @@ public sealed partial class Universe
                 }
 
                 _mergeMode = value;
-                long before = Version;
-                if (_activeSources > 0)
-                {
-                    MergeLocked(null, _time.GetTimestamp());
-                }
-
-                changed = Version != before;
+                changed = RemergeLocked();
             }
 
             SettingsChanged?.Invoke(this);
@@ -310,13 +315,7 @@ public sealed partial class Universe
             }
 
             StoreSlotPriorities(source, priorities, enabled);
-            long before = Version;
-            if (_activeSources > 0)
-            {
-                MergeLocked(null, _time.GetTimestamp());
-            }
-
-            changed = Version != before;
+            changed = RemergeLocked();
         }
 
         if (changed)
@@ -338,13 +337,7 @@ public sealed partial class Universe
             }
 
             source.Priority = OlaSharp.Core.Priority.Clamp(priority);
-            long before = Version;
-            if (_activeSources > 0)
-            {
-                MergeLocked(null, _time.GetTimestamp());
-            }
-
-            changed = Version != before;
+            changed = RemergeLocked();
         }
 
         if (changed)
@@ -523,6 +516,19 @@ public sealed partial class Universe
         Keep,
         Enable,
         Disable,
+    }
+
+    // Re-merges after a change that brought no new data (merge mode, a source's priority or slot
+    // priorities); true when the merged frame changed, so listeners must hear about it.
+    private bool RemergeLocked()
+    {
+        long before = Version;
+        if (_activeSources > 0)
+        {
+            MergeLocked(null, _time.GetTimestamp());
+        }
+
+        return Version != before;
     }
 
     private static bool IsExpired(DmxSource s, long now) =>

@@ -7,6 +7,9 @@ namespace OlaSharp.Core;
 /// </summary>
 public sealed class UniverseRegistry
 {
+    // Guards _byId and the snapshot. Taken under the DeviceRegistry's lock (a patch creates its universe);
+    // under it only a Universe's lock is taken (IsInUse in CollectUnused). Created and Removed are raised
+    // outside it (Created still inside the DeviceRegistry's lock when a patch creates the universe).
     private readonly object _lock = new();
     private readonly Dictionary<int, Universe> _byId = [];
     private readonly TimeProvider _time;

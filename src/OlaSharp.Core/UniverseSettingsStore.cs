@@ -13,6 +13,8 @@ public sealed class UniverseSettingsStore : IDisposable
     /// <summary>Conf prefix.</summary>
     public const string ConfPrefix = "universe";
 
+    // Guards _file. Under it: a Universe's lock (setting the name and merge mode of a new universe, whose
+    // SettingsChanged is not yet subscribed, so no save happens there) and the file write of a settings change.
     private readonly object _lock = new();
     private readonly UniverseRegistry _registry;
     private readonly ConfStore _conf;

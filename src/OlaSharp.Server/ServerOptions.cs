@@ -138,30 +138,25 @@ internal sealed record ServerOptions
                     break;
                 case "-l":
                 case "--log-level":
-                    if (!TryInt(Value(), 0, 4, out int level))
-                    {
-                        error = $"{arg} needs a level 0..4";
-                        return false;
-                    }
-
-                    options = options with { LogLevel = level };
-                    break;
                 case "-p":
                 case "--http-port":
                 case "-r":
                 case "--rpc-port":
                 case "--grpc-port":
-                    if (!TryInt(Value(), 0, 65535, out int port))
+                    // The integer options: one range check, one message shape.
+                    (string what, int max) = arg is "-l" or "--log-level" ? ("a level", 4) : ("a port", 65535);
+                    if (!TryInt(Value(), 0, max, out int n))
                     {
-                        error = $"{arg} needs a port 0..65535";
+                        error = $"{arg} needs {what} 0..{max}";
                         return false;
                     }
 
                     options = arg switch
                     {
-                        "-p" or "--http-port" => options with { HttpPort = port },
-                        "-r" or "--rpc-port" => options with { RpcPort = port },
-                        _ => options with { GrpcPort = port },
+                        "-l" or "--log-level" => options with { LogLevel = n },
+                        "-p" or "--http-port" => options with { HttpPort = n },
+                        "-r" or "--rpc-port" => options with { RpcPort = n },
+                        _ => options with { GrpcPort = n },
                     };
                     break;
                 case "--bind":

@@ -15,6 +15,15 @@ public interface IClockTarget
     /// merged frame, valid only during the call. Must not block for long: hand off to a send queue if needed.
     /// </summary>
     void Emit(DmxFrame frame, int priority, EmitReason reason);
+
+    /// <summary>
+    /// Counts one frame out. The refresh clock calls it after each <see cref="Emit"/> that returned; a port
+    /// with a clock of its own (the UART line) calls it per frame. This is the one place frames out are
+    /// counted (<c>/metrics</c> <c>olasharp_frames_out_total</c>); the default counts nothing.
+    /// </summary>
+    void CountFrameSent()
+    {
+    }
 }
 
 /// <summary>

@@ -81,19 +81,6 @@ public sealed record RefreshPolicy
     public TimeSpan Period => TimeSpan.FromTicks((long)Math.Round(TimeSpan.TicksPerSecond / RateHz));
 
     /// <summary>Parses <c>fixed</c> or <c>change</c> (case-insensitive).</summary>
-    public static bool TryParseMode(string? text, out RefreshMode mode)
-    {
-        switch (text?.Trim().ToLowerInvariant())
-        {
-            case "fixed":
-                mode = RefreshMode.Fixed;
-                return true;
-            case "change":
-                mode = RefreshMode.Change;
-                return true;
-            default:
-                mode = RefreshMode.Fixed;
-                return false;
-        }
-    }
+    public static bool TryParseMode(string? text, out RefreshMode mode) =>
+        EnumText.TryParseName(text, RefreshMode.Fixed, out mode);
 }

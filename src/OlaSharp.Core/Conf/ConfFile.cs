@@ -194,6 +194,15 @@ public sealed partial class ConfFile
         return values;
     }
 
+    /// <summary>A copy with the same entries and the same origin (path, flags, logger), to save outside a lock.</summary>
+    internal ConfFile Copy()
+    {
+        var copy = new ConfFile { Path = Path, Logger = Logger, DisplayName = DisplayName };
+        (copy.LoadFailed, copy.Truncated) = (LoadFailed, Truncated);
+        copy._entries.AddRange(_entries);
+        return copy;
+    }
+
     /// <summary>Whether <paramref name="key"/> has at least one value.</summary>
     public bool Contains(string key)
     {

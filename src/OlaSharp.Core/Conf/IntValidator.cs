@@ -5,30 +5,10 @@ namespace OlaSharp.Core.Conf;
 /// Accepts a signed decimal in [<c>min</c>, <c>max</c>], parsed with olad's lenient prefix rules
 /// (see <see cref="OlaNumber"/>).
 /// </summary>
-public sealed class IntValidator : IConfValidator
+/// <param name="min">Smallest valid value.</param>
+/// <param name="max">Largest valid value.</param>
+public sealed class IntValidator(int min, int max) : RangeValidator<int>(min, max)
 {
-    /// <summary>Creates a validator for [<paramref name="min"/>, <paramref name="max"/>], both inclusive.</summary>
-    public IntValidator(int min, int max)
-    {
-        if (min > max)
-        {
-            throw new ArgumentOutOfRangeException(nameof(min), min, "min must not be greater than max.");
-        }
-
-        Min = min;
-        Max = max;
-    }
-
-    /// <summary>Smallest valid value.</summary>
-    public int Min { get; }
-
-    /// <summary>Largest valid value.</summary>
-    public int Max { get; }
-
     /// <inheritdoc/>
-    public string Expected => $"an integer {Min}..{Max}";
-
-    /// <inheritdoc/>
-    public bool IsValid(string value) =>
-        OlaNumber.TryParseInt32(value, out int parsed) && parsed >= Min && parsed <= Max;
+    protected override bool TryParse(string value, out int parsed) => OlaNumber.TryParseInt32(value, out parsed);
 }

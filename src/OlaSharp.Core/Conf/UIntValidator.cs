@@ -7,30 +7,10 @@ namespace OlaSharp.Core.Conf;
 /// the empty string are not (see <see cref="OlaNumber"/>; <c>output_ports = 3x</c> was verified to be
 /// kept by olad 0.10.9).
 /// </summary>
-public sealed class UIntValidator : IConfValidator
+/// <param name="min">Smallest valid value.</param>
+/// <param name="max">Largest valid value.</param>
+public sealed class UIntValidator(uint min, uint max) : RangeValidator<uint>(min, max)
 {
-    /// <summary>Creates a validator for [<paramref name="min"/>, <paramref name="max"/>], both inclusive.</summary>
-    public UIntValidator(uint min, uint max)
-    {
-        if (min > max)
-        {
-            throw new ArgumentOutOfRangeException(nameof(min), min, "min must not be greater than max.");
-        }
-
-        Min = min;
-        Max = max;
-    }
-
-    /// <summary>Smallest valid value.</summary>
-    public uint Min { get; }
-
-    /// <summary>Largest valid value.</summary>
-    public uint Max { get; }
-
     /// <inheritdoc/>
-    public string Expected => $"an integer {Min}..{Max}";
-
-    /// <inheritdoc/>
-    public bool IsValid(string value) =>
-        OlaNumber.TryParseUInt32(value, out uint parsed) && parsed >= Min && parsed <= Max;
+    protected override bool TryParse(string value, out uint parsed) => OlaNumber.TryParseUInt32(value, out parsed);
 }

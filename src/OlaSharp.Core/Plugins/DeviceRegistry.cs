@@ -10,6 +10,24 @@ namespace OlaSharp.Core.Plugins;
 /// Registered devices and the patch board. Patches and port priorities are written to
 /// <c>ola-port.conf</c> at once and atomically (olad writes them only on a clean shutdown, so a
 /// SIGKILL loses them), in OLA's key format so either server reads the other's file.
+/// <para>
+/// Locks: the registry decides under its lock and acts outside it. Under <c>_lock</c> it changes the
+/// patch board (ports' universes, port counts, the in-memory <c>ola-port.conf</c>) and queues what the
+/// decision asks of others (plugin hooks <see cref="Port.OnPatched"/>, <see cref="Port.OnUnpatched"/>,
+/// <see cref="Port.OnPriorityChanged"/>, and the clock's <see cref="RefreshScheduler.Add"/> and
+/// <see cref="RefreshScheduler.Remove"/>); after releasing it, the calling thread writes the latest state
+/// of the file and runs the queued actions in the order they were decided, then raises the events. So no
+/// plugin code and no file write ever runs under the registry's lock, readers are never held up by a slow
+/// hook, and a hook may call the registry (read it, or patch another port) from its own thread or another.
+/// A patch call returns once its own state (or a later one) is on disk and its hooks have run.
+/// Lock order, outermost first: <c>_hookLock</c> (held while hooks run, so hooks of different patch calls
+/// never overlap) → <c>_saveLock</c> (held while the file is written) → <c>_lock</c> → the
+/// <see cref="UniverseRegistry"/> lock → a <see cref="Universe"/>'s lock. Under <c>_lock</c> the registry
+/// only reads ports' and devices' fixed properties (<see cref="Port.Id"/>, capabilities,
+/// <see cref="Port.IsUniverseValid"/>, <see cref="Device.AllowLooping"/>), which must not block or call
+/// back; creating a universe raises <see cref="UniverseRegistry.Created"/> there too. A hook must not wait
+/// for another thread's patch call (that call waits for <c>_hookLock</c>).
+/// </para>
 /// </summary>
 public sealed partial class DeviceRegistry
 {
@@ -22,7 +40,16 @@ public sealed partial class DeviceRegistry
     private static readonly UIntValidator s_priorityRange = new(Core.Priority.Min, Core.Priority.Max);
     private static readonly SetValidator s_priorityMode = new("0", "1");
 
+    // The patch board: devices, aliases, ports' universes and port counts, _portConf, _actions,
+    // _confVersion. Never held while plugin code runs or a file is written (see the class comment).
     private readonly object _lock = new();
+
+    // Held while the queued actions run (outermost lock): hooks of different calls never overlap, in decided order.
+    private readonly object _hookLock = new();
+
+    // Held while ola-port.conf is written (taken before _lock, never inside it); one writer at a time, always the latest state.
+    private readonly object _saveLock = new();
+    private readonly Queue<PortAction> _actions = new();
     private readonly List<Device> _devices = [];
     private readonly Dictionary<string, int> _aliases = new(StringComparer.Ordinal);
     private readonly UniverseRegistry _universes;
@@ -31,6 +58,10 @@ public sealed partial class DeviceRegistry
     private readonly ConfFile _portConf;
     private readonly ILogger _logger;
     private int _nextAlias = 1;
+
+    // Incremented under _lock at each change of _portConf; _savedVersion (under _saveLock) is what is on disk.
+    private long _confVersion;
+    private long _savedVersion;
 
     /// <summary>Creates the registry; <paramref name="conf"/> null keeps patches in memory only (tests).</summary>
     public DeviceRegistry(UniverseRegistry universes, RefreshScheduler clock, ConfStore? conf, ILogger<DeviceRegistry>? logger = null)
@@ -93,6 +124,7 @@ public sealed partial class DeviceRegistry
             }
         }
 
+        RunDecided();
         DeviceAdded?.Invoke(device);
     }
 
@@ -113,6 +145,7 @@ public sealed partial class DeviceRegistry
             }
         }
 
+        RunDecided();
         DeviceRemoved?.Invoke(device);
     }
 
@@ -175,9 +208,11 @@ public sealed partial class DeviceRegistry
             }
 
             _portConf.Set(port.Id, universeId.ToString(CultureInfo.InvariantCulture));
-            SaveLocked();
+            _confVersion++;
         }
 
+        SaveLatest();
+        RunDecided();
         PortChanged?.Invoke(port);
         return true;
     }
@@ -192,10 +227,12 @@ public sealed partial class DeviceRegistry
             was = DetachLocked(port);
             if (_portConf.Remove(port.Id) || was)
             {
-                SaveLocked();
+                _confVersion++;
             }
         }
 
+        SaveLatest();
+        RunDecided();
         if (was)
         {
             PortChanged?.Invoke(port);
@@ -245,10 +282,12 @@ public sealed partial class DeviceRegistry
                 _portConf.Set(port.Id + "_priority_mode", ((int)port.PriorityMode).ToString(CultureInfo.InvariantCulture));
             }
 
-            SaveLocked();
+            _confVersion++;
+            _actions.Enqueue(new(PortActionKind.PriorityChanged, port, null));
         }
 
-        port.OnPriorityChanged();
+        SaveLatest();
+        RunDecided();
         PortChanged?.Invoke(port);
         error = null;
         return true;
@@ -306,16 +345,16 @@ public sealed partial class DeviceRegistry
         if (port is OutputPort output)
         {
             u.OutputPortCount++;
-            port.OnPatched(u);
+            _actions.Enqueue(new(PortActionKind.Patched, port, u));
             if (output.UsesRefreshClock)
             {
-                _clock.Add(output);
+                _actions.Enqueue(new(PortActionKind.ClockAdd, port, u));
             }
         }
         else
         {
             u.InputPortCount++;
-            port.OnPatched(u);
+            _actions.Enqueue(new(PortActionKind.Patched, port, u));
         }
 
         error = null;
@@ -330,9 +369,9 @@ public sealed partial class DeviceRegistry
             return false;
         }
 
-        if (port is OutputPort output)
+        if (port is OutputPort)
         {
-            _clock.Remove(output);
+            _actions.Enqueue(new(PortActionKind.ClockRemove, port, u));
             u.OutputPortCount--;
         }
         else
@@ -341,7 +380,7 @@ public sealed partial class DeviceRegistry
         }
 
         port.Universe = null;
-        port.OnUnpatched(u);
+        _actions.Enqueue(new(PortActionKind.Unpatched, port, u));
         return true;
     }
 
@@ -396,10 +435,108 @@ public sealed partial class DeviceRegistry
         }
     }
 
-    private void SaveLocked()
+    // Writes the latest state of the file, unless it is already on disk. One writer at a time; each writes
+    // the newest snapshot, so an older state never lands after a newer one and bursts coalesce.
+    private void SaveLatest()
     {
-        _conf?.TrySave(PortConfPrefix, _portConf);
+        if (_conf is null)
+        {
+            return;
+        }
+
+        lock (_saveLock)
+        {
+            ConfFile snapshot;
+            long version;
+            lock (_lock)
+            {
+                if (_confVersion == _savedVersion)
+                {
+                    return;
+                }
+
+                version = _confVersion;
+                snapshot = _portConf.Copy();
+            }
+
+            bool truncated = snapshot.Truncated;
+            _conf.TrySave(PortConfPrefix, snapshot);
+            _savedVersion = version;
+            if (truncated && !snapshot.Truncated)
+            {
+                // The store copied the oversized original aside; not again.
+                lock (_lock)
+                {
+                    _portConf.Truncated = false;
+                }
+            }
+        }
     }
+
+    // Runs the queued actions in the order they were decided. Whoever holds _hookLock drains the queue, so
+    // when this returns every action queued before the call has run (a hook that patches runs the actions
+    // its patch queued from inside the hook: Monitor is re-entrant). A failing hook is logged, not rethrown,
+    // so it cannot strand the actions of other calls queued behind it.
+    private void RunDecided()
+    {
+        lock (_hookLock)
+        {
+            while (true)
+            {
+                PortAction action;
+                lock (_lock)
+                {
+                    if (!_actions.TryDequeue(out action))
+                    {
+                        return;
+                    }
+                }
+
+                try
+                {
+                    Run(action);
+                }
+                catch (Exception ex)
+                {
+                    Log.HookFailed(_logger, ex, action.Kind.ToString(), action.Port.Id);
+                }
+            }
+        }
+    }
+
+    private void Run(PortAction action)
+    {
+        switch (action.Kind)
+        {
+            case PortActionKind.Patched:
+                action.Port.OnPatched(action.Universe!);
+                break;
+            case PortActionKind.ClockAdd:
+                _clock.Add((OutputPort)action.Port);
+                break;
+            case PortActionKind.ClockRemove:
+                _clock.Remove((OutputPort)action.Port);
+                break;
+            case PortActionKind.Unpatched:
+                action.Port.OnUnpatched(action.Universe!);
+                break;
+            default:
+                action.Port.OnPriorityChanged();
+                break;
+        }
+    }
+
+    private enum PortActionKind
+    {
+        Patched,
+        ClockAdd,
+        ClockRemove,
+        Unpatched,
+        PriorityChanged,
+    }
+
+    // What a decision asks of a plugin or the clock, run after the registry's lock is released.
+    private readonly record struct PortAction(PortActionKind Kind, Port Port, Universe? Universe);
 
     private static partial class Log
     {
@@ -411,5 +548,8 @@ public sealed partial class DeviceRegistry
 
         [LoggerMessage(EventId = 322, Level = LogLevel.Warning, Message = "Priority {Value} for {PortId} is above 200; clamped")]
         public static partial void PriorityClamped(ILogger logger, string portId, int value);
+
+        [LoggerMessage(EventId = 323, Level = LogLevel.Error, Message = "{Action} of port {PortId} failed; the patch board keeps the decided state")]
+        public static partial void HookFailed(ILogger logger, Exception exception, string action, string portId);
     }
 }

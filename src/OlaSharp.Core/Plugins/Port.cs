@@ -88,6 +88,7 @@ public abstract class Port
 /// </summary>
 public abstract class InputPort : Port
 {
+    // Guards _sources only, a leaf: the universe calls on those sources are made after copying them out.
     private readonly object _sourcesLock = new();
     private readonly List<DmxSource> _sources = [];
     private DmxSource? _defaultSource;
@@ -243,4 +244,7 @@ public abstract class OutputPort : Port, IClockTarget
 
     /// <summary>Counts one frame out; the refresh clock calls it after each emit, ports with their own clock call it per frame.</summary>
     protected internal void CountFrameSent() => Interlocked.Increment(ref _framesSent);
+
+    /// <inheritdoc />
+    void IClockTarget.CountFrameSent() => CountFrameSent();
 }

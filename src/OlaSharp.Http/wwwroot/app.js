@@ -106,16 +106,23 @@ function priorityEditor(p) {
   return el('span', {}, mode, value, set);
 }
 
-async function loadUniverse() {
+// The selected universe's JSON at path (?id=N) with its id, or null when none is selected or the request
+// fails (onError, if given, gets the message).
+async function universeJson(path, onError) {
   const id = state.universe;
-  if (id === null) return;
-  let info;
+  if (id === null) return null;
   try {
-    info = await getJson(`/json/universe_info?id=${id}`);
+    return { id, data: await getJson(`${path}?id=${id}`) };
   } catch (e) {
-    $('#universe-message').textContent = e.message;
-    return;
+    if (onError) onError(e.message);
+    return null;
   }
+}
+
+async function loadUniverse() {
+  const got = await universeJson('/json/universe_info', (message) => { $('#universe-message').textContent = message; });
+  if (!got) return;
+  const { id, data: info } = got;
   $('#universe-id').textContent = id;
   // A reload that lands while the user edits the name or merge mode must not undo the edit before it is saved.
   if (!state.settingsEdited) {
@@ -132,14 +139,9 @@ async function loadUniverse() {
 }
 
 async function loadSources() {
-  const id = state.universe;
-  if (id === null) return;
-  let s;
-  try {
-    s = await getJson(`/json/universe_sources?id=${id}`);
-  } catch {
-    return;
-  }
+  const got = await universeJson('/json/universe_sources');
+  if (!got) return;
+  const { data: s } = got;
   const now = performance.now();
   const rate = (key, count) => {
     const prev = state.sourceFrames.get(key);

@@ -29,10 +29,26 @@ public class RefreshPolicyTests
     [Theory]
     [InlineData("fixed", RefreshMode.Fixed, true)]
     [InlineData("CHANGE", RefreshMode.Change, true)]
+    [InlineData(" change ", RefreshMode.Change, true)]
     [InlineData("sometimes", RefreshMode.Fixed, false)]
-    public void TryParseMode_Works(string text, RefreshMode expected, bool ok)
+    [InlineData("1", RefreshMode.Fixed, false)]
+    [InlineData("fixed, change", RefreshMode.Fixed, false)]
+    [InlineData("", RefreshMode.Fixed, false)]
+    [InlineData(null, RefreshMode.Fixed, false)]
+    public void TryParseMode_Works(string? text, RefreshMode expected, bool ok)
     {
         Assert.Equal(ok, RefreshPolicy.TryParseMode(text, out RefreshMode m));
         Assert.Equal(expected, m);
+    }
+
+    [Theory]
+    [InlineData("hold", LossPolicy.Hold, true)]
+    [InlineData("BlackOut", LossPolicy.Blackout, true)]
+    [InlineData("1", LossPolicy.Hold, false)]
+    [InlineData("maybe", LossPolicy.Hold, false)]
+    public void TryParseLossPolicy_NamesOnly(string text, LossPolicy expected, bool ok)
+    {
+        Assert.Equal(ok, MergeModeText.TryParseLossPolicy(text, out LossPolicy p));
+        Assert.Equal(expected, p);
     }
 }

@@ -308,6 +308,46 @@ public class RefreshSchedulerTests
         scheduler.Stop();
     }
 
+    private sealed class FrameCountingTarget(Universe u, bool fail) : IClockTarget
+    {
+        public int Counted { get; private set; }
+
+        public Universe? Universe => u;
+
+        public RefreshPolicy Refresh => new(RefreshMode.Fixed, 10);
+
+        public void Emit(DmxFrame frame, int priority, EmitReason reason)
+        {
+            if (fail)
+            {
+                throw new InvalidOperationException("boom");
+            }
+        }
+
+        public void CountFrameSent() => Counted++;
+    }
+
+    [Fact]
+    public void Emit_AnyTarget_ClockCountsEachFrameSentThroughTheTarget()
+    {
+        var scheduler = new RefreshScheduler(_time);
+        var u = new Universe(1, _time);
+        var ok = new FrameCountingTarget(u, fail: false);
+        var failing = new FrameCountingTarget(u, fail: true);
+        scheduler.Add(ok);
+        scheduler.Add(failing);
+        long next = scheduler.RunDue(_time.GetTimestamp());
+        for (int i = 0; i < 5; i++)
+        {
+            AdvanceTo(next);
+            next = scheduler.RunDue(_time.GetTimestamp());
+        }
+
+        Assert.Equal(5, ok.Counted);
+        Assert.Equal(scheduler.Statistics.Ticks, ok.Counted);
+        Assert.Equal(0, failing.Counted);
+    }
+
     private sealed class ThrowingTarget(Universe u) : IClockTarget
     {
         public Universe? Universe => u;

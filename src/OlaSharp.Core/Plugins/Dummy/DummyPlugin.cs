@@ -83,13 +83,13 @@ public sealed class DummyDevice : Device
     public DummyOutputPort Port { get; }
 }
 
-/// <summary>An output port that keeps the last frame it was given and counts frames.</summary>
+/// <summary>An output port that keeps the last frame it was given (frames out: <see cref="OutputPort.FramesSent"/>, counted by the clock).</summary>
 public sealed partial class DummyOutputPort : OutputPort
 {
+    // Guards the last frame, a leaf (held only to copy it).
     private readonly object _lock = new();
     private readonly DmxFrame _last = new();
     private readonly ILogger _logger;
-    private long _frames;
 
     /// <summary>Creates the port.</summary>
     public DummyOutputPort(Device device, ILogger logger)
@@ -97,9 +97,6 @@ public sealed partial class DummyOutputPort : OutputPort
     {
         _logger = logger;
     }
-
-    /// <summary>Frames emitted to this port.</summary>
-    public long FramesWritten => Interlocked.Read(ref _frames);
 
     /// <summary>Priority of the last frame.</summary>
     public int LastPriority { get; private set; }
@@ -123,7 +120,6 @@ public sealed partial class DummyOutputPort : OutputPort
             LastPriority = priority;
         }
 
-        long n = Interlocked.Increment(ref _frames);
         if (reason == EmitReason.Change && _logger.IsEnabled(LogLevel.Information))
         {
             // Like olad's dummy port, which logs what it is given: the way to watch an output with no hardware.
@@ -131,7 +127,8 @@ public sealed partial class DummyOutputPort : OutputPort
         }
         else if (_logger.IsEnabled(LogLevel.Trace))
         {
-            Log.Frame(_logger, n, frame.Length, reason, priority);
+            // The clock counts this frame once Emit returns.
+            Log.Frame(_logger, FramesSent + 1, frame.Length, reason, priority);
         }
     }
 
