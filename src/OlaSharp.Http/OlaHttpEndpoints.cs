@@ -43,7 +43,6 @@ public static class OlaHttpEndpoints
         ILoggerFactory logs = app.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         ILogger logger = logs.CreateLogger("OlaSharp.Http");
         var api = new OlaApi(host, logger);
-        api.Attach();
 
         // Everything that changes state goes through the guard (Post does it for every POST).
         var guard = new RequestGuard(host.AuthTokens ?? new BearerTokenSource(host.AuthToken), logger, TimeProvider.System);
@@ -65,7 +64,7 @@ public static class OlaHttpEndpoints
         Post(app, guard, "/modify_universe", api.ModifyUniverseAsync);
         Post(app, guard, "/set_plugin_state", api.SetPluginStateAsync);
 
-        app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Universes));
+        app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Core.Universes));
 
         var metrics = new OlaMetrics(host);
         app.MapGet("/metrics", metrics.WriteAsync);

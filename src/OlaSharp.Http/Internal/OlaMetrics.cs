@@ -86,7 +86,7 @@ internal sealed class OlaMetrics
 
         var seenUniverses = new HashSet<string>(StringComparer.Ordinal);
         var seenSources = new HashSet<(string, string)>();
-        foreach (Universe u in _host.Universes.All)
+        foreach (Universe u in _host.Core.Universes.All)
         {
             string id = u.Id.ToString(CultureInfo.InvariantCulture);
             seenUniverses.Add(id);
@@ -147,7 +147,7 @@ internal sealed class OlaMetrics
 
     private void UpdateFrames()
     {
-        foreach (Universe u in _host.Universes.All)
+        foreach (Universe u in _host.Core.Universes.All)
         {
             string id = u.Id.ToString(CultureInfo.InvariantCulture);
             foreach ((string kind, long frames) in u.GetFramesInByKind())
@@ -161,7 +161,7 @@ internal sealed class OlaMetrics
 
         // Ports are new objects after a plugin reload: a port's count continues from where the old one left.
         var live = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Device d in _host.Devices.Devices)
+        foreach (Device d in _host.Core.Devices.Devices)
         {
             foreach (OutputPort p in d.OutputPorts)
             {
