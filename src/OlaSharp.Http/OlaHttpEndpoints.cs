@@ -59,10 +59,10 @@ public static class OlaHttpEndpoints
         Get(app, "/reload_pids", ctx => guard.Check(ctx) ?? OlaResults.Ok());
         app.MapGet("/reload", async (HttpContext ctx) => guard.Check(ctx) ?? await api.ReloadAsync(ctx).ConfigureAwait(false));
 
-        Post(app, guard, "/set_dmx", api.SetDmxAsync);
-        Post(app, guard, "/new_universe", api.NewUniverseAsync);
-        Post(app, guard, "/modify_universe", api.ModifyUniverseAsync);
-        Post(app, guard, "/set_plugin_state", api.SetPluginStateAsync);
+        Post(app, guard, "/set_dmx", ctx => api.PostAsync(ctx, "u", api.SetDmx));
+        Post(app, guard, "/new_universe", ctx => api.PostAsync(ctx, "id", api.NewUniverse));
+        Post(app, guard, "/modify_universe", ctx => api.PostAsync(ctx, "id", api.ModifyUniverse));
+        Post(app, guard, "/set_plugin_state", ctx => api.PostAsync(ctx, "plugin_id", api.SetPluginStateAsync));
 
         app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Core.Universes));
 

@@ -1,4 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Runtime.InteropServices;
+
 namespace OlaSharp.Core.Server;
 
 /// <summary>
@@ -50,14 +52,13 @@ public sealed class ClientSources : IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_sources.TryGetValue(universe.Id, out DmxSource? s) && ReferenceEquals(s.Universe, universe) && !s.IsRemoved)
+            ref DmxSource? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_sources, universe.Id, out _);
+            if (slot is null || slot.IsRemoved || !ReferenceEquals(slot.Universe, universe))
             {
-                return s;
+                slot = universe.AddSource(name ?? Name, Kind, Timeout.InfiniteTimeSpan);
             }
 
-            s = universe.AddSource(name ?? Name, Kind, Timeout.InfiniteTimeSpan);
-            _sources[universe.Id] = s;
-            return s;
+            return slot;
         }
     }
 
@@ -65,16 +66,14 @@ public sealed class ClientSources : IDisposable
     public bool Release(int universeId)
     {
         DmxSource? s;
+        bool removed;
         lock (_lock)
         {
-            if (!_sources.Remove(universeId, out s))
-            {
-                return false;
-            }
+            removed = _sources.Remove(universeId, out s);
         }
 
-        s.Universe.RemoveSource(s);
-        return true;
+        s?.Universe.RemoveSource(s);
+        return removed;
     }
 
     /// <summary>Removes every source of this client (idempotent).</summary>

@@ -62,12 +62,7 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
         w.WriteStartArray("plugins");
         foreach (Plugin p in host.Core.Plugins.Plugins.OrderBy(p => p.Id))
         {
-            w.WriteStartObject();
-            w.WriteBoolean("active", p.IsActive);
-            w.WriteBoolean("enabled", p.IsEnabled);
-            w.WriteNumber("id", p.Id);
-            w.WriteString("name", p.Name);
-            w.WriteEndObject();
+            WritePlugin(w, p, withEnabled: true);
         }
 
         w.WriteEndArray();
@@ -227,11 +222,7 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
             {
                 if (host.Core.Plugins.Find(other) is Plugin o)
                 {
-                    w.WriteStartObject();
-                    w.WriteBoolean("active", o.IsActive);
-                    w.WriteNumber("id", o.Id);
-                    w.WriteString("name", o.Name);
-                    w.WriteEndObject();
+                    WritePlugin(w, o, withEnabled: false);
                 }
             }
 
@@ -263,6 +254,21 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
 
         refused = null;
         return true;
+    }
+
+    // olad's plugin object: universe_plugin_list's has "enabled", plugin_info's conflicts_with does not.
+    private static void WritePlugin(Utf8JsonWriter w, Plugin p, bool withEnabled)
+    {
+        w.WriteStartObject();
+        w.WriteBoolean("active", p.IsActive);
+        if (withEnabled)
+        {
+            w.WriteBoolean("enabled", p.IsEnabled);
+        }
+
+        w.WriteNumber("id", p.Id);
+        w.WriteString("name", p.Name);
+        w.WriteEndObject();
     }
 
     internal static void WritePort(Utf8JsonWriter w, Port p)

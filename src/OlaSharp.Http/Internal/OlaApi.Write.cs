@@ -14,14 +14,22 @@ internal sealed partial class OlaApi
 
     private readonly LogThrottle _badBodyLog = new(TimeProvider.System, TimeSpan.FromSeconds(10));
 
-    public async Task<IResult> SetDmxAsync(HttpContext ctx)
+    /// <summary>
+    /// Runs a POST endpoint: reads the form and its integer field <paramref name="idField"/>, then calls
+    /// <paramref name="handler"/> with both, or answers for them (see <see cref="ReadFormAsync"/>).
+    /// </summary>
+    public async Task<IResult> PostAsync(HttpContext ctx, string idField, Func<HttpContext, IFormCollection, int, Task<IResult>> handler)
     {
-        (IFormCollection? form, int id, IResult? refused) = await ReadFormAsync(ctx, "u").ConfigureAwait(false);
-        if (form is null)
-        {
-            return refused!;
-        }
+        (IFormCollection? form, int id, IResult? refused) = await ReadFormAsync(ctx, idField).ConfigureAwait(false);
+        return form is null ? refused! : await handler(ctx, form, id).ConfigureAwait(false);
+    }
 
+    /// <summary>As <see cref="PostAsync(HttpContext, string, Func{HttpContext, IFormCollection, int, Task{IResult}})"/> for a handler that does not wait.</summary>
+    public Task<IResult> PostAsync(HttpContext ctx, string idField, Func<IFormCollection, int, IResult> handler) =>
+        PostAsync(ctx, idField, (_, form, id) => Task.FromResult(handler(form, id)));
+
+    public IResult SetDmx(IFormCollection form, int id)
+    {
         string d = form["d"].ToString();
         if (d.Length == 0)
         {
@@ -37,14 +45,8 @@ internal sealed partial class OlaApi
         return OlaResults.Ok();
     }
 
-    public async Task<IResult> NewUniverseAsync(HttpContext ctx)
+    public IResult NewUniverse(IFormCollection form, int id)
     {
-        (IFormCollection? form, int id, IResult? refused) = await ReadFormAsync(ctx, "id").ConfigureAwait(false);
-        if (form is null)
-        {
-            return refused!;
-        }
-
         // Names are kept whole (olad 0.10.9 keeps only the text after character 100).
         string name = form["name"].ToString();
         bool ok = false;
@@ -67,14 +69,8 @@ internal sealed partial class OlaApi
         });
     }
 
-    public async Task<IResult> ModifyUniverseAsync(HttpContext ctx)
+    public IResult ModifyUniverse(IFormCollection form, int id)
     {
-        (IFormCollection? form, int id, IResult? refused) = await ReadFormAsync(ctx, "id").ConfigureAwait(false);
-        if (form is null)
-        {
-            return refused!;
-        }
-
         string name = form["name"].ToString();
         if (name.Length == 0)
         {
@@ -137,14 +133,8 @@ internal sealed partial class OlaApi
         return ok ? OlaResults.Ok() : OlaResults.ServerError("Update failed");
     }
 
-    public async Task<IResult> SetPluginStateAsync(HttpContext ctx)
+    public async Task<IResult> SetPluginStateAsync(HttpContext ctx, IFormCollection form, int id)
     {
-        (IFormCollection? form, int id, IResult? refused) = await ReadFormAsync(ctx, "plugin_id").ConfigureAwait(false);
-        if (form is null)
-        {
-            return refused!;
-        }
-
         bool? state = form["state"].ToString().ToLowerInvariant() switch
         {
             "true" or "on" or "enable" or "enabled" or "1" or "t" => true,

@@ -210,26 +210,22 @@ internal sealed class OlaMetrics
 
         foreach (ProtocolCounter c in registry.Collect())
         {
-            switch (c.Kind)
+            // Received, sent and dropped are labelled by type or reason; malformed and send errors by protocol only.
+            (Counter? counter, bool byReason) = c.Kind switch
             {
-                case ProtocolCounterKind.Received:
-                    _packetsReceived.WithLabels(c.Protocol, c.Reason).IncTo(c.Value);
-                    break;
-                case ProtocolCounterKind.Sent:
-                    _packetsSent.WithLabels(c.Protocol, c.Reason).IncTo(c.Value);
-                    break;
-                case ProtocolCounterKind.Malformed:
-                    _packetsMalformed.WithLabels(c.Protocol).IncTo(c.Value);
-                    break;
-                case ProtocolCounterKind.Dropped:
-                    _packetsDropped.WithLabels(c.Protocol, c.Reason).IncTo(c.Value);
-                    break;
-                case ProtocolCounterKind.SendErrors:
-                    _sendErrors.WithLabels(c.Protocol).IncTo(c.Value);
-                    break;
-                default:
-                    break;
+                ProtocolCounterKind.Received => (_packetsReceived, true),
+                ProtocolCounterKind.Sent => (_packetsSent, true),
+                ProtocolCounterKind.Dropped => (_packetsDropped, true),
+                ProtocolCounterKind.Malformed => (_packetsMalformed, false),
+                ProtocolCounterKind.SendErrors => (_sendErrors, false),
+                _ => (null, false),
+            };
+            if (counter is null)
+            {
+                continue;
             }
+
+            (byReason ? counter.WithLabels(c.Protocol, c.Reason) : counter.WithLabels(c.Protocol)).IncTo(c.Value);
         }
     }
 

@@ -76,15 +76,30 @@ public sealed class ServerCoreTests : IDisposable
     }
 
     [Fact]
-    public void TryPatch_RefusedUniverse_GivesPortsReason_AndCreatesNothing()
+    public void TryPatch_RefusedUniverse_GivesOlasText_AndCreatesNothing()
     {
+        // olad answers its generic text; the port's reason goes to the log.
         Assert.False(_core.TryPatch(_strict.In1, TestInput.RefusedUniverse, out string? error));
-        Assert.Equal("universe 13 is unlucky", error);
+        Assert.Equal(DeviceRegistry.PatchFailed, error);
         Assert.False(_universes.TryGet(TestInput.RefusedUniverse, out _));
 
         Assert.True(_core.TryPatch(_strict.In1, 3, out error));
         Assert.Null(error);
         Assert.Equal(3, _strict.In1.Universe?.Id);
+    }
+
+    [Fact]
+    public void TryPatch_DeviceRules_NoLoopingOrSecondPortUnlessTheDeviceAllows()
+    {
+        Assert.True(_core.TryPatch(_strict.In0, 1, out _));
+        Assert.False(_core.TryPatch(_strict.Out0, 1, out string? error));
+        Assert.Equal(DeviceRegistry.PatchFailed, error);
+        Assert.False(_core.TryPatch(_strict.In1, 1, out _));
+        Assert.Null(_strict.Out0.Universe);
+
+        Assert.True(_core.TryPatch(_loose.In0, 1, out _));
+        Assert.True(_core.TryPatch(_loose.In1, 1, out _));
+        Assert.True(_core.TryPatch(_loose.Out0, 1, out _));
     }
 
     [Fact]
@@ -241,7 +256,7 @@ public sealed class ServerCoreTests : IDisposable
 
         public override bool IsUniverseValid(int universeId, out string? reason)
         {
-            reason = universeId == RefusedUniverse ? "universe 13 is unlucky" : null;
+            reason = universeId == RefusedUniverse ? "unlucky" : null;
             return reason is null;
         }
     }
