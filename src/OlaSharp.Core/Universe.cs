@@ -53,7 +53,10 @@ public sealed partial class Universe
     /// own worker, and return. They never encode, send, write files, block, take a lock that is held for
     /// long, or allocate; the consumer (an output's clock, an RPC connection's writer, a gRPC watcher, the
     /// live view) reads the merged frame on its own side with <see cref="CopyMerged(DmxFrame, out int)"/>.
-    /// Subscribe through <see cref="Server.ServerCore.Subscribe"/>, whose handle also detaches.
+    /// The one addition allowed is a copy of the merged slots into a buffer the handler already owns, for a
+    /// consumer that must see every frame (OLA RPC clients, as olad sends them): the next update overwrites
+    /// the merged frame before the consumer runs. Subscribe through <see cref="Server.ServerCore.Subscribe"/>,
+    /// whose handle also detaches.
     /// </remarks>
     public event UniverseUpdatedHandler? Updated;
 
