@@ -59,18 +59,33 @@ public sealed class RpcPushTests
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"producer took {sw.Elapsed}");
         Assert.True(stuck.Connection.PushesDropped > 0);
 
-        // Once it reads, the pushes come in order and the last one is the newest frame.
-        int last = -1;
-        int previous = -1;
-        while (last != Frames - 1)
+        // Once it reads, the pushes come in order (the newest frame of a coalesced run may repeat once, when
+        // an update lands between the writer's copy and the queue) and the last one is the newest frame.
+        try
         {
-            RpcMessage push = await stuck.ReadAsync();
-            byte[] data = DmxData.Parser.ParseFrom(push.Buffer).Data.ToByteArray();
-            last = data[0] | (data[1] << 8);
-            Assert.True(last > previous, $"push {last} after {previous}");
-            previous = last;
-        }
+            int last = -1;
+            int previous = -1;
+            while (last != Frames - 1)
+            {
+                RpcMessage push = await stuck.ReadAsync();
+                byte[] data = DmxData.Parser.ParseFrom(push.Buffer).Data.ToByteArray();
+                last = data[0] | (data[1] << 8);
+                Assert.True(last >= previous, $"push {last} after {previous}");
+                previous = last;
+            }
 
-        Assert.True(await stuck.NothingWithinAsync(TimeSpan.FromMilliseconds(200)));
+            int repeats = 0;
+            while (!await stuck.NothingWithinAsync(TimeSpan.FromMilliseconds(200)))
+            {
+                repeats++;
+            }
+
+            Assert.InRange(repeats, 0, 1);
+        }
+        finally
+        {
+            // A failed assertion leaves pushes unread: close the client's side so the connection can end.
+            await stuck.AbortAsync();
+        }
     }
 }

@@ -23,7 +23,8 @@ namespace OlaSharp.OlaRpc.Internal;
 /// the transport. The copy stays with the producer because the next update overwrites the merged frame, and
 /// olad sends every update to a client that keeps up. A client that falls behind has its pushes coalesced:
 /// once the queue is full a universe is marked pending and the writer sends its newest frame when it gets
-/// there, so memory stays bounded and the client ends on the current state.
+/// there, so memory stays bounded and the client ends on the current state (that frame may come twice when an
+/// update lands between the writer's copy and the queue; never out of order).
 /// </remarks>
 internal sealed class RpcConnection
 {
