@@ -58,6 +58,17 @@ public sealed partial class Universe
     }
 
     /// <summary>Raised outside the lock after every accepted update, expiry re-merge or loss action.</summary>
+    /// <remarks>
+    /// Handlers run on the producer's thread (a protocol's receive thread, a client's request, the expiry
+    /// timer), before the producer can take its next packet, so they only signal: set a flag, wake their
+    /// own worker, and return. They never encode, send, write files, block, take a lock that is held for
+    /// long, or allocate; the consumer (an output's clock, an RPC connection's writer, a gRPC watcher, the
+    /// live view) reads the merged frame on its own side with <see cref="CopyMerged(DmxFrame, out int)"/>.
+    /// The one addition allowed is a copy of the merged slots into a buffer the handler already owns, for a
+    /// consumer that must see every frame (OLA RPC clients, as olad sends them): the next update overwrites
+    /// the merged frame before the consumer runs. Subscribe through <see cref="Server.ServerCore.Subscribe"/>,
+    /// whose handle also detaches.
+    /// </remarks>
     public event UniverseUpdatedHandler? Updated;
 
     /// <summary>Raised when the name or merge mode changes (for persistence).</summary>

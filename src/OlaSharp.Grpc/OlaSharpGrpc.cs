@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OlaSharp.Core.Server;
+using OlaSharp.Core.Stats;
 using OlaSharp.Grpc.Internal;
 
 namespace OlaSharp.Grpc;
@@ -13,14 +15,15 @@ public static class OlaSharpGrpc
     /// <summary>Name of the health check (and of the health service entry besides the overall "").</summary>
     public const string HealthServiceName = "olasharp.v1";
 
-    /// <summary>Adds the gRPC services; <paramref name="core"/> builds the Core context once services resolve.</summary>
-    public static IServiceCollection AddOlaSharpGrpc(this IServiceCollection services, Func<IServiceProvider, GrpcCore> core, GrpcApiOptions? options = null)
+    /// <summary>Adds the gRPC services; <paramref name="core"/> gives the server core once services resolve.</summary>
+    public static IServiceCollection AddOlaSharpGrpc(this IServiceCollection services, Func<IServiceProvider, ServerCore> core, GrpcApiOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(core);
         options ??= new GrpcApiOptions();
         services.AddSingleton(options);
         services.AddSingleton(core);
+        services.AddSingleton<GrpcCounterSource>();
         services.AddSingleton<UnarySources>();
         services.AddSingleton<BearerTokenInterceptor>();
         services.AddGrpc(o =>
@@ -32,6 +35,9 @@ public static class OlaSharpGrpc
         services.AddGrpcHealthChecks(o => o.Services.Map(HealthServiceName, _ => true)).AddCheck(HealthServiceName, () => HealthCheckResult.Healthy());
         return services;
     }
+
+    /// <summary>The gRPC API's counters (frames in, invalid frames, frames sent to watchers) for <c>/metrics</c>.</summary>
+    public static IProtocolCounterSource GetCounters(IServiceProvider services) => services.GetRequiredService<GrpcCounterSource>();
 
     /// <summary>Maps the services, health checking and reflection.</summary>
     public static IEndpointRouteBuilder MapOlaSharpGrpc(this IEndpointRouteBuilder endpoints)

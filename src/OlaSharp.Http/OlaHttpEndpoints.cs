@@ -43,7 +43,6 @@ public static class OlaHttpEndpoints
         ILoggerFactory logs = app.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         ILogger logger = logs.CreateLogger("OlaSharp.Http");
         var api = new OlaApi(host, logger);
-        api.Attach();
 
         // Everything that changes state goes through the guard (Post does it for every POST).
         var guard = new RequestGuard(host.AuthTokens ?? new BearerTokenSource(host.AuthToken), logger, TimeProvider.System);
@@ -60,12 +59,12 @@ public static class OlaHttpEndpoints
         Get(app, "/reload_pids", ctx => guard.Check(ctx) ?? OlaResults.Ok());
         app.MapGet("/reload", async (HttpContext ctx) => guard.Check(ctx) ?? await api.ReloadAsync(ctx).ConfigureAwait(false));
 
-        Post(app, guard, "/set_dmx", api.SetDmxAsync);
-        Post(app, guard, "/new_universe", api.NewUniverseAsync);
-        Post(app, guard, "/modify_universe", api.ModifyUniverseAsync);
-        Post(app, guard, "/set_plugin_state", api.SetPluginStateAsync);
+        Post(app, guard, "/set_dmx", ctx => api.PostAsync(ctx, "u", api.SetDmx));
+        Post(app, guard, "/new_universe", ctx => api.PostAsync(ctx, "id", api.NewUniverse));
+        Post(app, guard, "/modify_universe", ctx => api.PostAsync(ctx, "id", api.ModifyUniverse));
+        Post(app, guard, "/set_plugin_state", ctx => api.PostAsync(ctx, "plugin_id", api.SetPluginStateAsync));
 
-        app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Universes));
+        app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Core.Universes));
 
         var metrics = new OlaMetrics(host);
         app.MapGet("/metrics", metrics.WriteAsync);

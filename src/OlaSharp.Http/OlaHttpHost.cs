@@ -1,27 +1,16 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using OlaSharp.Core;
 using OlaSharp.Core.Clock;
-using OlaSharp.Core.Conf;
-using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Security;
+using OlaSharp.Core.Server;
 using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Http;
 
-/// <summary>What the HTTP API and web UI need from the server: its model and a few host actions.</summary>
+/// <summary>What the HTTP API and web UI need: the server core, and what is HTTP's own (instance name, quit, tokens, metrics).</summary>
 public sealed class OlaHttpHost
 {
-    /// <summary>The universes.</summary>
-    public required UniverseRegistry Universes { get; init; }
-
-    /// <summary>Devices, ports and patching.</summary>
-    public required DeviceRegistry Devices { get; init; }
-
-    /// <summary>The plugins.</summary>
-    public required PluginManager Plugins { get; init; }
-
-    /// <summary>The conf store (for <c>preferences_source</c> paths).</summary>
-    public required ConfStore Conf { get; init; }
+    /// <summary>The server: universes, patching, plugins, reload.</summary>
+    public required ServerCore Core { get; init; }
 
     /// <summary>The conf directory shown in <c>server_stats</c>.</summary>
     public required string ConfigDir { get; init; }
@@ -34,9 +23,6 @@ public sealed class OlaHttpHost
 
     /// <summary>Whether <c>GET /quit</c> stops the server; otherwise it answers 403 like olad's <c>--no-http-quit</c>.</summary>
     public bool QuitEnabled { get; init; }
-
-    /// <summary>Stops and restarts the plugins (<c>GET /reload</c>).</summary>
-    public required Func<CancellationToken, Task> ReloadAsync { get; init; }
 
     /// <summary>Stops the server cleanly (<c>GET /quit</c> when enabled).</summary>
     public required Action Quit { get; init; }

@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Server;
 using OlaSharp.Core.Stats;
 using OlaSharp.OlaRpc.Internal;
 
@@ -16,11 +17,11 @@ public sealed class OlaRpcConnectionHandler : ConnectionHandler, IProtocolCounte
     private readonly ILogger _logger;
 
     /// <summary>Creates the handler.</summary>
-    public OlaRpcConnectionHandler(OlaRpcContext context, ILoggerFactory loggerFactory)
+    public OlaRpcConnectionHandler(ServerCore core, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _logger = loggerFactory.CreateLogger<OlaRpcConnectionHandler>();
-        _service = new OlaRpcService(context, _logger);
+        _service = new OlaRpcService(core, _logger);
     }
 
     /// <inheritdoc />

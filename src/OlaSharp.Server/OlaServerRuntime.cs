@@ -5,6 +5,7 @@ using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Plugins.Dummy;
+using OlaSharp.Core.Server;
 using OlaSharp.Core.Stats;
 using OlaSharp.Sacn;
 using OlaSharp.Uart;
@@ -59,6 +60,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         Devices = new DeviceRegistry(Universes, Clock, Conf, loggerFactory.CreateLogger<DeviceRegistry>());
         Context = new PluginContext(Universes, Clock, Conf, Devices, loggerFactory, Time, InstanceName);
         Plugins = new PluginManager(CreatePlugins(), Context);
+        Core = new ServerCore(Universes, Devices, Plugins, Conf, ReloadAsync, Time);
         foreach (IProtocolCounterSource counted in Plugins.Plugins.OfType<IProtocolCounterSource>())
         {
             Counters.Register(counted);
@@ -90,6 +92,9 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
     public PluginContext Context { get; }
 
     public PluginManager Plugins { get; }
+
+    /// <summary>What the front ends (HTTP, OLA RPC, gRPC) adapt: one context for all three.</summary>
+    public ServerCore Core { get; }
 
     /// <summary>Protocol counters of the plugins and client APIs, for <c>/metrics</c>.</summary>
     public ProtocolCounterRegistry Counters { get; } = new();

@@ -40,7 +40,7 @@ public static class GrpcThroughput
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, lo => lo.Protocols = HttpProtocols.Http2));
-        builder.Services.AddOlaSharpGrpc(_ => new GrpcCore(universes, devices));
+        builder.Services.AddOlaSharpGrpc(_ => new OlaSharp.Core.Server.ServerCore(universes, devices));
         await using WebApplication app = builder.Build();
         app.MapOlaSharpGrpc();
         await app.StartAsync();

@@ -15,6 +15,7 @@ using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Plugins.Dummy;
+using OlaSharp.Core.Server;
 using OlaSharp.Grpc.V1;
 using Universe = OlaSharp.Core.Universe;
 
@@ -31,7 +32,7 @@ internal sealed class GrpcTestHost : IAsyncDisposable
     private readonly string _dir;
     private readonly PluginManager _plugins;
 
-    private GrpcTestHost(WebApplication app, string dir, PluginManager plugins, GrpcCore core, RefreshScheduler clock, DummyPlugin dummy, LogSink logs)
+    private GrpcTestHost(WebApplication app, string dir, PluginManager plugins, ServerCore core, RefreshScheduler clock, DummyPlugin dummy, LogSink logs)
     {
         _app = app;
         _dir = dir;
@@ -48,7 +49,7 @@ internal sealed class GrpcTestHost : IAsyncDisposable
         Ports = new PortService.PortServiceClient(Channel);
     }
 
-    public GrpcCore Core { get; }
+    public ServerCore Core { get; }
 
     public RefreshScheduler Clock { get; }
 
@@ -82,7 +83,7 @@ internal sealed class GrpcTestHost : IAsyncDisposable
         var plugins = new PluginManager([dummy], context);
         await plugins.StartAllAsync();
         clock.Start();
-        var core = new GrpcCore(universes, devices);
+        var core = new ServerCore(universes, devices, plugins, conf);
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

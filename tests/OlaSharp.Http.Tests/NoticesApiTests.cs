@@ -7,6 +7,7 @@ using OlaSharp.Core;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Server;
 using OlaSharp.Http.Internal;
 
 namespace OlaSharp.Http.Tests;
@@ -34,14 +35,10 @@ public sealed class NoticesApiTests : IDisposable
         var manager = new PluginManager([plugin], context);
         var host = new OlaHttpHost
         {
-            Universes = universes,
-            Devices = devices,
-            Plugins = manager,
-            Conf = conf,
+            Core = new ServerCore(universes, devices, manager, conf),
             ConfigDir = _dir,
             InstanceName = "test",
             StartedAt = DateTimeOffset.UnixEpoch,
-            ReloadAsync = _ => Task.CompletedTask,
             Quit = () => { },
         };
 

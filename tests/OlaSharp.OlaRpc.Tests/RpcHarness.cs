@@ -9,6 +9,7 @@ using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Plugins.Dummy;
+using OlaSharp.Core.Server;
 using OlaSharp.OlaRpc.Internal;
 using OlaSharp.OlaRpc.Protocol;
 
@@ -35,8 +36,8 @@ internal sealed class RpcHarness : IAsyncDisposable
         Devices = new DeviceRegistry(Universes, Clock, Conf);
         Plugins = new PluginManager([new DummyPlugin()], new PluginContext(Universes, Clock, Conf, Devices, NullLoggerFactory.Instance));
         Logs = new ListLogger();
-        var context = new OlaRpcContext(Universes, Devices, Plugins, p => Conf.PathFor(p.ConfPrefix), ct => Plugins.ReloadAsync(ct));
-        Service = new OlaRpcService(context, Logs, partialFrameBudget);
+        Core = new ServerCore(Universes, Devices, Plugins, Conf);
+        Service = new OlaRpcService(Core, Logs, partialFrameBudget);
     }
 
     public string Dir { get; }
@@ -50,6 +51,8 @@ internal sealed class RpcHarness : IAsyncDisposable
     public DeviceRegistry Devices { get; }
 
     public PluginManager Plugins { get; }
+
+    public ServerCore Core { get; }
 
     public OlaRpcService Service { get; }
 

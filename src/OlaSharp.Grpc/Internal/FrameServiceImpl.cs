@@ -2,6 +2,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
+using OlaSharp.Core.Server;
 using OlaSharp.Grpc.V1;
 using Universe = OlaSharp.Core.Universe;
 
@@ -12,14 +13,16 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
 {
     private const string DefaultUnaryName = "grpc";
 
-    private readonly GrpcCore _core;
+    private readonly ServerCore _core;
     private readonly UnarySources _unary;
+    private readonly GrpcCounters _counters;
     private readonly ILogger _logger;
 
-    public FrameServiceImpl(GrpcCore core, UnarySources unary, ILogger<FrameServiceImpl> logger)
+    public FrameServiceImpl(ServerCore core, UnarySources unary, GrpcCounterSource counters, ILogger<FrameServiceImpl> logger)
     {
         _core = core;
         _unary = unary;
+        _counters = counters.Counters;
         _logger = logger;
     }
 
@@ -30,7 +33,7 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
         CancellationToken ct = context.CancellationToken;
 
         // One source per universe this stream feeds; a stream usually feeds one or a few.
-        var sources = new Dictionary<int, DmxSource>();
+        using ClientSources sources = _core.OpenClient("grpc:" + context.Peer, "grpc");
         long received = 0;
         long accepted = 0;
         Log.StreamOpened(_logger, context.Peer);
@@ -41,13 +44,7 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
                 StreamFramesRequest request = requestStream.Current;
                 int id = CheckFrame(request.Frame);
                 received++;
-                if (!sources.TryGetValue(id, out DmxSource? source))
-                {
-                    string name = string.IsNullOrEmpty(request.SourceName) ? "grpc:" + context.Peer : request.SourceName;
-                    source = _core.Universes.GetOrCreate(id).AddSource(name, "grpc", Timeout.InfiniteTimeSpan);
-                    sources.Add(id, source);
-                }
-
+                DmxSource source = sources.For(_core.Universes.GetOrCreate(id), string.IsNullOrEmpty(request.SourceName) ? null : request.SourceName);
                 if (Apply(source, request.Frame))
                 {
                     accepted++;
@@ -58,12 +55,7 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
         }
         finally
         {
-            // Ends, errors and vanished clients all come through here: the stream's sources go with it.
-            foreach (DmxSource s in sources.Values)
-            {
-                s.Universe.RemoveSource(s);
-            }
-
+            // Ends, errors and vanished clients all come through here: the stream's sources go with it (using).
             Log.StreamClosed(_logger, context.Peer, received, sources.Count);
         }
     }
@@ -106,7 +98,7 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
 
         TimeSpan refresh = request.RefreshIntervalMs is uint ms ? TimeSpan.FromMilliseconds(ms) : GrpcApiOptions.DefaultRefreshInterval;
         var universes = ids.ConvertAll(_core.Universes.GetOrCreate);
-        using var watcher = new FrameWatcher(universes, _core.Time, refresh, _core.Counters);
+        using var watcher = new FrameWatcher(universes, _core.Time, refresh, _counters);
         Log.WatchOpened(_logger, context.Peer, universes.Count);
         try
         {
@@ -125,14 +117,14 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
     // Counts every frame a client sends, and the ones refused as invalid.
     private int CheckFrame(Frame frame)
     {
-        Interlocked.Increment(ref _core.Counters.FramesReceived);
+        Interlocked.Increment(ref _counters.FramesReceived);
         try
         {
             return Validate.Frame(frame);
         }
         catch (RpcException)
         {
-            Interlocked.Increment(ref _core.Counters.Invalid);
+            Interlocked.Increment(ref _counters.Invalid);
             throw;
         }
     }

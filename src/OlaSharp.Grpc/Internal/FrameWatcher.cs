@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using OlaSharp.Core;
+using OlaSharp.Core.Server;
 using OlaSharp.Grpc.V1;
 using Universe = OlaSharp.Core.Universe;
 
@@ -40,10 +41,7 @@ internal sealed class FrameWatcher : IDisposable
         _entries = new Entry[universes.Count];
         for (int i = 0; i < universes.Count; i++)
         {
-            var e = new Entry(universes[i], this);
-            _entries[i] = e;
-            e.Universe.AddSink();
-            e.Universe.Updated += e.OnUpdated;
+            _entries[i] = new Entry(universes[i], this);
         }
 
         if (refreshInterval > TimeSpan.Zero)
@@ -103,8 +101,7 @@ internal sealed class FrameWatcher : IDisposable
         _refreshTimer?.Dispose();
         foreach (Entry e in _entries)
         {
-            e.Universe.Updated -= e.OnUpdated;
-            e.Universe.RemoveSink();
+            e.Subscription.Dispose();
         }
 
         _signal.Writer.TryComplete();
@@ -151,14 +148,23 @@ internal sealed class FrameWatcher : IDisposable
         }
     }
 
-    private sealed class Entry(Universe universe, FrameWatcher owner)
+    private sealed class Entry
     {
-        public readonly Universe Universe = universe;
+        public readonly Universe Universe;
+        public readonly UniverseSubscription Subscription;
         public int Pending;
         public int RefreshDue;
         public int SentSinceTick;
+        private readonly FrameWatcher _owner;
 
-        public void OnUpdated(Universe u, bool contentChanged)
+        public Entry(Universe universe, FrameWatcher owner)
+        {
+            Universe = universe;
+            _owner = owner;
+            Subscription = ServerCore.Subscribe(universe, OnUpdated);
+        }
+
+        private void OnUpdated(Universe u, bool contentChanged)
         {
             if (!contentChanged)
             {
@@ -166,7 +172,7 @@ internal sealed class FrameWatcher : IDisposable
             }
 
             Volatile.Write(ref Pending, 1);
-            owner.Signal();
+            _owner.Signal();
         }
     }
 }

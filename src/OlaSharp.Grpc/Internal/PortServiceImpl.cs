@@ -2,6 +2,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Server;
 using OlaSharp.Grpc.V1;
 using CorePort = OlaSharp.Core.Plugins.Port;
 
@@ -10,10 +11,10 @@ namespace OlaSharp.Grpc.Internal;
 /// <summary>PortService: lists ports and patches them through <see cref="DeviceRegistry"/> (OLA's patch rules apply).</summary>
 internal sealed class PortServiceImpl : PortService.PortServiceBase
 {
-    private readonly GrpcCore _core;
+    private readonly ServerCore _core;
     private readonly ILogger _logger;
 
-    public PortServiceImpl(GrpcCore core, ILogger<PortServiceImpl> logger)
+    public PortServiceImpl(ServerCore core, ILogger<PortServiceImpl> logger)
     {
         _core = core;
         _logger = logger;
@@ -38,9 +39,9 @@ internal sealed class PortServiceImpl : PortService.PortServiceBase
         ArgumentNullException.ThrowIfNull(request);
         int universe = Validate.UniverseId(request.Universe);
         CorePort port = FindPort(request.PortId);
-        if (!_core.Devices.TryPatch(port, universe, out string? error))
+        if (!_core.TryPatch(port, universe, out string? error))
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"cannot patch {port.Id} to universe {universe}: {error ?? DeviceRegistry.PatchFailed}"));
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"cannot patch {port.Id} to universe {universe}: {error}"));
         }
 
         Log.Patched(_logger, port.Id, universe);
@@ -51,7 +52,7 @@ internal sealed class PortServiceImpl : PortService.PortServiceBase
     {
         ArgumentNullException.ThrowIfNull(request);
         CorePort port = FindPort(request.PortId);
-        if (_core.Devices.Unpatch(port))
+        if (_core.Unpatch(port))
         {
             Log.Unpatched(_logger, port.Id);
         }
@@ -66,6 +67,6 @@ internal sealed class PortServiceImpl : PortService.PortServiceBase
             Validate.ThrowInvalid("port_id is required (e.g. \"1-1-O-0\")");
         }
 
-        return _core.Devices.FindPort(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"port {id} does not exist"));
+        return _core.FindPort(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"port {id} does not exist"));
     }
 }

@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Grpc.Core;
+using OlaSharp.Core.Server;
 using OlaSharp.Grpc.V1;
 using CoreMergeMode = OlaSharp.Core.MergeMode;
 using CoreUniverse = OlaSharp.Core.Universe;
@@ -9,9 +10,9 @@ namespace OlaSharp.Grpc.Internal;
 /// <summary>UniverseService: lists and edits universes through <see cref="Core.UniverseRegistry"/>.</summary>
 internal sealed class UniverseServiceImpl : UniverseService.UniverseServiceBase
 {
-    private readonly GrpcCore _core;
+    private readonly ServerCore _core;
 
-    public UniverseServiceImpl(GrpcCore core)
+    public UniverseServiceImpl(ServerCore core)
     {
         _core = core;
     }
@@ -38,7 +39,7 @@ internal sealed class UniverseServiceImpl : UniverseService.UniverseServiceBase
     {
         ArgumentNullException.ThrowIfNull(request);
         CoreUniverse u = Validate.ExistingUniverse(_core.Universes, request.Universe);
-        u.Name = request.Name;
+        _core.TrySetUniverseName(u.Id, request.Name, out _);
         return Task.FromResult(Map.ToMessage(u, _core.Devices));
     }
 
@@ -52,7 +53,7 @@ internal sealed class UniverseServiceImpl : UniverseService.UniverseServiceBase
             _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"merge_mode must be MERGE_MODE_HTP or MERGE_MODE_LTP, got {request.MergeMode}")),
         };
         CoreUniverse u = Validate.ExistingUniverse(_core.Universes, request.Universe);
-        u.MergeMode = mode;
+        _core.TrySetMergeMode(u.Id, mode, out _);
         return Task.FromResult(Map.ToMessage(u, _core.Devices));
     }
 }

@@ -2,6 +2,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using OlaSharp.Core;
+using OlaSharp.Core.Server;
 
 namespace OlaSharp.Http.Internal;
 
@@ -38,7 +39,7 @@ internal static class LiveDmxStream
         }
 
         universes.Created += OnCreated;
-        Universe? subscribed = null;
+        UniverseSubscription? subscribed = null;
         var sb = new StringBuilder(2200);
         try
         {
@@ -47,18 +48,11 @@ internal static class LiveDmxStream
                 // Wait for an update, or 1 s so a deleted/created universe is noticed and proxies see traffic.
                 await signal.WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
                 universes.TryGet(id, out Universe? u);
-                if (!ReferenceEquals(u, subscribed))
+                if (!ReferenceEquals(u, subscribed?.Universe))
                 {
-                    if (subscribed is not null)
-                    {
-                        subscribed.Updated -= OnUpdated;
-                    }
-
-                    subscribed = u;
-                    if (u is not null)
-                    {
-                        u.Updated += OnUpdated;
-                    }
+                    // Not as a sink: a browser watching does not keep a universe from being collected (olad's UI polls).
+                    subscribed?.Dispose();
+                    subscribed = u is null ? null : ServerCore.Subscribe(u, OnUpdated, asSink: false);
                 }
 
                 sb.Clear();
@@ -95,10 +89,7 @@ internal static class LiveDmxStream
         finally
         {
             universes.Created -= OnCreated;
-            if (subscribed is not null)
-            {
-                subscribed.Updated -= OnUpdated;
-            }
+            subscribed?.Dispose();
         }
     }
 

@@ -15,7 +15,7 @@ internal static class NoticesApi
     {
         var notices = new List<PluginNotice>();
         w.WriteStartArray("notices");
-        foreach (Plugin plugin in host.Plugins.Plugins.OrderBy(p => p.Id))
+        foreach (Plugin plugin in host.Core.Plugins.Plugins.OrderBy(p => p.Id))
         {
             if (plugin is not INoticeSource source || !plugin.IsActive)
             {

@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -21,7 +22,7 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
             return OlaResults.HelpRedirect();
         }
 
-        bool exists = host.Universes.TryGet(id, out Universe? u);
+        bool exists = host.Core.Universes.TryGet(id, out Universe? u);
         byte[] data = exists ? u!.GetMergedCopy() : [];
 
         // olad writes this array of numbers inline: {\n  "dmx": [1,2,3],\n  "error": ""\n}
@@ -59,19 +60,14 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
     public IResult UniversePluginList() => OlaResults.Json(w =>
     {
         w.WriteStartArray("plugins");
-        foreach (Plugin p in host.Plugins.Plugins.OrderBy(p => p.Id))
+        foreach (Plugin p in host.Core.Plugins.Plugins.OrderBy(p => p.Id))
         {
-            w.WriteStartObject();
-            w.WriteBoolean("active", p.IsActive);
-            w.WriteBoolean("enabled", p.IsEnabled);
-            w.WriteNumber("id", p.Id);
-            w.WriteString("name", p.Name);
-            w.WriteEndObject();
+            WritePlugin(w, p, withEnabled: true);
         }
 
         w.WriteEndArray();
         w.WriteStartArray("universes");
-        foreach (Universe u in host.Universes.All.OrderBy(u => u.Id))
+        foreach (Universe u in host.Core.Universes.All.OrderBy(u => u.Id))
         {
             w.WriteStartObject();
             w.WriteNumber("id", u.Id);
@@ -87,17 +83,12 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
 
     public IResult UniverseInfo(HttpContext ctx)
     {
-        if (!OlaResults.TryInt(ctx.Request.Query["id"], out int id))
+        if (!TryFindUniverse(ctx, out Universe? u, out IResult? refused))
         {
-            return OlaResults.HelpRedirect();
+            return refused;
         }
 
-        if (!host.Universes.TryGet(id, out Universe? u))
-        {
-            return OlaResults.ServerError("Universe doesn't exist");
-        }
-
-        IReadOnlyList<Port> ports = host.Devices.PortsOf(id);
+        IReadOnlyList<Port> ports = host.Core.Devices.PortsOf(u.Id);
         return OlaResults.Json(w =>
         {
             w.WriteNumber("id", u.Id);
@@ -123,21 +114,16 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
     /// <summary>Ours (not olad's): a universe's sources for the web UI.</summary>
     public IResult UniverseSources(HttpContext ctx)
     {
-        if (!OlaResults.TryInt(ctx.Request.Query["id"], out int id))
+        if (!TryFindUniverse(ctx, out Universe? u, out IResult? refused))
         {
-            return OlaResults.HelpRedirect();
-        }
-
-        if (!host.Universes.TryGet(id, out Universe? u))
-        {
-            return OlaResults.ServerError("Universe doesn't exist");
+            return refused;
         }
 
         IReadOnlyList<SourceInfo> sources = u.GetSources();
 
         // Ports that merge their own senders (sACN) feed the universe as one source named by the port id.
         var senders = new Dictionary<string, IReadOnlyList<SenderInfo>>(StringComparer.Ordinal);
-        foreach (Port p in host.Devices.PortsOf(id))
+        foreach (Port p in host.Core.Devices.PortsOf(u.Id))
         {
             if (p is InputPort input && input.DescribeSenders() is { Count: > 0 } list)
             {
@@ -202,39 +188,8 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
             universe = id;
         }
 
-        var free = new List<Port>();
-        foreach (Device d in host.Devices.Devices)
-        {
-            bool inputOnUniverse = universe is int u1 && d.InputPorts.Any(p => p.Universe?.Id == u1);
-            bool outputOnUniverse = universe is int u2 && d.OutputPorts.Any(p => p.Universe?.Id == u2);
-            bool inputListed = false;
-            bool outputListed = false;
-            foreach (Port p in d.Ports)
-            {
-                if (p.Universe is not null)
-                {
-                    continue;
-                }
-
-                bool sameDirection = p.IsOutput ? outputOnUniverse : inputOnUniverse;
-                bool otherDirection = p.IsOutput ? inputOnUniverse : outputOnUniverse;
-                if ((sameDirection && !d.AllowMultiPortPatching) || (otherDirection && !d.AllowLooping))
-                {
-                    continue;
-                }
-
-                // olad lists only the first free port of each direction for devices without multi-port patching.
-                ref bool listed = ref p.IsOutput ? ref outputListed : ref inputListed;
-                if (listed && !d.AllowMultiPortPatching)
-                {
-                    continue;
-                }
-
-                listed = true;
-                free.Add(p);
-            }
-        }
-
+        // olad lists only the first free port of each direction for devices without multi-port patching.
+        IReadOnlyList<Port> free = host.Core.CandidatePorts(universe, firstPerDirection: true);
         return OlaResults.Json(
             w =>
             {
@@ -253,7 +208,7 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
             return OlaResults.HelpRedirect();
         }
 
-        Plugin? p = host.Plugins.Find(id);
+        Plugin? p = host.Core.Plugins.Find(id);
         if (p is null)
         {
             return OlaResults.ServerError("Plugin not loaded");
@@ -265,13 +220,9 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
             w.WriteStartArray("conflicts_with");
             foreach (int other in p.ConflictsWith)
             {
-                if (host.Plugins.Find(other) is Plugin o)
+                if (host.Core.Plugins.Find(other) is Plugin o)
                 {
-                    w.WriteStartObject();
-                    w.WriteBoolean("active", o.IsActive);
-                    w.WriteNumber("id", o.Id);
-                    w.WriteString("name", o.Name);
-                    w.WriteEndObject();
+                    WritePlugin(w, o, withEnabled: false);
                 }
             }
 
@@ -281,8 +232,43 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
             w.WriteString("description", p.Description.Replace("\n", "\\n", StringComparison.Ordinal));
             w.WriteBoolean("enabled", p.IsEnabled);
             w.WriteString("name", p.Name);
-            w.WriteString("preferences_source", host.Conf.PathFor(p.ConfPrefix));
+            w.WriteString("preferences_source", host.Core.PreferencesSource(p));
         });
+    }
+
+    // The universe named by ?id=, or olad's reply: the help redirect without a number, 500 when it does not exist.
+    private bool TryFindUniverse(HttpContext ctx, [NotNullWhen(true)] out Universe? universe, [NotNullWhen(false)] out IResult? refused)
+    {
+        universe = null;
+        if (!OlaResults.TryInt(ctx.Request.Query["id"], out int id))
+        {
+            refused = OlaResults.HelpRedirect();
+            return false;
+        }
+
+        if (!host.Core.Universes.TryGet(id, out universe))
+        {
+            refused = OlaResults.ServerError("Universe doesn't exist");
+            return false;
+        }
+
+        refused = null;
+        return true;
+    }
+
+    // olad's plugin object: universe_plugin_list's has "enabled", plugin_info's conflicts_with does not.
+    private static void WritePlugin(Utf8JsonWriter w, Plugin p, bool withEnabled)
+    {
+        w.WriteStartObject();
+        w.WriteBoolean("active", p.IsActive);
+        if (withEnabled)
+        {
+            w.WriteBoolean("enabled", p.IsEnabled);
+        }
+
+        w.WriteNumber("id", p.Id);
+        w.WriteString("name", p.Name);
+        w.WriteEndObject();
     }
 
     internal static void WritePort(Utf8JsonWriter w, Port p)

@@ -1,83 +1,64 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using OlaSharp.Core;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Server;
 
 namespace OlaSharp.Http.Internal;
 
 /// <summary>The endpoints that change state. POST parameters come only from a form body, as in olad.</summary>
 internal sealed partial class OlaApi
 {
-    private readonly ConcurrentDictionary<int, DmxSource> _httpSources = new();
+    // olad's internal HTTP client is one shared source per universe at priority 100 (it never times out).
+    private readonly ClientSources _httpSources = host.Core.OpenClient("http", "http");
 
     private readonly LogThrottle _badBodyLog = new(TimeProvider.System, TimeSpan.FromSeconds(10));
 
-    public void Attach() => host.Universes.Removed += u => _httpSources.TryRemove(u.Id, out _);
-
-    public async Task<IResult> SetDmxAsync(HttpContext ctx)
+    /// <summary>
+    /// Runs a POST endpoint: reads the form and its integer field <paramref name="idField"/>, then calls
+    /// <paramref name="handler"/> with both, or answers for them (see <see cref="ReadFormAsync"/>).
+    /// </summary>
+    public async Task<IResult> PostAsync(HttpContext ctx, string idField, Func<HttpContext, IFormCollection, int, Task<IResult>> handler)
     {
-        (IFormCollection? form, IResult? refused) = await ReadFormAsync(ctx).ConfigureAwait(false);
-        if (form is null)
-        {
-            return refused!;
-        }
+        (IFormCollection? form, int id, IResult? refused) = await ReadFormAsync(ctx, idField).ConfigureAwait(false);
+        return form is null ? refused! : await handler(ctx, form, id).ConfigureAwait(false);
+    }
 
-        if (!OlaResults.TryInt(form["u"], out int id))
-        {
-            return OlaResults.HelpRedirect();
-        }
+    /// <summary>As <see cref="PostAsync(HttpContext, string, Func{HttpContext, IFormCollection, int, Task{IResult}})"/> for a handler that does not wait.</summary>
+    public Task<IResult> PostAsync(HttpContext ctx, string idField, Func<IFormCollection, int, IResult> handler) =>
+        PostAsync(ctx, idField, (_, form, id) => Task.FromResult(handler(form, id)));
 
+    public IResult SetDmx(IFormCollection form, int id)
+    {
         string d = form["d"].ToString();
         if (d.Length == 0)
         {
             return OlaResults.ServerError("Invalid DMX string");
         }
 
-        if (!host.Universes.TryGet(id, out Universe? u))
+        if (!host.Core.Universes.TryGet(id, out Universe? u))
         {
             return OlaResults.ServerError("Universe doesn't exist");
         }
 
-        byte[] data = ParseDmxList(d);
-
-        // olad's internal HTTP client is one shared source at priority 100 (it never times out).
-        DmxSource source = _httpSources.GetOrAdd(id, _ => u.AddSource("http", "http", Timeout.InfiniteTimeSpan));
-        if (source.IsRemoved)
-        {
-            source = u.AddSource("http", "http", Timeout.InfiniteTimeSpan);
-            _httpSources[id] = source;
-        }
-
-        u.Update(source, data, Priority.Default);
+        u.Update(_httpSources.For(u), ParseDmxList(d), Priority.Default);
         return OlaResults.Ok();
     }
 
-    public async Task<IResult> NewUniverseAsync(HttpContext ctx)
+    public IResult NewUniverse(IFormCollection form, int id)
     {
-        (IFormCollection? form, IResult? refused) = await ReadFormAsync(ctx).ConfigureAwait(false);
-        if (form is null)
-        {
-            return refused!;
-        }
-
-        if (!OlaResults.TryInt(form["id"], out int id))
-        {
-            return OlaResults.HelpRedirect();
-        }
-
         // Names are kept whole (olad 0.10.9 keeps only the text after character 100).
         string name = form["name"].ToString();
         bool ok = false;
         foreach (string portId in SplitIds(form["add_ports"]))
         {
-            Port? port = FindByHttpId(host.Devices, portId);
-            ok |= port is not null && host.Devices.TryPatch(port, id, out _);
+            Port? port = FindByHttpId(host.Core.Devices, portId);
+            ok |= port is not null && host.Core.TryPatch(port, id, out _);
         }
 
-        if (ok && name.Length > 0 && host.Universes.TryGet(id, out Universe? u))
+        if (ok && name.Length > 0)
         {
-            u.Name = name;
+            host.Core.TrySetUniverseName(id, name, out _);
         }
 
         return OlaResults.Json(w =>
@@ -88,41 +69,25 @@ internal sealed partial class OlaApi
         });
     }
 
-    public async Task<IResult> ModifyUniverseAsync(HttpContext ctx)
+    public IResult ModifyUniverse(IFormCollection form, int id)
     {
-        (IFormCollection? form, IResult? refused) = await ReadFormAsync(ctx).ConfigureAwait(false);
-        if (form is null)
-        {
-            return refused!;
-        }
-
-        if (!OlaResults.TryInt(form["id"], out int id))
-        {
-            return OlaResults.HelpRedirect();
-        }
-
         string name = form["name"].ToString();
         if (name.Length == 0)
         {
             return OlaResults.ServerError("No name supplied");
         }
 
-        if (!host.Universes.TryGet(id, out Universe? u))
+        // olad's order: name, merge mode, unpatch, patch, priorities; any failure gives "Update failed".
+        if (!host.Core.TrySetUniverseName(id, name, out _))
         {
             return OlaResults.ServerError("Update failed");
         }
 
-        // olad's order: name, merge mode, unpatch, patch, priorities; any failure gives "Update failed".
         bool ok = true;
-        u.Name = name;
         string mode = form["merge_mode"].ToString();
-        if (mode == "HTP")
+        if (mode is "HTP" or "LTP")
         {
-            u.MergeMode = MergeMode.Htp;
-        }
-        else if (mode == "LTP")
-        {
-            u.MergeMode = MergeMode.Ltp;
+            host.Core.TrySetMergeMode(id, mode == "HTP" ? MergeMode.Htp : MergeMode.Ltp, out _);
         }
         else if (mode.Length > 0)
         {
@@ -131,19 +96,19 @@ internal sealed partial class OlaApi
 
         foreach (string portId in SplitIds(form["remove_ports"]))
         {
-            Port? port = FindByHttpId(host.Devices, portId);
-            ok &= port is not null && port.Universe?.Id == id && host.Devices.Unpatch(port);
+            Port? port = FindByHttpId(host.Core.Devices, portId);
+            ok &= port is not null && host.Core.Unpatch(port, fromUniverse: id);
         }
 
         foreach (string portId in SplitIds(form["add_ports"]))
         {
-            Port? port = FindByHttpId(host.Devices, portId);
-            ok &= port is not null && host.Devices.TryPatch(port, id, out _);
+            Port? port = FindByHttpId(host.Core.Devices, portId);
+            ok &= port is not null && host.Core.TryPatch(port, id, out _);
         }
 
         foreach (string portId in SplitIds(form["modify_ports"]))
         {
-            Port? port = FindByHttpId(host.Devices, portId);
+            Port? port = FindByHttpId(host.Core.Devices, portId);
             if (port is null || port.PriorityCapability == PriorityCapability.None)
             {
                 ok = false;
@@ -153,11 +118,11 @@ internal sealed partial class OlaApi
             string pMode = form[portId + "_priority_mode"].ToString();
             if (pMode == "inherit")
             {
-                ok &= host.Devices.TrySetPriority(port, PriorityMode.Inherit, null, out _);
+                ok &= host.Core.Devices.TrySetPriority(port, PriorityMode.Inherit, null, out _);
             }
             else if (OlaResults.TryInt(form[portId + "_priority_value"], out int value))
             {
-                ok &= host.Devices.TrySetPriority(port, PriorityMode.Static, value, out _);
+                ok &= host.Core.Devices.TrySetPriority(port, PriorityMode.Static, value, out _);
             }
             else
             {
@@ -168,19 +133,8 @@ internal sealed partial class OlaApi
         return ok ? OlaResults.Ok() : OlaResults.ServerError("Update failed");
     }
 
-    public async Task<IResult> SetPluginStateAsync(HttpContext ctx)
+    public async Task<IResult> SetPluginStateAsync(HttpContext ctx, IFormCollection form, int id)
     {
-        (IFormCollection? form, IResult? refused) = await ReadFormAsync(ctx).ConfigureAwait(false);
-        if (form is null)
-        {
-            return refused!;
-        }
-
-        if (!OlaResults.TryInt(form["plugin_id"], out int id))
-        {
-            return OlaResults.HelpRedirect();
-        }
-
         bool? state = form["state"].ToString().ToLowerInvariant() switch
         {
             "true" or "on" or "enable" or "enabled" or "1" or "t" => true,
@@ -192,18 +146,18 @@ internal sealed partial class OlaApi
             return OlaResults.HelpRedirect();
         }
 
-        if (host.Plugins.Find(id) is null)
+        if (host.Core.Plugins.Find(id) is null)
         {
             return OlaResults.ServerError("Plugin not loaded");
         }
 
-        await host.Plugins.SetEnabledAsync(id, state.Value, ctx.RequestAborted).ConfigureAwait(false);
+        await host.Core.Plugins.SetEnabledAsync(id, state.Value, ctx.RequestAborted).ConfigureAwait(false);
         return OlaResults.Ok();
     }
 
     public async Task<IResult> ReloadAsync(HttpContext ctx)
     {
-        await host.ReloadAsync(ctx.RequestAborted).ConfigureAwait(false);
+        await host.Core.ReloadAsync(ctx.RequestAborted).ConfigureAwait(false);
         return OlaResults.Ok();
     }
 
@@ -223,18 +177,19 @@ internal sealed partial class OlaApi
         return new OlaResults.NoCacheText("ok", "text/plain");
     }
 
-    // The form, or the reply for a body that is not one (400 with the reason, logged at debug, rate-limited).
-    private async Task<(IFormCollection? Form, IResult? Refused)> ReadFormAsync(HttpContext ctx)
+    // The form and its integer field idField, or the reply: 400 with the reason for a body that is not a form
+    // (logged at debug, rate-limited), olad's help redirect when the field is missing or not a number.
+    private async Task<(IFormCollection? Form, int Id, IResult? Refused)> ReadFormAsync(HttpContext ctx, string idField)
     {
         FormRead read = await FormBody.ReadAsync(ctx).ConfigureAwait(false);
         if (read.Form is not null)
         {
-            return (read.Form, null);
+            return OlaResults.TryInt(read.Form[idField], out int id) ? (read.Form, id, null) : (null, 0, OlaResults.HelpRedirect());
         }
 
         if (read.NotAForm)
         {
-            return (null, OlaResults.NoForm());
+            return (null, 0, OlaResults.NoForm());
         }
 
         string reason = read.Error ?? "malformed form";
@@ -243,7 +198,7 @@ internal sealed partial class OlaApi
             Log.BadBody(logger, ctx.Request.Method, ctx.Request.Path, ctx.Connection.RemoteIpAddress, reason, suppressed);
         }
 
-        return (null, OlaResults.BadRequest(reason));
+        return (null, 0, OlaResults.BadRequest(reason));
     }
 
     /// <summary>OLA's HTTP port id: <c>&lt;device alias&gt;-&lt;I|O&gt;-&lt;index&gt;</c>.</summary>

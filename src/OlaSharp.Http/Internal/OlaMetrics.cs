@@ -86,7 +86,7 @@ internal sealed class OlaMetrics
 
         var seenUniverses = new HashSet<string>(StringComparer.Ordinal);
         var seenSources = new HashSet<(string, string)>();
-        foreach (Universe u in _host.Universes.All)
+        foreach (Universe u in _host.Core.Universes.All)
         {
             string id = u.Id.ToString(CultureInfo.InvariantCulture);
             seenUniverses.Add(id);
@@ -147,7 +147,7 @@ internal sealed class OlaMetrics
 
     private void UpdateFrames()
     {
-        foreach (Universe u in _host.Universes.All)
+        foreach (Universe u in _host.Core.Universes.All)
         {
             string id = u.Id.ToString(CultureInfo.InvariantCulture);
             foreach ((string kind, long frames) in u.GetFramesInByKind())
@@ -161,7 +161,7 @@ internal sealed class OlaMetrics
 
         // Ports are new objects after a plugin reload: a port's count continues from where the old one left.
         var live = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Device d in _host.Devices.Devices)
+        foreach (Device d in _host.Core.Devices.Devices)
         {
             foreach (OutputPort p in d.OutputPorts)
             {
@@ -210,26 +210,22 @@ internal sealed class OlaMetrics
 
         foreach (ProtocolCounter c in registry.Collect())
         {
-            switch (c.Kind)
+            // Received, sent and dropped are labelled by type or reason; malformed and send errors by protocol only.
+            (Counter? counter, bool byReason) = c.Kind switch
             {
-                case ProtocolCounterKind.Received:
-                    _packetsReceived.WithLabels(c.Protocol, c.Reason).IncTo(c.Value);
-                    break;
-                case ProtocolCounterKind.Sent:
-                    _packetsSent.WithLabels(c.Protocol, c.Reason).IncTo(c.Value);
-                    break;
-                case ProtocolCounterKind.Malformed:
-                    _packetsMalformed.WithLabels(c.Protocol).IncTo(c.Value);
-                    break;
-                case ProtocolCounterKind.Dropped:
-                    _packetsDropped.WithLabels(c.Protocol, c.Reason).IncTo(c.Value);
-                    break;
-                case ProtocolCounterKind.SendErrors:
-                    _sendErrors.WithLabels(c.Protocol).IncTo(c.Value);
-                    break;
-                default:
-                    break;
+                ProtocolCounterKind.Received => (_packetsReceived, true),
+                ProtocolCounterKind.Sent => (_packetsSent, true),
+                ProtocolCounterKind.Dropped => (_packetsDropped, true),
+                ProtocolCounterKind.Malformed => (_packetsMalformed, false),
+                ProtocolCounterKind.SendErrors => (_sendErrors, false),
+                _ => (null, false),
+            };
+            if (counter is null)
+            {
+                continue;
             }
+
+            (byReason ? counter.WithLabels(c.Protocol, c.Reason) : counter.WithLabels(c.Protocol)).IncTo(c.Value);
         }
     }
 

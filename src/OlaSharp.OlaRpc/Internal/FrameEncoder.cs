@@ -12,16 +12,20 @@ namespace OlaSharp.OlaRpc.Internal;
 /// </summary>
 internal static class FrameEncoder
 {
-    // RpcMessage tags: type = 1 (varint), id = 2 (varint), name = 3 (bytes), buffer = 4 (bytes).
-    private const byte TypeTag = 0x08;
-    private const byte IdTag = 0x10;
-    private const byte NameTag = 0x1a;
-    private const byte BufferTag = 0x22;
+    // A protobuf tag is (field number << 3) | wire type: 0 varint, 2 length-delimited bytes.
+    private const byte Varint = 0;
+    private const byte Bytes = 2;
 
-    // DmxData tags: universe = 1, data = 2, priority = 3.
-    private const byte UniverseTag = 0x08;
-    private const byte DataTag = 0x12;
-    private const byte PriorityTag = 0x18;
+    // RpcMessage: type = 1, id = 2, name = 3, buffer = 4 (0x08, 0x10, 0x1a, 0x22).
+    private const byte TypeTag = (1 << 3) | Varint;
+    private const byte IdTag = (2 << 3) | Varint;
+    private const byte NameTag = (3 << 3) | Bytes;
+    private const byte BufferTag = (4 << 3) | Bytes;
+
+    // DmxData: universe = 1, data = 2, priority = 3 (0x08, 0x12, 0x18).
+    private const byte UniverseTag = (1 << 3) | Varint;
+    private const byte DataTag = (2 << 3) | Bytes;
+    private const byte PriorityTag = (3 << 3) | Varint;
 
     private static readonly byte[] s_updateDmxData = Encoding.ASCII.GetBytes("UpdateDmxData");
 
@@ -31,17 +35,10 @@ internal static class FrameEncoder
     /// <summary>Writes RESPONSE (2) with <paramref name="id"/> and <paramref name="reply"/> as buffer; returns the bytes written.</summary>
     public static int WriteResponse(Span<byte> destination, uint id, IMessage reply, int replySize)
     {
-        int n = RpcFrame.HeaderSize;
-        destination[n++] = TypeTag;
-        destination[n++] = 2;
-        destination[n++] = IdTag;
-        n += WriteVarint(destination[n..], id);
-        destination[n++] = BufferTag;
-        n += WriteVarint(destination[n..], (uint)replySize);
+        int n = WriteTypeAndId(destination, 2, id);
+        n += WriteBufferLength(destination[n..], replySize);
         reply.WriteTo(destination.Slice(n, replySize));
-        n += replySize;
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, RpcFrame.Header(n - RpcFrame.HeaderSize));
-        return n;
+        return Finish(destination, n + replySize);
     }
 
     /// <summary>The most bytes a RESPONSE_FAILED frame with <paramref name="textBytes"/> of text needs.</summary>
@@ -50,17 +47,10 @@ internal static class FrameEncoder
     /// <summary>Writes RESPONSE_FAILED (4) with the error text as the raw buffer bytes; returns the bytes written.</summary>
     public static int WriteFailed(Span<byte> destination, uint id, string error)
     {
-        int textBytes = Encoding.UTF8.GetByteCount(error);
-        int n = RpcFrame.HeaderSize;
-        destination[n++] = TypeTag;
-        destination[n++] = 4;
-        destination[n++] = IdTag;
-        n += WriteVarint(destination[n..], id);
-        destination[n++] = BufferTag;
-        n += WriteVarint(destination[n..], (uint)textBytes);
+        int n = WriteTypeAndId(destination, 4, id);
+        n += WriteBufferLength(destination[n..], Encoding.UTF8.GetByteCount(error));
         n += Encoding.UTF8.GetBytes(error, destination[n..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, RpcFrame.Header(n - RpcFrame.HeaderSize));
-        return n;
+        return Finish(destination, n);
     }
 
     /// <summary>Bytes a RESPONSE_NOT_IMPLEMENTED frame needs at most.</summary>
@@ -69,13 +59,7 @@ internal static class FrameEncoder
     /// <summary>Writes RESPONSE_NOT_IMPLEMENTED (5) with only type and id (olad: <c>08 05 10 id</c>).</summary>
     public static int WriteNotImplemented(Span<byte> destination, uint id)
     {
-        int n = RpcFrame.HeaderSize;
-        destination[n++] = TypeTag;
-        destination[n++] = 5;
-        destination[n++] = IdTag;
-        n += WriteVarint(destination[n..], id);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, RpcFrame.Header(n - RpcFrame.HeaderSize));
-        return n;
+        return Finish(destination, WriteTypeAndId(destination, 5, id));
     }
 
     /// <summary>Bytes a push of up to 512 slots needs at most.</summary>
@@ -89,17 +73,12 @@ internal static class FrameEncoder
     {
         Debug.Assert(data.Length <= 512, "DMX data is at most 512 slots");
         int inner = 1 + VarintSize(universe) + 1 + VarintSize((uint)data.Length) + data.Length + 1 + VarintSize(priority);
-        int n = RpcFrame.HeaderSize;
-        destination[n++] = TypeTag;
-        destination[n++] = 1;
-        destination[n++] = IdTag;
-        n += WriteVarint(destination[n..], id);
+        int n = WriteTypeAndId(destination, 1, id);
         destination[n++] = NameTag;
         destination[n++] = (byte)s_updateDmxData.Length;
         s_updateDmxData.CopyTo(destination[n..]);
         n += s_updateDmxData.Length;
-        destination[n++] = BufferTag;
-        n += WriteVarint(destination[n..], (uint)inner);
+        n += WriteBufferLength(destination[n..], inner);
         int start = n;
         destination[n++] = UniverseTag;
         n += WriteInt32(destination[n..], universe);
@@ -110,8 +89,31 @@ internal static class FrameEncoder
         destination[n++] = PriorityTag;
         n += WriteInt32(destination[n..], priority);
         Debug.Assert(n - start == inner, "inner size matches");
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, RpcFrame.Header(n - RpcFrame.HeaderSize));
-        return n;
+        return Finish(destination, n);
+    }
+
+    // The frame's first RpcMessage fields, after the 4-byte header: type and id. Returns the end offset.
+    private static int WriteTypeAndId(Span<byte> destination, byte type, uint id)
+    {
+        int n = RpcFrame.HeaderSize;
+        destination[n++] = TypeTag;
+        destination[n++] = type;
+        destination[n++] = IdTag;
+        return n + WriteVarint(destination[n..], id);
+    }
+
+    // The buffer field's tag and length; its bytes follow.
+    private static int WriteBufferLength(Span<byte> destination, int length)
+    {
+        destination[0] = BufferTag;
+        return 1 + WriteVarint(destination[1..], (uint)length);
+    }
+
+    // Writes the header (the size of what follows it) once the frame is complete; returns the frame's length.
+    private static int Finish(Span<byte> destination, int length)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, RpcFrame.Header(length - RpcFrame.HeaderSize));
+        return length;
     }
 
     // int32 fields are varints of the sign-extended 64-bit value (negatives take 10 bytes).

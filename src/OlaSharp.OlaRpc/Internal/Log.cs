@@ -23,7 +23,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 605, Level = LogLevel.Debug, Message = "RPC client {Name} closed with {Length} bytes of an unfinished frame")]
     public static partial void Truncated(ILogger logger, string name, long length);
 
-    [LoggerMessage(EventId = 606, Level = LogLevel.Warning, Message = "RPC client {Name} is not keeping up (4096 frames queued); dropping DMX pushes, first for universe {Universe} (logged once per connection)")]
+    [LoggerMessage(EventId = 606, Level = LogLevel.Warning, Message = "RPC client {Name} is not keeping up (4096 frames queued); coalescing DMX pushes to the newest frame per universe, first for universe {Universe} (logged once per connection)")]
     public static partial void PushDropped(ILogger logger, string name, int universe);
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Debug, Message = "RPC client {Name}: {Method} request does not parse or lacks required fields")]

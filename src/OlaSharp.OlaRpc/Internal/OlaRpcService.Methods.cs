@@ -2,6 +2,7 @@
 using Google.Protobuf;
 using OlaSharp.Core;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Server;
 using OlaSharp.OlaRpc.Protocol;
 using CoreMergeMode = OlaSharp.Core.MergeMode;
 using CorePriorityMode = OlaSharp.Core.Plugins.PriorityMode;
@@ -57,7 +58,7 @@ internal sealed partial class OlaRpcService
     private Result GetPlugins()
     {
         var reply = new PluginListReply();
-        foreach (Plugin p in _context.Plugins.Plugins)
+        foreach (Plugin p in Core.Plugins.Plugins)
         {
             reply.Plugin.Add(ToPluginInfo(p));
         }
@@ -67,13 +68,13 @@ internal sealed partial class OlaRpcService
 
     private async ValueTask<Result> ReloadPluginsAsync(RpcConnection connection, IMessage request, CancellationToken cancellationToken)
     {
-        await _context.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        await Core.ReloadAsync(cancellationToken).ConfigureAwait(false);
         return Result.Acked;
     }
 
     private Result GetPluginDescription(PluginDescriptionRequest request)
     {
-        Plugin? p = _context.Plugins.Find(request.PluginId);
+        Plugin? p = Core.Plugins.Find(request.PluginId);
         return p is null
             ? Result.Fail(PluginNotLoaded)
             : Result.Ok(new PluginDescriptionReply { Name = p.Name, Description = p.Description });
@@ -81,7 +82,7 @@ internal sealed partial class OlaRpcService
 
     private Result GetPluginState(PluginStateRequest request)
     {
-        Plugin? p = _context.Plugins.Find(request.PluginId);
+        Plugin? p = Core.Plugins.Find(request.PluginId);
         if (p is null)
         {
             return Result.Fail(PluginNotLoaded);
@@ -92,11 +93,11 @@ internal sealed partial class OlaRpcService
             Name = p.Name,
             Enabled = p.IsEnabled,
             Active = p.IsActive,
-            PreferencesSource = _context.PreferencesSource(p),
+            PreferencesSource = Core.PreferencesSource(p),
         };
         foreach (int id in p.ConflictsWith)
         {
-            if (_context.Plugins.Find(id) is Plugin other)
+            if (Core.Plugins.Find(id) is Plugin other)
             {
                 reply.ConflictsWith.Add(ToPluginInfo(other));
             }
@@ -108,23 +109,23 @@ internal sealed partial class OlaRpcService
     private async ValueTask<Result> SetPluginStateAsync(RpcConnection connection, IMessage message, CancellationToken cancellationToken)
     {
         var request = (PluginStateChangeRequest)message;
-        Plugin? p = _context.Plugins.Find(request.PluginId);
+        Plugin? p = Core.Plugins.Find(request.PluginId);
         if (p is null)
         {
             return Result.Acked; // olad's quirk: an unknown plugin gets an Ack.
         }
 
-        bool ok = await _context.Plugins.SetEnabledAsync(p.Id, request.Enabled, cancellationToken).ConfigureAwait(false);
+        bool ok = await Core.Plugins.SetEnabledAsync(p.Id, request.Enabled, cancellationToken).ConfigureAwait(false);
         return ok || !request.Enabled ? Result.Acked : Result.Fail($"Failed to start plugin: {p.Name}");
     }
 
     private Result GetDeviceInfo(DeviceInfoRequest request)
     {
-        int filter = request.HasPluginId ? request.PluginId : Core.Plugins.PluginIds.All;
+        int filter = request.HasPluginId ? request.PluginId : OlaSharp.Core.Plugins.PluginIds.All;
         var reply = new DeviceInfoReply();
-        foreach (Device d in _context.Devices.Devices)
+        foreach (Device d in Core.Devices.Devices)
         {
-            if (filter != Core.Plugins.PluginIds.All && d.Owner.Id != filter)
+            if (filter != OlaSharp.Core.Plugins.PluginIds.All && d.Owner.Id != filter)
             {
                 continue;
             }
@@ -146,66 +147,46 @@ internal sealed partial class OlaRpcService
         return Result.Ok(reply);
     }
 
-    // Unpatched ports that could be patched (to the universe, if given) under the device's rules.
+    // Unpatched ports that could be patched (to the universe, if given) under the device's rules, by device.
     private Result GetCandidatePorts(OptionalUniverseRequest request)
     {
         int? universe = request.HasUniverse ? request.Universe : null;
-        if (universe is int id && !_context.Universes.TryGet(id, out _))
+        if (universe is int id && !Core.Universes.TryGet(id, out _))
         {
             return Result.Fail(UniverseDoesNotExist);
         }
 
         var reply = new DeviceInfoReply();
-        foreach (Device d in _context.Devices.Devices)
+        DeviceInfo? info = null;
+        foreach (Port p in Core.CandidatePorts(universe))
         {
-            bool inputOnUniverse = universe is int u1 && d.InputPorts.Any(p => p.Universe?.Id == u1);
-            bool outputOnUniverse = universe is int u2 && d.OutputPorts.Any(p => p.Universe?.Id == u2);
-            DeviceInfo? info = null;
-            foreach (Port p in d.Ports)
+            if (info is null || info.DeviceAlias != p.Device.Alias)
             {
-                if (p.Universe is not null)
-                {
-                    continue;
-                }
-
-                bool sameDirection = p.IsOutput ? outputOnUniverse : inputOnUniverse;
-                bool otherDirection = p.IsOutput ? inputOnUniverse : outputOnUniverse;
-                if ((sameDirection && !d.AllowMultiPortPatching) || (otherDirection && !d.AllowLooping))
-                {
-                    continue;
-                }
-
-                info ??= NewDeviceInfo(d);
-                (p.IsOutput ? info.OutputPort : info.InputPort).Add(ToPortInfo(p));
-            }
-
-            if (info is not null)
-            {
+                info = NewDeviceInfo(p.Device);
                 reply.Device.Add(info);
             }
+
+            (p.IsOutput ? info.OutputPort : info.InputPort).Add(ToPortInfo(p));
         }
 
         return Result.Ok(reply);
     }
 
     private Result ConfigureDevice(DeviceConfigRequest request) =>
-        _context.Devices.FindByAlias(request.DeviceAlias) is null
+        Core.Devices.FindByAlias(request.DeviceAlias) is null
             ? Result.Fail(DeviceDoesNotExist)
             : Result.Fail("Device doesn't support configuration");
 
     private bool TryFindPort(int alias, bool isOutput, int index, out Port? port, out string? error)
     {
-        port = null;
-        Device? device = _context.Devices.FindByAlias(alias);
-        if (device is null)
+        PortLookup found = Core.FindPort(alias, isOutput, index, out port);
+        error = found switch
         {
-            error = DeviceDoesNotExist;
-            return false;
-        }
-
-        port = device.FindPort(isOutput, index);
-        error = port is null ? PortDoesNotExist : null;
-        return port is not null;
+            PortLookup.NoDevice => DeviceDoesNotExist,
+            PortLookup.NoPort => PortDoesNotExist,
+            _ => null,
+        };
+        return found == PortLookup.Found;
     }
 
     private Result PatchPort(PatchPortRequest request)
@@ -217,13 +198,11 @@ internal sealed partial class OlaRpcService
 
         if (request.Action == PatchAction.Unpatch)
         {
-            _context.Devices.Unpatch(port!);
+            Core.Unpatch(port!);
             return Result.Acked;
         }
 
-        return _context.Devices.TryPatch(port!, request.Universe, out error)
-            ? Result.Acked
-            : Result.Fail(error ?? DeviceRegistry.PatchFailed);
+        return Core.TryPatch(port!, request.Universe, out error) ? Result.Acked : Result.Fail(error);
     }
 
     private Result SetPortPriority(PortPriorityRequest request)
@@ -251,7 +230,7 @@ internal sealed partial class OlaRpcService
             return Result.Acked;
         }
 
-        return _context.Devices.TrySetPriority(port, mode, request.HasPriority ? request.Priority : null, out error)
+        return Core.Devices.TrySetPriority(port, mode, request.HasPriority ? request.Priority : null, out error)
             ? Result.Acked
             : Result.Fail(error ?? InvalidPriorityRequest);
     }
@@ -261,7 +240,7 @@ internal sealed partial class OlaRpcService
         var reply = new UniverseInfoReply();
         if (request.HasUniverse)
         {
-            if (!_context.Universes.TryGet(request.Universe, out Universe? u))
+            if (!Core.Universes.TryGet(request.Universe, out Universe? u))
             {
                 return Result.Fail(UniverseDoesNotExist);
             }
@@ -270,7 +249,7 @@ internal sealed partial class OlaRpcService
             return Result.Ok(reply);
         }
 
-        foreach (Universe u in _context.Universes.All)
+        foreach (Universe u in Core.Universes.All)
         {
             reply.Universe.Add(ToUniverseInfo(u));
         }
@@ -278,27 +257,13 @@ internal sealed partial class OlaRpcService
         return Result.Ok(reply);
     }
 
-    private Result SetUniverseName(UniverseNameRequest request)
-    {
-        if (!_context.Universes.TryGet(request.Universe, out Universe? u))
-        {
-            return Result.Fail(UniverseDoesNotExist);
-        }
+    private Result SetUniverseName(UniverseNameRequest request) =>
+        Core.TrySetUniverseName(request.Universe, request.Name, out _) ? Result.Acked : Result.Fail(UniverseDoesNotExist);
 
-        u.Name = request.Name;
-        return Result.Acked;
-    }
-
-    private Result SetMergeMode(MergeModeRequest request)
-    {
-        if (!_context.Universes.TryGet(request.Universe, out Universe? u))
-        {
-            return Result.Fail(UniverseDoesNotExist);
-        }
-
-        u.MergeMode = request.MergeMode == ProtoMergeMode.Htp ? CoreMergeMode.Htp : CoreMergeMode.Ltp;
-        return Result.Acked;
-    }
+    private Result SetMergeMode(MergeModeRequest request) =>
+        Core.TrySetMergeMode(request.Universe, request.MergeMode == ProtoMergeMode.Htp ? CoreMergeMode.Htp : CoreMergeMode.Ltp, out _)
+            ? Result.Acked
+            : Result.Fail(UniverseDoesNotExist);
 
     private Result RegisterForDmx(RpcConnection connection, RegisterDmxRequest request)
     {
@@ -308,7 +273,7 @@ internal sealed partial class OlaRpcService
         }
 
         // olad: both REGISTER and UNREGISTER get-or-create the universe.
-        Universe u = _context.Universes.GetOrCreate(request.Universe);
+        Universe u = Core.Universes.GetOrCreate(request.Universe);
         if (request.Action == RegisterAction.Register)
         {
             connection.Register(u);
@@ -334,7 +299,7 @@ internal sealed partial class OlaRpcService
     /// </summary>
     private string? ApplyDmx(RpcConnection connection, int universe, ReadOnlySpan<byte> data, int? priority, bool reportMissing)
     {
-        if (!_context.Universes.TryGet(universe, out Universe? u))
+        if (!Core.Universes.TryGet(universe, out Universe? u))
         {
             // StreamDmxData to a missing universe is dropped silently, as in olad.
             return reportMissing ? UniverseDoesNotExist : null;
@@ -383,7 +348,7 @@ internal sealed partial class OlaRpcService
 
     private Result GetDmx(UniverseRequest request)
     {
-        if (!_context.Universes.TryGet(request.Universe, out Universe? u))
+        if (!Core.Universes.TryGet(request.Universe, out Universe? u))
         {
             return Result.Fail(UniverseDoesNotExist);
         }
@@ -439,7 +404,7 @@ internal sealed partial class OlaRpcService
             OutputPortCount = u.OutputPortCount,
             RdmDevices = 0,
         };
-        foreach (Port p in _context.Devices.PortsOf(u.Id))
+        foreach (Port p in Core.Devices.PortsOf(u.Id))
         {
             (p.IsOutput ? info.OutputPorts : info.InputPorts).Add(ToPortInfo(p));
         }

@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Server;
 using OlaSharp.OlaRpc.Protocol;
 using RpcType = OlaSharp.OlaRpc.Protocol.Type;
 
@@ -20,19 +21,21 @@ internal sealed partial class OlaRpcService
 
     private static readonly Ack s_ack = new();
 
-    private readonly OlaRpcContext _context;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Method> _methods;
     private long _lastRefusalLog;
     private long _refusedAtLastLog;
 
-    public OlaRpcService(OlaRpcContext context, ILogger logger, long partialFrameBudget = PartialFrameBudget.DefaultCapacity)
+    public OlaRpcService(ServerCore core, ILogger logger, long partialFrameBudget = PartialFrameBudget.DefaultCapacity)
     {
         PartialFrames = new PartialFrameBudget(partialFrameBudget);
-        _context = context ?? throw new ArgumentNullException(nameof(context));
+        Core = core ?? throw new ArgumentNullException(nameof(core));
         _logger = logger;
         _methods = CreateMethods();
     }
+
+    /// <summary>The server this service adapts.</summary>
+    public ServerCore Core { get; }
 
     /// <summary>Traffic counters of every connection.</summary>
     public RpcCounters Counters { get; } = new();

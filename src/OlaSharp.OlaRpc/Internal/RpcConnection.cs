@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
+using OlaSharp.Core.Server;
 using OlaSharp.OlaRpc.Protocol;
 
 namespace OlaSharp.OlaRpc.Internal;
@@ -12,12 +13,22 @@ namespace OlaSharp.OlaRpc.Internal;
 /// <summary>
 /// One client connection: reads frames, dispatches them in order, and owns the only writer of the
 /// transport, so server pushes (from other threads' universe updates) and replies never interleave
-/// mid-frame. Per connection it keeps its push id counter, its source per universe and its sinks;
-/// all of them are removed when it ends.
+/// mid-frame. Per connection it keeps its push id counter, its sources (<see cref="ClientSources"/>) and its
+/// sinks (<see cref="UniverseSubscription"/>); all of them are removed when it ends.
 /// </summary>
+/// <remarks>
+/// A push is produced apart from its notification: the universe's Updated handler, on the producer's
+/// thread, only copies the merged slots into a pooled buffer and queues it (no encoding, no lock, no
+/// allocation once the pool is warm); the writer loop encodes it as an UpdateDmxData request straight into
+/// the transport. The copy stays with the producer because the next update overwrites the merged frame, and
+/// olad sends every update to a client that keeps up. A client that falls behind has its pushes coalesced:
+/// once the queue is full a universe is marked pending and the writer sends its newest frame when it gets
+/// there, so memory stays bounded and the client ends on the current state (that frame may come twice when an
+/// update lands between the writer's copy and the queue; never out of order).
+/// </remarks>
 internal sealed class RpcConnection
 {
-    // Replies wait for room; pushes are dropped when a client falls this far behind (olad has no flow
+    // Replies wait for room; pushes are coalesced when a client falls this far behind (olad has no flow
     // control and would buffer without bound). 4096 frames is about 180 ms of a client registered for 512
     // universes at 44 Hz (interop/bench lost pushes with 256, 11 ms, whenever the writer waited for a
     // thread-pool thread) and at most ~2.5 MB of pooled buffers for a client that stops reading.
@@ -27,9 +38,13 @@ internal sealed class RpcConnection
     private readonly OlaRpcService _service;
     private readonly ILogger _logger;
     private readonly Channel<OutFrame> _outgoing;
-    private readonly Dictionary<int, DmxSource> _sources = [];
+    private readonly ClientSources _sources;
     private readonly Dictionary<int, Sink> _sinks = [];
     private readonly object _stateLock = new();
+
+    // Sinks marked pending (queue full): the writer sends each one's newest frame. Held only to add or take.
+    private readonly List<Sink> _pending = [];
+    private readonly List<Sink> _pendingScratch = [];
     private int _pushId = -1;
     private long _pushesDropped;
     private bool _closed;
@@ -43,6 +58,7 @@ internal sealed class RpcConnection
         _service = service;
         _logger = logger;
         Name = name;
+        _sources = service.Core.OpenClient(name, "olarpc");
         _outgoing = Channel.CreateBounded<OutFrame>(new BoundedChannelOptions(OutgoingCapacity)
         {
             SingleReader = true,
@@ -54,8 +70,11 @@ internal sealed class RpcConnection
     /// <summary>Identity used for sources and logs (the remote endpoint).</summary>
     public string Name { get; }
 
-    /// <summary>Pushes dropped because the client did not read.</summary>
+    /// <summary>Pushes not sent because a newer frame of their universe replaced them while the client was not reading.</summary>
     public long PushesDropped => Interlocked.Read(ref _pushesDropped);
+
+    /// <summary>For tests: the managed thread id on which the last push was encoded (0: none yet).</summary>
+    public int LastPushEncoderThreadId { get; private set; }
 
     /// <summary>Runs the connection until the client closes it or sends something that breaks framing.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -83,21 +102,7 @@ internal sealed class RpcConnection
     }
 
     /// <summary>The source this connection feeds into <paramref name="universe"/>, created on first use.</summary>
-    public DmxSource SourceFor(Universe universe)
-    {
-        lock (_stateLock)
-        {
-            if (_sources.TryGetValue(universe.Id, out DmxSource? s) && ReferenceEquals(s.Universe, universe) && !s.IsRemoved)
-            {
-                return s;
-            }
-
-            // Client sources count until the client disconnects (they are removed then).
-            s = universe.AddSource(Name, "olarpc", Timeout.InfiniteTimeSpan);
-            _sources[universe.Id] = s;
-            return s;
-        }
-    }
+    public DmxSource SourceFor(Universe universe) => _sources.For(universe);
 
     /// <summary>Registers this connection as a sink of <paramref name="universe"/> (idempotent).</summary>
     public void Register(Universe universe)
@@ -109,10 +114,7 @@ internal sealed class RpcConnection
                 return;
             }
 
-            var sink = new Sink(this, universe);
-            _sinks[universe.Id] = sink;
-            universe.AddSink();
-            universe.Updated += sink.OnUpdated;
+            _sinks[universe.Id] = new Sink(this, universe);
         }
     }
 
@@ -123,7 +125,7 @@ internal sealed class RpcConnection
         {
             if (_sinks.Remove(universeId, out Sink? sink))
             {
-                sink.Detach();
+                sink.Subscription.Dispose();
             }
         }
     }
@@ -153,33 +155,47 @@ internal sealed class RpcConnection
         return EnqueueAsync(new OutFrame(buffer, n), cancellationToken);
     }
 
-    // Called on the thread that updated the universe; never blocks it.
-    private void Push(Universe universe)
+    // Called on the thread that updated the universe: copies and queues, never encodes or blocks.
+    private void OnUpdated(Sink sink, Universe universe)
     {
         if (Volatile.Read(ref _closed))
         {
             return; // an update that raced with the disconnect: nobody to send it to
         }
 
-        Span<byte> slots = stackalloc byte[DmxFrame.MaxSlots];
-        int length = universe.CopyMerged(slots);
-        int priority = universe.ActivePriority;
-        byte[] buffer = OutFrame.Rent(FrameEncoder.MaxPushSize);
-        uint id = unchecked((uint)Interlocked.Increment(ref _pushId));
-        int n = FrameEncoder.WritePush(buffer, id, universe.Id, slots[..length], priority);
-        var frame = new OutFrame(buffer, n);
-        if (_outgoing.Writer.TryWrite(frame))
+        if (Volatile.Read(ref sink.Pending) != 0)
         {
-            Interlocked.Increment(ref _service.Counters.Pushes);
+            // The writer will send the newest frame once; the one it stood for is replaced.
+            NoteDropped(universe.Id);
+            return;
         }
-        else
+
+        byte[] slots = OutFrame.Rent(DmxFrame.MaxSlots);
+        int length = universe.CopyMerged(slots);
+        if (_outgoing.Writer.TryWrite(OutFrame.Push(slots, length, universe.Id, universe.ActivePriority)))
         {
-            Interlocked.Increment(ref _service.Counters.PushesDropped);
-            frame.Return();
-            if (Interlocked.Increment(ref _pushesDropped) == 1)
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(slots);
+        if (Interlocked.CompareExchange(ref sink.Pending, 1, 0) == 0)
+        {
+            lock (_pending)
             {
-                Log.PushDropped(_logger, Name, universe.Id);
+                _pending.Add(sink);
             }
+
+            // Fails only while the queue is full, and then the writer looks at _pending once it has drained it.
+            _outgoing.Writer.TryWrite(OutFrame.Wake);
+        }
+    }
+
+    private void NoteDropped(int universe)
+    {
+        Interlocked.Increment(ref _service.Counters.PushesDropped);
+        if (Interlocked.Increment(ref _pushesDropped) == 1)
+        {
+            Log.PushDropped(_logger, Name, universe);
         }
     }
 
@@ -352,7 +368,16 @@ internal sealed class RpcConnection
             {
                 try
                 {
-                    if (!broken)
+                    if (broken || frame.IsWake)
+                    {
+                        continue;
+                    }
+
+                    if (frame.IsPush)
+                    {
+                        WritePush(output, frame.Universe, frame.Buffer.AsSpan(0, frame.Length), frame.Priority);
+                    }
+                    else
                     {
                         frame.Buffer.AsSpan(0, frame.Length).CopyTo(output.GetSpan(frame.Length));
                         output.Advance(frame.Length);
@@ -363,6 +388,8 @@ internal sealed class RpcConnection
                     frame.Return();
                 }
             }
+
+            WritePending(output, broken);
 
             if (broken)
             {
@@ -382,40 +409,77 @@ internal sealed class RpcConnection
         }
     }
 
+    // Encodes an UpdateDmxData request (the push) straight into the transport, with the next push id.
+    private void WritePush(PipeWriter output, int universe, ReadOnlySpan<byte> slots, int priority)
+    {
+        uint id = unchecked((uint)++_pushId);
+        int n = FrameEncoder.WritePush(output.GetSpan(FrameEncoder.MaxPushSize), id, universe, slots, priority);
+        output.Advance(n);
+        LastPushEncoderThreadId = Environment.CurrentManagedThreadId;
+        Interlocked.Increment(ref _service.Counters.Pushes);
+    }
+
+    // The universes coalesced while the queue was full: each gets its newest frame, in the order they were marked.
+    private void WritePending(PipeWriter output, bool broken)
+    {
+        lock (_pending)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            _pendingScratch.AddRange(_pending);
+            _pending.Clear();
+        }
+
+        Span<byte> slots = stackalloc byte[DmxFrame.MaxSlots];
+        foreach (Sink sink in _pendingScratch)
+        {
+            // Cleared before the copy: an update after it is either in this copy or queued anew.
+            Volatile.Write(ref sink.Pending, 0);
+            if (!broken && !Volatile.Read(ref _closed))
+            {
+                Universe u = sink.Universe;
+                int length = u.CopyMerged(slots);
+                WritePush(output, u.Id, slots[..length], u.ActivePriority);
+            }
+        }
+
+        _pendingScratch.Clear();
+    }
+
     private void Cleanup()
     {
         Sink[] sinks;
-        DmxSource[] sources;
         lock (_stateLock)
         {
             _closed = true;
             sinks = [.. _sinks.Values];
-            sources = [.. _sources.Values];
             _sinks.Clear();
-            _sources.Clear();
         }
 
         foreach (Sink sink in sinks)
         {
-            sink.Detach();
+            sink.Subscription.Dispose();
         }
 
-        foreach (DmxSource source in sources)
-        {
-            source.Universe.RemoveSource(source);
-        }
+        _sources.Dispose();
     }
 
-    private sealed class Sink(RpcConnection owner, Universe universe)
+    private sealed class Sink
     {
-        public Universe Universe { get; } = universe;
+        // 1 while the writer owes this universe its newest frame (set by a producer, cleared by the writer).
+        public int Pending;
 
-        public void OnUpdated(Universe u, bool contentChanged) => owner.Push(u);
-
-        public void Detach()
+        public Sink(RpcConnection owner, Universe universe)
         {
-            Universe.Updated -= OnUpdated;
-            Universe.RemoveSink();
+            Universe = universe;
+            Subscription = ServerCore.Subscribe(universe, (u, _) => owner.OnUpdated(this, u));
         }
+
+        public Universe Universe { get; }
+
+        public UniverseSubscription Subscription { get; }
     }
 }

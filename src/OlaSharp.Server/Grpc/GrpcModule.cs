@@ -52,15 +52,7 @@ internal sealed class GrpcModule : IServerModule
             return;
         }
 
-        services.AddOlaSharpGrpc(
-            sp =>
-            {
-                OlaServerRuntime runtime = sp.GetRequiredService<OlaServerRuntime>();
-                var core = new GrpcCore(runtime.Universes, runtime.Devices, runtime.Time);
-                runtime.Counters.Register(core);
-                return core;
-            },
-            new GrpcApiOptions { AuthTokens = AuthTokens });
+        services.AddOlaSharpGrpc(sp => sp.GetRequiredService<OlaServerRuntime>().Core, new GrpcApiOptions { AuthTokens = AuthTokens });
     }
 
     public void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, ListenerSet listeners)
@@ -86,8 +78,8 @@ internal sealed class GrpcModule : IServerModule
 
         app.MapOlaSharpGrpc();
 
-        // Created now rather than on the first call, so /metrics shows the gRPC counters from the start.
-        _ = app.Services.GetRequiredService<GrpcCore>();
+        // Registered now rather than on the first call, so /metrics shows the gRPC counters from the start.
+        runtime.Counters.Register(OlaSharpGrpc.GetCounters(app.Services));
 
         // One app serves every listener: keep gRPC methods on the gRPC port and the HTTP API off it,
         // so opening gRPC to the LAN does not open the HTTP API there too (and the reverse).

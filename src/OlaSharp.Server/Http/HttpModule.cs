@@ -34,15 +34,11 @@ internal sealed class HttpModule(BearerTokenSource authTokens) : IServerModule
 
         OlaHttpEndpoints.Map(app, new OlaHttpHost
         {
-            Universes = runtime.Universes,
-            Devices = runtime.Devices,
-            Plugins = runtime.Plugins,
-            Conf = runtime.Conf,
+            Core = runtime.Core,
             ConfigDir = runtime.ConfigDir,
             InstanceName = runtime.InstanceName,
             StartedAt = runtime.StartedAt,
             QuitEnabled = options.HttpQuit,
-            ReloadAsync = runtime.ReloadAsync,
             Quit = app.Lifetime.StopApplication,
             ClockStatistics = runtime.Clock.Statistics,
             Counters = runtime.Counters,

@@ -17,13 +17,7 @@ internal sealed class RpcModule : IServerModule
         services.AddSingleton(sp =>
         {
             OlaServerRuntime runtime = sp.GetRequiredService<OlaServerRuntime>();
-            var context = new OlaRpcContext(
-                runtime.Universes,
-                runtime.Devices,
-                runtime.Plugins,
-                p => runtime.Conf.PathFor(p.ConfPrefix),
-                runtime.ReloadAsync);
-            var handler = new OlaRpcConnectionHandler(context, sp.GetRequiredService<ILoggerFactory>());
+            var handler = new OlaRpcConnectionHandler(runtime.Core, sp.GetRequiredService<ILoggerFactory>());
             runtime.Counters.Register(handler);
             return handler;
         });

@@ -1,0 +1,12 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.Core.Stats;
+
+namespace OlaSharp.Grpc.Internal;
+
+/// <summary>The gRPC API's counters, one per service collection, reported to <c>/metrics</c>.</summary>
+internal sealed class GrpcCounterSource : IProtocolCounterSource
+{
+    public GrpcCounters Counters { get; } = new();
+
+    public void CollectCounters(ICollection<ProtocolCounter> into) => Counters.Report(into);
+}
