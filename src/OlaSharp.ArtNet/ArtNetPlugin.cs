@@ -14,7 +14,7 @@ namespace OlaSharp.ArtNet;
 /// </summary>
 public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource, INoticeSource
 {
-    private readonly ArtNetCounters _counters = new();
+    private readonly CounterTable _counters = ArtNetCounters.Create();
     /// <summary>olad's default short and long name.</summary>
     public const string DefaultName = "OLA - ArtNet node";
 
@@ -182,7 +182,7 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource, INoti
     }
 
     /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.Report(into);
+    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.CollectCounters(into);
 
     private static partial class Log
     {

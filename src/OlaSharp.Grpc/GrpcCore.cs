@@ -27,8 +27,8 @@ public sealed class GrpcCore : IProtocolCounterSource
     public TimeProvider Time { get; }
 
     /// <summary>Frames in, invalid frames and frames sent to watchers.</summary>
-    internal GrpcCounters Counters { get; } = new();
+    internal CounterTable Counters { get; } = GrpcCounters.Create();
 
     /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into) => Counters.Report(into);
+    public void CollectCounters(ICollection<ProtocolCounter> into) => Counters.CollectCounters(into);
 }

@@ -21,7 +21,7 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
     /// <summary>Most input or output ports (olad: 512).</summary>
     public const int MaxPorts = 4096;
 
-    private readonly SacnCounters _counters = new();
+    private readonly CounterTable _counters = SacnCounters.Create();
     private SacnNode? _node;
     private ILogger? _logger;
 
@@ -308,7 +308,7 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
     }
 
     /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.Report(into);
+    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.CollectCounters(into);
 
     private static partial class Log
     {

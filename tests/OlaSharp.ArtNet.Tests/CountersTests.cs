@@ -10,9 +10,15 @@ public class CountersTests
     public void Report_MapsEachCounterToItsKindAndReason()
     {
         // The plugin passes one counters object to every node it starts, so the values run on across restarts.
-        var counters = new ArtNetCounters { Received = 15, Malformed = 3, DmxLate = 1, DmxSent = 7, DmxThirdSource = 4, SendErrors = 3 };
+        CounterTable counters = ArtNetCounters.Create();
+        counters.Add(ArtNetCounters.Received, 15);
+        counters.Add(ArtNetCounters.Malformed, 3);
+        counters.Add(ArtNetCounters.DmxLate, 1);
+        counters.Add(ArtNetCounters.DmxSent, 7);
+        counters.Add(ArtNetCounters.DmxThirdSource, 4);
+        counters.Add(ArtNetCounters.SendErrors, 3);
         var all = new List<ProtocolCounter>();
-        counters.Report(all);
+        counters.CollectCounters(all);
 
         Assert.All(all, c => Assert.Equal("artnet", c.Protocol));
         Assert.Equal(15, all.Single(c => c is { Kind: ProtocolCounterKind.Received, Reason: "" }).Value);
@@ -23,7 +29,7 @@ public class CountersTests
         Assert.Equal(3, all.Single(c => c.Kind == ProtocolCounterKind.SendErrors).Value);
 
         // Reporting does not change the stored totals.
-        Assert.Equal(15, counters.Received);
+        Assert.Equal(15, counters.Read(ArtNetCounters.Received));
     }
 
     [Fact]

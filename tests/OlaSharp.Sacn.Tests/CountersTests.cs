@@ -10,9 +10,15 @@ public class CountersTests
     public void Report_MapsEachCounterToItsKindAndReason()
     {
         // The plugin passes one counters object to every node it starts, so the values run on across restarts.
-        var counters = new SacnCounters { Received = 15, Malformed = 3, OutOfSequence = 1, DataSent = 7, Preview = 4, SendErrors = 3 };
+        CounterTable counters = SacnCounters.Create();
+        counters.Add(SacnCounters.Received, 15);
+        counters.Add(SacnCounters.Malformed, 3);
+        counters.Add(SacnCounters.OutOfSequence, 1);
+        counters.Add(SacnCounters.DataSent, 7);
+        counters.Add(SacnCounters.Preview, 4);
+        counters.Add(SacnCounters.SendErrors, 3);
         var all = new List<ProtocolCounter>();
-        counters.Report(all);
+        counters.CollectCounters(all);
 
         Assert.All(all, c => Assert.Equal("e131", c.Protocol));
         Assert.Equal(15, all.Single(c => c is { Kind: ProtocolCounterKind.Received, Reason: "" }).Value);
@@ -23,7 +29,7 @@ public class CountersTests
         Assert.Equal(3, all.Single(c => c.Kind == ProtocolCounterKind.SendErrors).Value);
 
         // Reporting does not change the stored totals.
-        Assert.Equal(15, counters.Received);
+        Assert.Equal(15, counters.Read(SacnCounters.Received));
     }
 
     [Fact]

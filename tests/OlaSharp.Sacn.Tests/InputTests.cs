@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using OlaSharp.Core;
+using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Tests;
@@ -28,7 +29,7 @@ public sealed class InputTests : IDisposable
     {
         _h.PatchInput(0, 7);
         _h.Send(s_a, 8, 100, [1]);
-        Assert.Equal(1, _h.Node.Counters.NotPatched);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.NotPatched));
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class InputTests : IDisposable
         _h.Send(s_b, 1, 150, [50]);
         _h.Send(s_b, 1, 150, [], options: SacnFramingOptions.StreamTerminated);
         Assert.Equal(1, _h.Device.Inputs[0].SourceCount);
-        Assert.Equal(1, _h.Node.Counters.Terminated);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.Terminated));
         Assert.Equal(100, u.ActivePriority);
         Assert.Equal(new byte[] { 10 }, u.GetMergedCopy());
     }
@@ -98,7 +99,7 @@ public sealed class InputTests : IDisposable
         Assert.Single(u.GetSources());
         _h.Advance(TimeSpan.FromMilliseconds(150));
         Assert.Empty(u.GetSources());
-        Assert.Equal(1, _h.Node.Counters.SourcesLost);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.SourcesLost));
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class InputTests : IDisposable
 
         // B silent for 2.55 s: removed by the timer, without any packet arriving; A takes over.
         Assert.Equal(1, _h.Device.Inputs[0].SourceCount);
-        Assert.Equal(1, _h.Node.Counters.SourcesLost);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.SourcesLost));
         Assert.Equal(100, u.ActivePriority);
         Assert.Equal(new byte[] { 11 }, u.GetMergedCopy());
     }
@@ -133,7 +134,7 @@ public sealed class InputTests : IDisposable
         _h.Send(s_a, 1, 100, [1], sequence: first);
         _h.Send(s_a, 1, 100, [2], sequence: second);
         Assert.Equal(accepted ? 2 : 1, u.GetMergedCopy()[0]);
-        Assert.Equal(accepted ? 0 : 1, _h.Node.Counters.OutOfSequence);
+        Assert.Equal(accepted ? 0 : 1, _h.Node.Counters.Read(SacnCounters.OutOfSequence));
     }
 
     [Fact]
@@ -142,7 +143,7 @@ public sealed class InputTests : IDisposable
         Universe u = _h.PatchInput(0, 1);
         _h.Send(s_a, 1, 100, [1], options: SacnFramingOptions.Preview);
         Assert.Empty(u.GetMergedCopy());
-        Assert.Equal(1, _h.Node.Counters.Preview);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.Preview));
     }
 
     [Fact]
@@ -151,7 +152,7 @@ public sealed class InputTests : IDisposable
         Universe u = _h.PatchInput(0, 1);
         _h.Send(s_a, 1, 100, [1], startCode: 0x17);
         Assert.Empty(u.GetMergedCopy());
-        Assert.Equal(1, _h.Node.Counters.OtherStartCode);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.OtherStartCode));
     }
 
     [Fact]
@@ -160,7 +161,7 @@ public sealed class InputTests : IDisposable
         Universe u = _h.PatchInput(0, 1);
         _h.Send(SacnTestHarness.OurCid, 1, 100, [1]);
         Assert.Empty(u.GetMergedCopy());
-        Assert.Equal(1, _h.Node.Counters.OwnPackets);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.OwnPackets));
     }
 
     [Fact]
@@ -239,7 +240,7 @@ public sealed class InputTests : IDisposable
             _h.Node.Handle(buffer.AsSpan(0, n), _h.Time.GetTimestamp());
         }
 
-        Assert.Equal(5000, _h.Node.Counters.Malformed);
+        Assert.Equal(5000, _h.Node.Counters.Read(SacnCounters.Malformed));
     }
 
     [Fact]

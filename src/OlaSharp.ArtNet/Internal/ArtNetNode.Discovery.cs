@@ -11,7 +11,7 @@ internal sealed partial class ArtNetNode
 {
     private void OnPollReply(ArtPollReplyPacket reply, SocketAddress from, long now)
     {
-        Interlocked.Increment(ref Counters.RepliesReceived);
+        Counters.Increment(ArtNetCounters.RepliesReceived);
         uint ip = reply.Ip;
         var key = (ip, reply.BindIndex);
         lock (_nodesLock)
@@ -93,7 +93,7 @@ internal sealed partial class ArtNetNode
                 }
 
                 int length = BuildReply(bind);
-                Send(socket, _replyBuffer.AsSpan(0, length), destination, ref Counters.RepliesSent);
+                Send(socket, _replyBuffer.AsSpan(0, length), destination, ref Counters[ArtNetCounters.RepliesSent]);
             }
         }
     }

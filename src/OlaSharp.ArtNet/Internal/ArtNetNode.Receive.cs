@@ -15,7 +15,7 @@ internal sealed partial class ArtNetNode
     void IUdpHandler.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from, long now) => Handle(datagram, from);
 
     // Larger than the buffer (MessageSize), or an ICMP error for one of our sends (ConnectionReset).
-    void IUdpHandler.OnReceiveError(SocketError error) => Interlocked.Increment(ref Counters.Malformed);
+    void IUdpHandler.OnReceiveError(SocketError error) => Counters.Increment(ArtNetCounters.Malformed);
 
     void IUdpHandler.OnTick(long now) => Housekeeping(now);
 
@@ -26,14 +26,14 @@ internal sealed partial class ArtNetNode
     /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
     internal void Handle(ReadOnlySpan<byte> packet, SocketAddress from)
     {
-        Interlocked.Increment(ref Counters.Received);
+        Counters.Increment(ArtNetCounters.Received);
         long now = _time.GetTimestamp();
 
         // Our own broadcasts come back to us. A console on this host sends from the same address and port, so
         // only a packet we actually sent (byte for byte, not yet matched) is dropped as ours.
         if (IsFromOurAddress(from) && _own.TryConsume(packet, now))
         {
-            Interlocked.Increment(ref Counters.DroppedOwn);
+            Counters.Increment(ArtNetCounters.DroppedOwn);
             return;
         }
 
@@ -60,7 +60,7 @@ internal sealed partial class ArtNetNode
             case ArtOpCode.Poll:
                 if (ArtPollPacket.TryParse(packet, out ArtPollPacket poll))
                 {
-                    Interlocked.Increment(ref Counters.PollsReceived);
+                    Counters.Increment(ArtNetCounters.PollsReceived);
 
                     // A poller on this host gets the broadcast reply (as olad sends every reply): a unicast to
                     // 127.0.0.1:6454 or our address:6454 would reach our own sockets first, not the console's.
@@ -96,7 +96,7 @@ internal sealed partial class ArtNetNode
                 {
                     if (_sync.OnSync(fromIp, now))
                     {
-                        Interlocked.Increment(ref Counters.SyncReceived);
+                        Counters.Increment(ArtNetCounters.SyncReceived);
                         ReleaseHeld();
                     }
                 }
@@ -109,7 +109,7 @@ internal sealed partial class ArtNetNode
             case ArtOpCode.Address:
                 if (ArtAddressPacket.TryParse(packet, out ArtAddressPacket address))
                 {
-                    long ignored = Interlocked.Increment(ref Counters.ProgrammingIgnored);
+                    long ignored = Counters.Increment(ArtNetCounters.ProgrammingIgnored);
                     if (_programmingLog.ShouldLog(now))
                     {
                         Log.ArtAddress(_logger, FormatIp(fromIp), address.BindIndex, address.Command, ignored);
@@ -124,7 +124,7 @@ internal sealed partial class ArtNetNode
             case ArtOpCode.IpProg:
                 if (ArtIpProgPacket.TryParse(packet, out ArtIpProgPacket ipProg))
                 {
-                    long ignored = Interlocked.Increment(ref Counters.ProgrammingIgnored);
+                    long ignored = Counters.Increment(ArtNetCounters.ProgrammingIgnored);
                     if (_programmingLog.ShouldLog(now))
                     {
                         Log.ArtIpProg(_logger, FormatIp(fromIp), ipProg.Command, ignored);
@@ -137,14 +137,14 @@ internal sealed partial class ArtNetNode
 
                 break;
             default:
-                Interlocked.Increment(ref Counters.Unknown);
+                Counters.Increment(ArtNetCounters.Unknown);
                 break;
         }
     }
 
     private void OnDmx(uint fromIp, ArtDmxPacket dmx, long now)
     {
-        Interlocked.Increment(ref Counters.DmxReceived);
+        Counters.Increment(ArtNetCounters.DmxReceived);
         _sync.OnDmx(fromIp);
         bool hold = _sync.IsSynchronous(now);
         bool listened = false;
@@ -160,7 +160,7 @@ internal sealed partial class ArtNetNode
         if (!listened)
         {
             // QLC+'s universe 1 is 0:0:0, OLA's universe 1 listens on 0:0:1: say so once per (address, sender).
-            Interlocked.Increment(ref Counters.DmxNotPatched);
+            Counters.Increment(ArtNetCounters.DmxNotPatched);
             if (Unpatched.Record(dmx.PortAddress, fromIp, now))
             {
                 Log.Unpatched(_logger, Unpatched.Advice(dmx.PortAddress, FormatIp(fromIp)));
@@ -209,7 +209,7 @@ internal sealed partial class ArtNetNode
 
     private void Bad(string what)
     {
-        Interlocked.Increment(ref Counters.Malformed);
+        Counters.Increment(ArtNetCounters.Malformed);
         LogThrottled(what);
     }
 
@@ -217,7 +217,7 @@ internal sealed partial class ArtNetNode
     {
         if (_badLog.ShouldLog())
         {
-            Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
+            Log.BadPacket(_logger, what, Counters.Read(ArtNetCounters.Malformed), Counters.Read(ArtNetCounters.SendErrors));
         }
     }
 

@@ -3,6 +3,7 @@ using OlaSharp.ArtNet.Packets;
 using OlaSharp.Core;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 
 namespace OlaSharp.ArtNet.Internal;
 
@@ -47,7 +48,7 @@ internal sealed class ArtNetInputPort : InputPort
     protected override string SourceKind => "artnet";
 
     /// <summary>A packet for this port's address (receive thread).</summary>
-    public void Receive(uint ip, byte sequence, ReadOnlySpan<byte> data, long now, bool hold, ArtNetCounters counters)
+    public void Receive(uint ip, byte sequence, ReadOnlySpan<byte> data, long now, bool hold, CounterTable counters)
     {
         bool mergingStarted;
         lock (_lock)
@@ -61,10 +62,10 @@ internal sealed class ArtNetInputPort : InputPort
             switch (_merger.Accept(ip, sequence, data, now))
             {
                 case MergeOutcome.LateSequence:
-                    Interlocked.Increment(ref counters.DmxLate);
+                    counters.Increment(ArtNetCounters.DmxLate);
                     return;
                 case MergeOutcome.ThirdSourceIgnored:
-                    Interlocked.Increment(ref counters.DmxThirdSource);
+                    counters.Increment(ArtNetCounters.DmxThirdSource);
                     return;
             }
 

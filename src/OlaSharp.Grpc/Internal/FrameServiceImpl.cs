@@ -125,14 +125,14 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
     // Counts every frame a client sends, and the ones refused as invalid.
     private int CheckFrame(Frame frame)
     {
-        Interlocked.Increment(ref _core.Counters.FramesReceived);
+        _core.Counters.Increment(GrpcCounters.FramesReceived);
         try
         {
             return Validate.Frame(frame);
         }
         catch (RpcException)
         {
-            Interlocked.Increment(ref _core.Counters.Invalid);
+            _core.Counters.Increment(GrpcCounters.Invalid);
             throw;
         }
     }

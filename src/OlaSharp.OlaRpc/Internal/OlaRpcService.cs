@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Stats;
 using OlaSharp.OlaRpc.Protocol;
 using RpcType = OlaSharp.OlaRpc.Protocol.Type;
 
@@ -35,7 +36,7 @@ internal sealed partial class OlaRpcService
     }
 
     /// <summary>Traffic counters of every connection.</summary>
-    public RpcCounters Counters { get; } = new();
+    public CounterTable Counters { get; } = RpcCounters.Create();
 
     /// <summary>What every connection's unfinished large frames may hold together.</summary>
     public PartialFrameBudget PartialFrames { get; }
@@ -47,7 +48,7 @@ internal sealed partial class OlaRpcService
     /// </summary>
     public void NotePartialFrameRefused(string name, long announced)
     {
-        long refused = Interlocked.Increment(ref Counters.PartialFramesRefused);
+        long refused = Counters.Increment(RpcCounters.PartialFramesRefused);
         long now = Environment.TickCount64;
         long last = Interlocked.Read(ref _lastRefusalLog);
         if (last != 0 && now - last < RefusalLogIntervalMs)
@@ -86,7 +87,7 @@ internal sealed partial class OlaRpcService
         uint id = message.Id;
         if (!_methods.TryGetValue(message.Name, out Method? method))
         {
-            Interlocked.Increment(ref Counters.UnknownMethods);
+            Counters.Increment(RpcCounters.UnknownMethods);
             Log.UnknownMethod(_logger, connection.Name, message.Name);
             await connection.SendNotImplementedAsync(id, cancellationToken).ConfigureAwait(false);
             return;
@@ -94,7 +95,7 @@ internal sealed partial class OlaRpcService
 
         if (!TryParseRequest(method, message.Buffer, out IMessage? request))
         {
-            Interlocked.Increment(ref Counters.BadRequests);
+            Counters.Increment(RpcCounters.BadRequests);
             Log.BadRequest(_logger, connection.Name, message.Name);
             await connection.SendFailedAsync(id, InvalidRequest, cancellationToken).ConfigureAwait(false);
             return;
@@ -126,7 +127,7 @@ internal sealed partial class OlaRpcService
         if (!_methods.TryGetValue(message.Name, out Method? method))
         {
             // olad answers NOT_IMPLEMENTED for an unknown name even on a stream request.
-            Interlocked.Increment(ref Counters.UnknownMethods);
+            Counters.Increment(RpcCounters.UnknownMethods);
             Log.UnknownMethod(_logger, connection.Name, message.Name);
             await connection.SendNotImplementedAsync(message.Id, cancellationToken).ConfigureAwait(false);
             return;
@@ -140,7 +141,7 @@ internal sealed partial class OlaRpcService
 
         if (!TryParseRequest(method, message.Buffer, out IMessage? request))
         {
-            Interlocked.Increment(ref Counters.BadRequests);
+            Counters.Increment(RpcCounters.BadRequests);
             Log.BadRequest(_logger, connection.Name, message.Name);
             return;
         }

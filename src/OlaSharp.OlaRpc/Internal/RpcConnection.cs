@@ -170,11 +170,11 @@ internal sealed class RpcConnection
         var frame = new OutFrame(buffer, n);
         if (_outgoing.Writer.TryWrite(frame))
         {
-            Interlocked.Increment(ref _service.Counters.Pushes);
+            _service.Counters.Increment(RpcCounters.Pushes);
         }
         else
         {
-            Interlocked.Increment(ref _service.Counters.PushesDropped);
+            _service.Counters.Increment(RpcCounters.PushesDropped);
             frame.Return();
             if (Interlocked.Increment(ref _pushesDropped) == 1)
             {
@@ -233,19 +233,19 @@ internal sealed class RpcConnection
 
                     if (status == FrameStatus.BadVersion)
                     {
-                        Interlocked.Increment(ref _service.Counters.Malformed);
+                        _service.Counters.Increment(RpcCounters.Malformed);
                         Log.BadVersion(_logger, Name, header >> 28, header);
                         return;
                     }
 
                     if (status == FrameStatus.TooLarge)
                     {
-                        Interlocked.Increment(ref _service.Counters.Malformed);
+                        _service.Counters.Increment(RpcCounters.Malformed);
                         Log.TooLarge(_logger, Name, header & 0x0FFFFFFF, RpcFrame.MaxBodySize);
                         return;
                     }
 
-                    Interlocked.Increment(ref _service.Counters.Frames);
+                    _service.Counters.Increment(RpcCounters.Frames);
                     if (body.IsEmpty)
                     {
                         continue; // olad swallows a size-0 header.
@@ -259,7 +259,7 @@ internal sealed class RpcConnection
 
                     if (!RpcFrame.TryParseEnvelope(body, out RpcMessage message))
                     {
-                        Interlocked.Increment(ref _service.Counters.Malformed);
+                        _service.Counters.Increment(RpcCounters.Malformed);
                         Log.BadEnvelope(_logger, Name, body.Length);
                         return;
                     }
@@ -271,7 +271,7 @@ internal sealed class RpcConnection
                 {
                     if (!buffer.IsEmpty)
                     {
-                        Interlocked.Increment(ref _service.Counters.Malformed);
+                        _service.Counters.Increment(RpcCounters.Malformed);
                         Log.Truncated(_logger, Name, buffer.Length);
                     }
 

@@ -6,6 +6,7 @@ using System.Text;
 using OlaSharp.Core;
 using OlaSharp.Core.Merge;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Internal;
@@ -115,7 +116,7 @@ internal sealed class SacnInputPort : InputPort
             : address.ToString();
 
     /// <summary>A data packet for this port's universe (receive thread); <paramref name="from"/> is the sender's address if known.</summary>
-    public void Receive(in SacnDataPacket packet, long now, SacnCounters counters, SocketAddress? from = null)
+    public void Receive(in SacnDataPacket packet, long now, CounterTable counters, SocketAddress? from = null)
     {
         lock (_lock)
         {
@@ -126,13 +127,13 @@ internal sealed class SacnInputPort : InputPort
 
             if (packet.IsPreview && _device.Options.IgnorePreview)
             {
-                Interlocked.Increment(ref counters.Preview);
+                counters.Increment(SacnCounters.Preview);
                 return;
             }
 
             if (packet.StartCode is not (0x00 or 0xDD) && !packet.IsTerminated)
             {
-                Interlocked.Increment(ref counters.OtherStartCode);
+                counters.Increment(SacnCounters.OtherStartCode);
                 return;
             }
 
@@ -141,7 +142,7 @@ internal sealed class SacnInputPort : InputPort
                 // E1.31-2018 §6.7.2: drop when (new - last) as a signed byte is in -19..0.
                 if (!SequenceAccepted(state.LastSequence, packet.Sequence))
                 {
-                    Interlocked.Increment(ref counters.OutOfSequence);
+                    counters.Increment(SacnCounters.OutOfSequence);
                     return;
                 }
             }
@@ -153,7 +154,7 @@ internal sealed class SacnInputPort : InputPort
                 {
                     if (!packet.IsTerminated)
                     {
-                        Interlocked.Increment(ref counters.OutOfSequence);
+                        counters.Increment(SacnCounters.OutOfSequence);
                     }
 
                     return;
@@ -167,7 +168,7 @@ internal sealed class SacnInputPort : InputPort
                 // §6.2.6: terminate at once, without waiting for the loss timeout.
                 if (state is not null)
                 {
-                    Interlocked.Increment(ref counters.Terminated);
+                    counters.Increment(SacnCounters.Terminated);
                     _terminated[packet.Cid] = (packet.Sequence, now);
                     Forget(state);
                     Merge();
@@ -296,7 +297,7 @@ internal sealed class SacnInputPort : InputPort
     }
 
     /// <summary>Timers (receive thread): source loss, the 0xDD wait, 0xDD loss.</summary>
-    public void Housekeeping(long now, SacnCounters counters)
+    public void Housekeeping(long now, CounterTable counters)
     {
         lock (_lock)
         {
@@ -348,7 +349,7 @@ internal sealed class SacnInputPort : InputPort
 
             foreach (UInt128 cid in _scratch)
             {
-                Interlocked.Increment(ref counters.SourcesLost);
+                counters.Increment(SacnCounters.SourcesLost);
                 Forget(_sources[cid]);
                 merge = true;
             }

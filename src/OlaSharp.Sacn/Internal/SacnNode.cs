@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Stats;
 using OlaSharp.Sacn.Packets;
 using OlaSharp.Udp;
 
@@ -45,9 +46,9 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     private readonly LogThrottle _badLog;
     private int _disposed;
 
-    public SacnNode(SacnOptions options, TimeProvider time, ILogger logger, SacnCounters? counters = null)
+    public SacnNode(SacnOptions options, TimeProvider time, ILogger logger, CounterTable? counters = null)
     {
-        Counters = counters ?? new();
+        Counters = counters ?? SacnCounters.Create();
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger;
@@ -70,7 +71,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
 
     /// <summary>The node's counters; the plugin passes one object to every node it starts, so they run on across restarts.</summary>
-    public SacnCounters Counters { get; }
+    public CounterTable Counters { get; }
 
     /// <summary>Multicast groups currently joined (universe numbers).</summary>
     public IReadOnlyCollection<int> Joined
@@ -255,8 +256,8 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
         byte[] buffer = terminate ? port.TerminateBuffer : port.SendBuffer;
         int length = SacnDataPacket.Write(buffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, startCode, slots);
         ReadOnlySpan<byte> packet = buffer.AsSpan(0, length);
-        ref long counter = ref terminate ? ref Counters.TerminateSent
-            : ref startCode == SacnOutputPort.PerAddressStartCode ? ref Counters.PerAddressSent : ref Counters.DataSent;
+        ref long counter = ref terminate ? ref Counters[SacnCounters.TerminateSent]
+            : ref startCode == SacnOutputPort.PerAddressStartCode ? ref Counters[SacnCounters.PerAddressSent] : ref Counters[SacnCounters.DataSent];
         SendToAll(socket, packet, port.MulticastAddress, port.UnicastAddresses, ref counter);
         if (group is not null && !terminate)
         {
@@ -287,7 +288,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
 
             group.Pending = false;
             SacnSyncPacket.Write(_syncBuffer, _options.Cid, unchecked(++group.Sequence), group.Address);
-            SendToAll(socket, _syncBuffer, group.Multicast, group.UnicastArray, ref Counters.SyncSent);
+            SendToAll(socket, _syncBuffer, group.Multicast, group.UnicastArray, ref Counters[SacnCounters.SyncSent]);
         }
     }
 
@@ -310,7 +311,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     }
 
     private void Send(Socket socket, ReadOnlySpan<byte> packet, SocketAddress destination, ref long counter) =>
-        _transport?.Send(socket, packet, destination, ref counter, ref Counters.SendErrors);
+        _transport?.Send(socket, packet, destination, ref counter, ref Counters[SacnCounters.SendErrors]);
 
     // ---------------------------------------------------------------- receive thread
 
@@ -321,13 +322,13 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
         if (error == SocketError.MessageSize)
         {
             // Larger than the buffer (any E1.31 packet fits): the kernel dropped the rest of it.
-            Interlocked.Increment(ref Counters.Received);
+            Counters.Increment(SacnCounters.Received);
             Bad("oversized datagram");
         }
         else
         {
             // An ICMP error for one of our sends, reported on the next read.
-            Interlocked.Increment(ref Counters.Malformed);
+            Counters.Increment(SacnCounters.Malformed);
         }
     }
 
@@ -340,7 +341,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
     internal void Handle(ReadOnlySpan<byte> datagram, long now, SocketAddress? from = null)
     {
-        Interlocked.Increment(ref Counters.Received);
+        Counters.Increment(SacnCounters.Received);
         if (!SacnRootLayer.TryParse(datagram, out uint vector, out UInt128 cid))
         {
             Bad("root layer");
@@ -349,7 +350,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
 
         if (cid == _options.Cid)
         {
-            Interlocked.Increment(ref Counters.OwnPackets);
+            Counters.Increment(SacnCounters.OwnPackets);
             return;
         }
 
@@ -361,7 +362,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
                 return;
             }
 
-            Interlocked.Increment(ref Counters.DataReceived);
+            Counters.Increment(SacnCounters.DataReceived);
             foreach (SacnInputPort port in _inputs)
             {
                 if (port.UniverseId == data.Universe)
@@ -371,16 +372,16 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
                 }
             }
 
-            Interlocked.Increment(ref Counters.NotPatched);
+            Counters.Increment(SacnCounters.NotPatched);
         }
         else if (vector == SacnRootLayer.VectorExtended)
         {
             if (SacnSyncPacket.TryParse(datagram, out SacnSyncPacket sync))
             {
-                Interlocked.Increment(ref Counters.SyncReceived);
+                Counters.Increment(SacnCounters.SyncReceived);
                 if (!AcceptSyncSequence(sync, now))
                 {
-                    Interlocked.Increment(ref Counters.SyncOutOfSequence);
+                    Counters.Increment(SacnCounters.SyncOutOfSequence);
                     return;
                 }
 
@@ -391,7 +392,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
             }
             else if (SacnDiscoveryPacket.TryParse(datagram, out SacnDiscoveryPacket discovery))
             {
-                Interlocked.Increment(ref Counters.DiscoveryReceived);
+                Counters.Increment(SacnCounters.DiscoveryReceived);
                 Discovered.Receive(discovery, now);
             }
             else
@@ -485,13 +486,13 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
             int count = Math.Min(SacnDiscoveryPacket.MaxUniversesPerPage, universes.Count - start);
             universes.CopyTo(start, _discoveryList, 0, count);
             int length = SacnDiscoveryPacket.Write(_discoveryBuffer, _options.Cid, _sourceName, (byte)page, (byte)(pages - 1), _discoveryList.AsSpan(0, count));
-            Send(socket, _discoveryBuffer.AsSpan(0, length), _discoveryAddress, ref Counters.DiscoverySent);
+            Send(socket, _discoveryBuffer.AsSpan(0, length), _discoveryAddress, ref Counters[SacnCounters.DiscoverySent]);
         }
     }
 
     private void Bad(string what)
     {
-        Interlocked.Increment(ref Counters.Malformed);
+        Counters.Increment(SacnCounters.Malformed);
         LogThrottled(what);
     }
 
@@ -502,7 +503,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
             return;
         }
 
-        Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
+        Log.BadPacket(_logger, what, Counters.Read(SacnCounters.Malformed), Counters.Read(SacnCounters.SendErrors));
     }
 
     public void Dispose()
