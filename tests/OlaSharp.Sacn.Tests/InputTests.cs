@@ -2,6 +2,7 @@
 using OlaSharp.Core;
 using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
+using OlaSharp.Tests.Shared;
 
 namespace OlaSharp.Sacn.Tests;
 
@@ -248,5 +249,43 @@ public sealed class InputTests : IDisposable
     {
         Assert.False(_h.Devices.TryPatch(_h.Device.Inputs[0], 64000, out _));
         Assert.False(_h.Devices.TryPatch(_h.Device.Outputs[0], 0, out _));
+    }
+
+    [Fact]
+    public void Receive_UpdatedHandlerTakesLockHeldByThreadAskingThePort_NoDeadlock()
+    {
+        Universe u = _h.PatchInput(0, 1);
+        Assert.True(
+            UpdatedHandlerProbe.HandlerGetsLockHeldByPortCaller(u, () => _h.Send(s_a, 1, 100, [1, 2, 3]), () => _ = _h.Device.Inputs[0].GetSenders()),
+            "the Updated handler ran under the port's lock");
+        Assert.Equal(new byte[] { 1, 2, 3 }, u.GetMergedCopy());
+    }
+
+    [Fact]
+    public void Receive_ManyPortsPatched_PacketReachesItsUniversesPortOnly()
+    {
+        // 4,096 inputs, every 20th patched to universe index + 1; the packet for universe 4001 reaches port 4000 alone.
+        using var h = new SacnTestHarness(inputPorts: 4096);
+        for (int i = 0; i < 4096; i += 20)
+        {
+            h.PatchInput(i, i + 1);
+        }
+
+        h.Send(s_a, 4001, 100, [7, 8]);
+        Assert.Equal(new byte[] { 7, 8 }, h.Universes.GetOrCreate(4001).GetMergedCopy());
+        Assert.Equal(1, h.Device.Inputs[4000].SourceCount);
+        Assert.Equal(1, h.Device.Inputs.Sum(p => p.SourceCount));
+
+        // Moved to another universe: found there, and no longer at the old one.
+        h.PatchInput(4000, 5000);
+        h.Send(s_a, 4001, 100, [9]);
+        Assert.Equal(1, h.Node.Counters.Read(SacnCounters.NotPatched));
+        h.Send(s_a, 5000, 100, [9]);
+        Assert.Equal(new byte[] { 9 }, h.Universes.GetOrCreate(5000).GetMergedCopy());
+
+        // Unpatched: not found.
+        Assert.True(h.Devices.Unpatch(h.Device.Inputs[4000]));
+        h.Send(s_a, 5000, 100, [9]);
+        Assert.Equal(2, h.Node.Counters.Read(SacnCounters.NotPatched));
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OlaSharp.ArtNet.Packets;
+using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Stats;
 using OlaSharp.Udp;
 
@@ -48,6 +49,9 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
     private volatile bool _pollNow;
     private Dictionary<int, SocketAddress[]> _subscribers = [];
     private ArtNetInputPort[] _inputs = [];
+
+    /// <summary>The patched input ports by Port-Address (15 bits), kept by the ports on patch and unpatch.</summary>
+    public PortIndex<ArtNetInputPort> InputIndex { get; } = new(0x8000);
     private ArtNetOutputPort[] _outputs = [];
     private long _nextPoll;
     private long _nextNodeScan;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Stats;
 using OlaSharp.Sacn.Packets;
 using OlaSharp.Udp;
@@ -41,6 +42,9 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     private bool _syncPending;
     private UdpTransport? _transport;
     private SacnInputPort[] _inputs = [];
+
+    /// <summary>The patched input ports by universe, kept by the ports on patch and unpatch.</summary>
+    public PortIndex<SacnInputPort> InputIndex { get; } = new(SacnDataPacket.MaxUniverse + 1);
     private SacnOutputPort[] _outputs = [];
     private long _nextDiscovery;
     private readonly LogThrottle _badLog;
@@ -363,13 +367,11 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
             }
 
             Counters.Increment(SacnCounters.DataReceived);
-            foreach (SacnInputPort port in _inputs)
+            ReadOnlySpan<SacnInputPort> ports = InputIndex.Find(data.Universe);
+            if (!ports.IsEmpty)
             {
-                if (port.UniverseId == data.Universe)
-                {
-                    port.Receive(data, now, Counters, from);
-                    return;
-                }
+                ports[0].Receive(data, now, Counters, from);
+                return;
             }
 
             Counters.Increment(SacnCounters.NotPatched);
