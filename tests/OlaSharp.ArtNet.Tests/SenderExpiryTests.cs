@@ -48,13 +48,19 @@ public sealed class SenderExpiryTests : IDisposable
 
     private static SocketAddress From(string ip) => new IPEndPoint(IPAddress.Parse(ip), 6454).Serialize();
 
-    [Fact]
-    public void Housekeeping_SendersSilent10s_PortExpiresThemAndUniverseHasNoSecondTimer()
+    // A registered device on the fake clock; its node is never started (packets go to Handle).
+    private (ArtNetNode Node, ArtNetDevice Device) NewDevice(ArtNetOptions options)
     {
-        var options = new ArtNetOptions();
         var node = new ArtNetNode(options, _time, new ListLogger());
         var device = new ArtNetDevice(new ArtNetPlugin(), options, node, _time.TimestampFrequency);
         _devices.Register(device);
+        return (node, device);
+    }
+
+    [Fact]
+    public void Housekeeping_SendersSilent10s_PortExpiresThemAndUniverseHasNoSecondTimer()
+    {
+        (ArtNetNode node, ArtNetDevice device) = NewDevice(new ArtNetOptions());
         Assert.True(_devices.TryPatch(device.Inputs[0], 1, out string? error), error);
         var port = (ArtNetInputPort)device.Inputs[0];
         Universe u = _universes.GetOrCreate(1);
@@ -98,10 +104,7 @@ public sealed class SenderExpiryTests : IDisposable
     [Fact]
     public void Receive_UpdatedHandlerTakesLockHeldByThreadAskingThePort_NoDeadlock()
     {
-        var options = new ArtNetOptions();
-        var node = new ArtNetNode(options, _time, new ListLogger());
-        var device = new ArtNetDevice(new ArtNetPlugin(), options, node, _time.TimestampFrequency);
-        _devices.Register(device);
+        (ArtNetNode node, ArtNetDevice device) = NewDevice(new ArtNetOptions());
         Assert.True(_devices.TryPatch(device.Inputs[0], 1, out string? error), error);
         Universe u = _universes.GetOrCreate(1);
 
@@ -115,10 +118,7 @@ public sealed class SenderExpiryTests : IDisposable
     public void Receive_ManyPortsPatched_PacketReachesItsPortAddressOnly()
     {
         // 4,096 inputs with the direct mapping (universe n = Port-Address n), every 16th patched.
-        var options = new ArtNetOptions { InputPorts = 4096, Mapping = UniverseMapping.Direct };
-        var node = new ArtNetNode(options, _time, new ListLogger());
-        var device = new ArtNetDevice(new ArtNetPlugin(), options, node, _time.TimestampFrequency);
-        _devices.Register(device);
+        (ArtNetNode node, ArtNetDevice device) = NewDevice(new ArtNetOptions { InputPorts = 4096, Mapping = UniverseMapping.Direct });
         for (int i = 0; i < 4096; i += 16)
         {
             Assert.True(_devices.TryPatch(device.Inputs[i], i + 1, out string? error), error);

@@ -49,9 +49,6 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
     private volatile bool _pollNow;
     private Dictionary<int, SocketAddress[]> _subscribers = [];
     private ArtNetInputPort[] _inputs = [];
-
-    /// <summary>The patched input ports by Port-Address (15 bits), kept by the ports on patch and unpatch.</summary>
-    public PortIndex<ArtNetInputPort> InputIndex { get; } = new(0x8000);
     private ArtNetOutputPort[] _outputs = [];
     private long _nextPoll;
     private long _nextNodeScan;
@@ -86,6 +83,9 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
 
     /// <summary>The node's counters; the plugin passes one object to every node it starts, so they run on across restarts.</summary>
     public CounterTable Counters { get; }
+
+    /// <summary>The patched input ports by Port-Address (15 bits), kept by the ports on patch and unpatch.</summary>
+    public PortIndex<ArtNetInputPort> InputIndex { get; } = new(0x8000);
 
     internal ArtSyncState Sync => _sync;
 

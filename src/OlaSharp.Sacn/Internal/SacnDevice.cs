@@ -6,41 +6,27 @@ using OlaSharp.Sacn.Packets;
 namespace OlaSharp.Sacn.Internal;
 
 /// <summary>The E1.31 device <c>11-1</c>, named <c>E1.31 (DMX over ACN) [&lt;ip&gt;]</c> as in olad.</summary>
-internal sealed class SacnDevice : Device
+internal sealed class SacnDevice : PortArrayDevice<SacnInputPort, SacnOutputPort>
 {
     public SacnDevice(Plugin owner, SacnOptions options, SacnNode node, long timestampFrequency)
         : base(owner, "1", $"E1.31 (DMX over ACN) [{options.BindAddress}]")
     {
         Options = options;
         Node = node;
-        var inputs = new SacnInputPort[options.InputPorts];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            inputs[i] = AddInputPort(new SacnInputPort(this, i, timestampFrequency));
-        }
 
         // Outputs with a sync address tick on one fixed clock, so one sync packet closes each tick's burst;
         // the others send on change with E1.31's keep-alive.
         var synced = new RefreshPolicy(RefreshMode.Fixed, options.OutputHz, dmxBound: false);
         var change = new RefreshPolicy(RefreshMode.Change, options.OutputHz, options.KeepAlive, options.RepeatsAfterChange, dmxBound: false);
-        var outputs = new SacnOutputPort[options.OutputPorts];
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            outputs[i] = AddOutputPort(new SacnOutputPort(this, i) { Refresh = options.SyncAddressOf(i) != 0 ? synced : change });
-        }
-
+        (SacnInputPort[] inputs, SacnOutputPort[] outputs) = AddPorts(
+            options.InputPorts, i => new SacnInputPort(this, i, timestampFrequency),
+            options.OutputPorts, i => new SacnOutputPort(this, i) { Refresh = options.SyncAddressOf(i) != 0 ? synced : change });
         node.SetPorts(inputs, outputs);
-        Inputs = inputs;
-        Outputs = outputs;
     }
 
     public SacnOptions Options { get; }
 
     public SacnNode Node { get; }
-
-    public IReadOnlyList<SacnInputPort> Inputs { get; }
-
-    public IReadOnlyList<SacnOutputPort> Outputs { get; }
 
     /// <summary>E1.31 data universes are 1..63999 (olad refuses the rest at the port).</summary>
     public static bool CheckUniverse(int universeId, out string? reason)

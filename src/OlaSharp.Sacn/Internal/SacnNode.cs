@@ -42,9 +42,6 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     private bool _syncPending;
     private UdpTransport? _transport;
     private SacnInputPort[] _inputs = [];
-
-    /// <summary>The patched input ports by universe, kept by the ports on patch and unpatch.</summary>
-    public PortIndex<SacnInputPort> InputIndex { get; } = new(SacnDataPacket.MaxUniverse + 1);
     private SacnOutputPort[] _outputs = [];
     private long _nextDiscovery;
     private readonly LogThrottle _badLog;
@@ -76,6 +73,9 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
 
     /// <summary>The node's counters; the plugin passes one object to every node it starts, so they run on across restarts.</summary>
     public CounterTable Counters { get; }
+
+    /// <summary>The patched input ports by universe, kept by the ports on patch and unpatch.</summary>
+    public PortIndex<SacnInputPort> InputIndex { get; } = new(SacnDataPacket.MaxUniverse + 1);
 
     /// <summary>Multicast groups currently joined (universe numbers).</summary>
     public IReadOnlyCollection<int> Joined
