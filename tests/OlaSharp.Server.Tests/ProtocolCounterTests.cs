@@ -1,11 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Reflection;
-using Microsoft.Extensions.Logging.Abstractions;
 using OlaSharp.ArtNet;
 using OlaSharp.Core;
-using OlaSharp.Core.Clock;
-using OlaSharp.Core.Conf;
-using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Stats;
 using OlaSharp.Grpc;
 using OlaSharp.Sacn;
@@ -53,22 +49,12 @@ public class ProtocolCounterTests
     }
 
     [Fact]
-    public void Sources_AcrossAllProtocols_ReportEveryDeclaredCounter()
+    public void PluginSources_ReportEveryDeclaredCounter()
     {
+        // The plugins' sources, as the server registers them (before start: all zero). The OLA RPC and gRPC
+        // front ends report a CounterTable of their schema as it is (CounterTableTests covers that path).
         Dictionary<string, CounterSchema> schemas = DeclaredSchemas().ToDictionary(s => s.Schema.Protocol, s => s.Schema);
-        var universes = new UniverseRegistry();
-        using var clock = new RefreshScheduler();
-        var devices = new DeviceRegistry(universes, clock, conf: null);
-        var conf = new ConfStore(Path.Combine(Path.GetTempPath(), "olasharp-counters-" + Guid.NewGuid().ToString("N")));
-        var context = new PluginContext(universes, clock, conf, devices, NullLoggerFactory.Instance);
-        IProtocolCounterSource[] sources =
-        [
-            new ArtNetPlugin(), new SacnPlugin(), new UartDmxPlugin(), new GrpcCore(universes, devices),
-            new OlaSharp.OlaRpc.OlaRpcConnectionHandler(
-                new OlaSharp.OlaRpc.OlaRpcContext(universes, devices, new PluginManager([], context), _ => string.Empty, _ => Task.CompletedTask),
-                NullLoggerFactory.Instance),
-        ];
-
+        IProtocolCounterSource[] sources = [new ArtNetPlugin(), new SacnPlugin(), new UartDmxPlugin()];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (IProtocolCounterSource source in sources)
         {
@@ -80,7 +66,7 @@ public class ProtocolCounterTests
             Assert.All(reported, c => Assert.Equal(0, c.Value));
         }
 
-        Assert.Equal(s_protocols.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "artnet", "e131", "uartdmx" }, seen.Order(StringComparer.Ordinal));
     }
 
     // Static CounterSchema fields in the server's assemblies (internal declaration classes included).
@@ -89,7 +75,7 @@ public class ProtocolCounterTests
         Assembly[] assemblies =
         [
             typeof(ArtNetPlugin).Assembly, typeof(SacnPlugin).Assembly, typeof(UartDmxPlugin).Assembly,
-            typeof(GrpcCore).Assembly, typeof(OlaSharp.OlaRpc.OlaRpcConnectionHandler).Assembly,
+            typeof(OlaSharpGrpc).Assembly, typeof(OlaSharp.OlaRpc.OlaRpcConnectionHandler).Assembly,
             typeof(Universe).Assembly, typeof(OlaSharp.Http.OlaHttpHost).Assembly,
         ];
         var result = new List<(Type Declarer, CounterSchema Schema)>();
