@@ -12,23 +12,20 @@ namespace OlaSharp.ArtNet;
 /// The Art-Net 4 plugin (OLA id 2, <c>ola-artnet.conf</c>, device <c>2-1</c>). Reads every key olad writes,
 /// with olad's defaults and validators, plus keys of ours (see <see cref="Description"/>).
 /// </summary>
-public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource, INoticeSource
+public sealed partial class ArtNetPlugin : DevicePlugin, IProtocolCounterSource, INoticeSource
 {
-    private readonly ArtNetCounters _counters = new();
     /// <summary>olad's default short and long name.</summary>
     public const string DefaultName = "OLA - ArtNet node";
 
+    private readonly CounterTable _counters = ArtNetCounters.Create();
     private ArtNetNode? _node;
     private ILogger? _logger;
 
-    /// <inheritdoc />
-    public override int Id => PluginIds.ArtNet;
-
-    /// <inheritdoc />
-    public override string Name => "ArtNet";
-
-    /// <inheritdoc />
-    public override string ConfPrefix => "artnet";
+    /// <summary>Creates the plugin.</summary>
+    public ArtNetPlugin()
+        : base(PluginIds.ArtNet, "ArtNet", "artnet")
+    {
+    }
 
     /// <inheritdoc />
     public override string Description =>
@@ -52,7 +49,7 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource, INoti
         "output_hz = 44\n(OlaSharp) Output refresh rate (1-44).\n";
 
     /// <summary>The device while started (tests).</summary>
-    internal ArtNetDevice? Device { get; private set; }
+    internal ArtNetDevice? Device => (ArtNetDevice?)ActiveDevice;
 
     /// <inheritdoc />
     protected override bool SetDefaultPreferences(ConfFile preferences) =>
@@ -126,14 +123,14 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource, INoti
     }
 
     /// <inheritdoc />
-    protected override Task StartAsync(CancellationToken cancellationToken)
+    protected override Device? OpenDevice()
     {
         _logger = Context.LoggerFactory.CreateLogger<ArtNetPlugin>();
         InterfaceChoice? nic = PickInterface(Preferences);
         if (nic is null)
         {
             Log.NoInterface(_logger);
-            return Task.CompletedTask;
+            return null;
         }
 
         ArtNetOptions options = OptionsFrom(Preferences, nic);
@@ -141,24 +138,14 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource, INoti
         var device = new ArtNetDevice(this, options, node, Context.Time.TimestampFrequency);
         node.Start(nic.IsLoopback ? null : nic.Name);
         _node = node;
-        Device = device;
-        Context.Devices.Register(device);
-        return Task.CompletedTask;
+        return device;
     }
 
     /// <inheritdoc />
-    protected override Task StopAsync(CancellationToken cancellationToken)
+    protected override void CloseDevice()
     {
-        if (Device is not null)
-        {
-            Context.Devices.Unregister(Device);
-            Device = null;
-        }
-
         _node?.Dispose();
         _node = null;
-
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -182,7 +169,7 @@ public sealed partial class ArtNetPlugin : Plugin, IProtocolCounterSource, INoti
     }
 
     /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.Report(into);
+    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.CollectCounters(into);
 
     private static partial class Log
     {

@@ -29,7 +29,7 @@ public sealed class OlaRpcConnectionHandler : ConnectionHandler, IProtocolCounte
     {
         ArgumentNullException.ThrowIfNull(connection);
         string name = connection.RemoteEndPoint?.ToString() ?? connection.ConnectionId;
-        Interlocked.Increment(ref _service.Counters.Connections);
+        _service.Counters.Increment(RpcCounters.Connections);
         Log.Connected(_logger, name);
         var rpc = new RpcConnection(connection.Transport, _service, _logger, name);
         // Not ConnectionClosed as the token: it fires on the client's FIN and would cancel the read that
@@ -40,5 +40,5 @@ public sealed class OlaRpcConnectionHandler : ConnectionHandler, IProtocolCounte
     }
 
     /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into) => _service.Counters.Report(into);
+    public void CollectCounters(ICollection<ProtocolCounter> into) => _service.Counters.CollectCounters(into);
 }

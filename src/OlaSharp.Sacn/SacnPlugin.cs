@@ -16,23 +16,20 @@ namespace OlaSharp.Sacn;
 /// The E1.31 (sACN) plugin (OLA id 11, <c>ola-e131.conf</c>, device <c>11-1</c>). Reads every key olad
 /// writes, with olad's defaults and validators, plus keys of ours (see <see cref="Description"/>).
 /// </summary>
-public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
+public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
 {
     /// <summary>Most input or output ports (olad: 512).</summary>
     public const int MaxPorts = 4096;
 
-    private readonly SacnCounters _counters = new();
+    private readonly CounterTable _counters = SacnCounters.Create();
     private SacnNode? _node;
     private ILogger? _logger;
 
-    /// <inheritdoc />
-    public override int Id => PluginIds.E131;
-
-    /// <inheritdoc />
-    public override string Name => "E1.31 (sACN)";
-
-    /// <inheritdoc />
-    public override string ConfPrefix => "e131";
+    /// <summary>Creates the plugin.</summary>
+    public SacnPlugin()
+        : base(PluginIds.E131, "E1.31 (sACN)", "e131")
+    {
+    }
 
     /// <inheritdoc />
     public override string Description =>
@@ -58,7 +55,7 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         "per_address_priority_wait = [auto|always|never]\n(OlaSharp) Whether a new sender's levels wait up to 1.5 s for its first per-address priority (0xDD) packet, as ETC does: auto = only on an input universe where a sender uses 0xDD now or did in the last minute; always = every new sender; never = no sender.\n";
 
     /// <summary>The device while started (tests).</summary>
-    internal SacnDevice? Device { get; private set; }
+    internal SacnDevice? Device => (SacnDevice?)ActiveDevice;
 
     /// <summary>
     /// Other sources seen through E1.31 universe discovery (universe 64214): CID, name and the universes
@@ -266,14 +263,14 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
     }
 
     /// <inheritdoc />
-    protected override Task StartAsync(CancellationToken cancellationToken)
+    protected override Device? OpenDevice()
     {
         _logger = Context.LoggerFactory.CreateLogger<SacnPlugin>();
         IPAddress? address = PickInterface(Preferences);
         if (address is null)
         {
             Log.NoInterface(_logger);
-            return Task.CompletedTask;
+            return null;
         }
 
         if (Preferences.Get("revision") == "0.2")
@@ -286,29 +283,19 @@ public sealed partial class SacnPlugin : Plugin, IProtocolCounterSource
         var device = new SacnDevice(this, options, node, Context.Time.TimestampFrequency);
         node.Start();
         _node = node;
-        Device = device;
-        Context.Devices.Register(device);
-        return Task.CompletedTask;
+        return device;
     }
 
     /// <inheritdoc />
-    protected override Task StopAsync(CancellationToken cancellationToken)
+    /// <remarks>The device was unregistered first: unpatching sent each output's 3 stream-terminated packets.</remarks>
+    protected override void CloseDevice()
     {
-        if (Device is not null)
-        {
-            // Unpatching in memory sends each output's 3 stream-terminated packets.
-            Context.Devices.Unregister(Device);
-            Device = null;
-        }
-
         _node?.Dispose();
         _node = null;
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.Report(into);
+    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.CollectCounters(into);
 
     private static partial class Log
     {

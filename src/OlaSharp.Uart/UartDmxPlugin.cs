@@ -32,8 +32,7 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
     private ITimer? _retryTimer;
 
     // Counts of the writers of devices already stopped, so the totals never go back on a reload (under _lock).
-    private long _retiredFrames;
-    private long _retiredFailures;
+    private readonly CounterTable _retired = UartCounters.Create();
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>Creates the plugin with the real UARTs, GPIO and clock.</summary>
@@ -150,8 +149,8 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
             // The devices leave the list and their final counts join the retired totals in one step.
             foreach (UartDmxDevice device in devices)
             {
-                _retiredFrames += device.Writer.FramesSent;
-                _retiredFailures += device.Writer.Failures;
+                _retired.Add(UartCounters.FramesSent, device.Writer.FramesSent);
+                _retired.Add(UartCounters.Failures, device.Writer.Failures);
                 _devices.Remove(device);
             }
         }
@@ -166,21 +165,19 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
     public void CollectCounters(ICollection<ProtocolCounter> into)
     {
         ArgumentNullException.ThrowIfNull(into);
-        long frames;
-        long failures;
+        CounterTable totals = UartCounters.Create();
         lock (_lock)
         {
-            frames = _retiredFrames;
-            failures = _retiredFailures;
+            totals.Add(UartCounters.FramesSent, _retired.Read(UartCounters.FramesSent));
+            totals.Add(UartCounters.Failures, _retired.Read(UartCounters.Failures));
             foreach (UartDmxDevice device in _devices)
             {
-                frames += device.Writer.FramesSent;
-                failures += device.Writer.Failures;
+                totals.Add(UartCounters.FramesSent, device.Writer.FramesSent);
+                totals.Add(UartCounters.Failures, device.Writer.Failures);
             }
         }
 
-        into.Add(new(CounterProtocol, ProtocolCounterKind.Sent, "dmx", frames));
-        into.Add(new(CounterProtocol, ProtocolCounterKind.SendErrors, "", failures));
+        totals.CollectCounters(into);
     }
 
     private void RetryMissing()
@@ -287,31 +284,6 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
         [LoggerMessage(EventId = 2023, Level = LogLevel.Error, Message = "{Path}: no GPIO controller for the driver-enable pin")]
         public static partial void GpioUnavailable(ILogger logger, Exception exception, string path);
     }
-}
-
-/// <summary>A UART device: <c>20-&lt;path&gt;</c>, named <c>UART native DMX</c> as in olad, one output port.</summary>
-public sealed class UartDmxDevice : Device
-{
-    private UartLineWriter? _writer;
-
-    /// <summary>Creates the device for <paramref name="path"/>.</summary>
-    public UartDmxDevice(Plugin owner, string path)
-        : base(owner, path, "UART native DMX")
-    {
-        Path = path;
-        Port = AddOutputPort(new UartDmxOutputPort(this, path));
-    }
-
-    /// <summary>The device path.</summary>
-    public string Path { get; }
-
-    /// <summary>The output port.</summary>
-    public UartDmxOutputPort Port { get; }
-
-    /// <summary>The line writer.</summary>
-    public UartLineWriter Writer => _writer ?? throw new InvalidOperationException("The device has no writer yet.");
-
-    internal void Attach(UartLineWriter writer) => _writer = writer;
 }
 
 /// <summary>

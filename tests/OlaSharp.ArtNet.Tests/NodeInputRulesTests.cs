@@ -103,20 +103,20 @@ public sealed class NodeInputRulesTests : IDisposable
             Assert.Equal(new byte[] { 10, 20, 30, 0 }, one.GetMergedCopy());
 
             // ...and its ArtPollReply is a node like any other.
-            long replies = Interlocked.Read(ref node.Counters.RepliesReceived);
+            long replies = node.Counters.Read(ArtNetCounters.RepliesReceived);
             var fields = new ArtPollReplyFields { Ip = IPAddress.Loopback, NumPorts = 1, BindIndex = 1, ShortName = "QLC+" };
             fields.PortTypes[0] = ArtPollReplyPacket.PortTypeInput;
             var reply = new byte[ArtPollReplyPacket.Length];
             ArtPollReplyPacket.Write(reply, fields);
             node.Handle(reply, From("127.0.0.1", port));
-            Assert.Equal(replies + 1, Interlocked.Read(ref node.Counters.RepliesReceived));
+            Assert.Equal(replies + 1, node.Counters.Read(ArtNetCounters.RepliesReceived));
 
             // Our own ArtDmx (and ArtPollReply) broadcasts come back to us and are dropped as own, counted.
             Universe two = _universes.GetOrCreate(2);
             DmxSource source = two.AddSource("test", "test", Timeout.InfiniteTimeSpan);
             two.Update(source, [7, 8, 9]);
-            Assert.True(await WaitAsync(() => Interlocked.Read(ref node.Counters.DmxSent) >= 2), "no ArtDmx broadcast");
-            Assert.True(await WaitAsync(() => Interlocked.Read(ref node.Counters.DroppedOwn) >= 2), "our echoes were not counted as own");
+            Assert.True(await WaitAsync(() => node.Counters.Read(ArtNetCounters.DmxSent) >= 2), "no ArtDmx broadcast");
+            Assert.True(await WaitAsync(() => node.Counters.Read(ArtNetCounters.DroppedOwn) >= 2), "our echoes were not counted as own");
             Assert.Empty(_universes.GetOrCreate(18).GetMergedCopy());
         }
         finally
@@ -162,7 +162,7 @@ public sealed class NodeInputRulesTests : IDisposable
 
         int lines = _log.Entries.Count(e => e.Message.Contains("ArtAddress", StringComparison.Ordinal) || e.Message.Contains("ArtIpProg", StringComparison.Ordinal));
         Assert.InRange(lines, 1, 2);
-        Assert.Equal(2000, Interlocked.Read(ref node.Counters.ProgrammingIgnored));
+        Assert.Equal(2000, node.Counters.Read(ArtNetCounters.ProgrammingIgnored));
     }
 
     // ------------------------------------------------------------------ defect 11: unpatched Port-Address
@@ -181,7 +181,7 @@ public sealed class NodeInputRulesTests : IDisposable
         node.Handle(Dmx(0x001, 1, 1, 1), From("198.18.0.2", 6454)); // patched: not counted
         node.Handle(Dmx(0x000, 1, 1, 1), From("198.18.0.3", 6454));
 
-        Assert.Equal(101, Interlocked.Read(ref node.Counters.DmxNotPatched));
+        Assert.Equal(101, node.Counters.Read(ArtNetCounters.DmxNotPatched));
         var warnings = _log.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
         Assert.Equal(2, warnings.Count);
         Assert.Contains("0:0:0", warnings[0], StringComparison.Ordinal);
@@ -213,7 +213,7 @@ public sealed class NodeInputRulesTests : IDisposable
             node.Handle(Dmx(i & 0x7FFF, 1, 1, 1), From($"10.{(i >> 8) & 0xFF}.{i & 0xFF}.1", 6454));
         }
 
-        Assert.Equal(5000, Interlocked.Read(ref node.Counters.DmxNotPatched));
+        Assert.Equal(5000, node.Counters.Read(ArtNetCounters.DmxNotPatched));
         Assert.InRange(node.Unpatched.Snapshot(time.GetTimestamp()).Count, 1, UnpatchedTraffic.MaxEntries);
         Assert.InRange(_log.Entries.Count, 1, UnpatchedTraffic.MaxEntries + 1);
     }
@@ -239,7 +239,7 @@ public sealed class NodeInputRulesTests : IDisposable
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(1001, Interlocked.Read(ref node.Counters.DmxNotPatched));
+        Assert.Equal(1001, node.Counters.Read(ArtNetCounters.DmxNotPatched));
     }
 
     [Fact]

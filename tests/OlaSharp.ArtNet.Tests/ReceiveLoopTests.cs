@@ -123,9 +123,9 @@ public sealed class ReceiveLoopTests : IDisposable
             SendDmx((byte)i, (byte)i, 22, 33);
         }
 
-        Assert.True(await WaitAsync(() => Interlocked.Read(ref _node.Counters.DmxReceived) == 40), $"ArtDmx received: {Interlocked.Read(ref _node.Counters.DmxReceived)} of 40");
+        Assert.True(await WaitAsync(() => _node.Counters.Read(ArtNetCounters.DmxReceived) == 40), $"ArtDmx received: {_node.Counters.Read(ArtNetCounters.DmxReceived)} of 40");
         Assert.True(await WaitAsync(() => u.GetMergedCopy() is [40, 22, 33, ..]), "universe 1 did not get the last packet");
-        Assert.Equal(1, Interlocked.Read(ref _node.Counters.Malformed));
+        Assert.Equal(1, _node.Counters.Read(ArtNetCounters.Malformed));
     }
 
     [Fact]
@@ -150,6 +150,6 @@ public sealed class ReceiveLoopTests : IDisposable
 
         SendDmx(1, 7);
         Assert.True(await WaitAsync(() => u.GetMergedCopy() is [7, ..]), "valid data after the empty datagrams did not arrive");
-        Assert.Equal(3, Interlocked.Read(ref _node.Counters.Malformed));
+        Assert.Equal(3, _node.Counters.Read(ArtNetCounters.Malformed));
     }
 }

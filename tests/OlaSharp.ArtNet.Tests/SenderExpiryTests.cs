@@ -7,6 +7,7 @@ using OlaSharp.Core;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Tests.Shared;
 
 namespace OlaSharp.ArtNet.Tests;
 
@@ -15,6 +16,8 @@ namespace OlaSharp.ArtNet.Tests;
 /// source it feeds has no timer of its own: one sender leaving re-merges at once, the last one leaving takes the
 /// port's source out of the universe. Packets go through <see cref="ArtNetNode.Handle"/>, expiry through the port's
 /// <see cref="ArtNetInputPort.Expire"/> (what the node's housekeeping calls every 50 ms); no socket, nothing is sent.
+/// Also the port's other receive-path duties: the universe is updated outside the port's lock, and the node finds
+/// a Port-Address's ports by index among thousands.
 /// </summary>
 public sealed class SenderExpiryTests : IDisposable
 {
@@ -45,13 +48,19 @@ public sealed class SenderExpiryTests : IDisposable
 
     private static SocketAddress From(string ip) => new IPEndPoint(IPAddress.Parse(ip), 6454).Serialize();
 
-    [Fact]
-    public void Housekeeping_SendersSilent10s_PortExpiresThemAndUniverseHasNoSecondTimer()
+    // A registered device on the fake clock; its node is never started (packets go to Handle).
+    private (ArtNetNode Node, ArtNetDevice Device) NewDevice(ArtNetOptions options)
     {
-        var options = new ArtNetOptions();
         var node = new ArtNetNode(options, _time, new ListLogger());
         var device = new ArtNetDevice(new ArtNetPlugin(), options, node, _time.TimestampFrequency);
         _devices.Register(device);
+        return (node, device);
+    }
+
+    [Fact]
+    public void Housekeeping_SendersSilent10s_PortExpiresThemAndUniverseHasNoSecondTimer()
+    {
+        (ArtNetNode node, ArtNetDevice device) = NewDevice(new ArtNetOptions());
         Assert.True(_devices.TryPatch(device.Inputs[0], 1, out string? error), error);
         var port = (ArtNetInputPort)device.Inputs[0];
         Universe u = _universes.GetOrCreate(1);
@@ -90,5 +99,46 @@ public sealed class SenderExpiryTests : IDisposable
         node.Handle(Dmx(0x001, 3, 7, 8), From("198.18.0.2"));
         Assert.Equal(new byte[] { 7, 8 }, u.GetMergedCopy());
         Assert.True(Assert.Single(u.GetSources()).IsActive);
+    }
+
+    [Fact]
+    public void Receive_UpdatedHandlerTakesLockHeldByThreadAskingThePort_NoDeadlock()
+    {
+        (ArtNetNode node, ArtNetDevice device) = NewDevice(new ArtNetOptions());
+        Assert.True(_devices.TryPatch(device.Inputs[0], 1, out string? error), error);
+        Universe u = _universes.GetOrCreate(1);
+
+        Assert.True(
+            UpdatedHandlerProbe.HandlerGetsLockHeldByPortCaller(u, () => node.Handle(Dmx(0x001, 1, 1, 2, 3), From("198.18.0.2")), () => _ = device.Inputs[0].IsMerging),
+            "the Updated handler ran under the port's lock");
+        Assert.Equal(new byte[] { 1, 2, 3, 0 }, u.GetMergedCopy());
+    }
+
+    [Fact]
+    public void Receive_ManyPortsPatched_PacketReachesItsPortAddressOnly()
+    {
+        // 4,096 inputs with the direct mapping (universe n = Port-Address n), every 16th patched.
+        (ArtNetNode node, ArtNetDevice device) = NewDevice(new ArtNetOptions { InputPorts = 4096, Mapping = UniverseMapping.Direct });
+        for (int i = 0; i < 4096; i += 16)
+        {
+            Assert.True(_devices.TryPatch(device.Inputs[i], i + 1, out string? error), error);
+        }
+
+        node.Handle(Dmx(4001, 1, 7, 8), From("198.18.0.2"));
+        Assert.Equal(new byte[] { 7, 8 }, _universes.GetOrCreate(4001).GetMergedCopy());
+        Assert.Single(_universes.GetOrCreate(4001).GetSources());
+        Assert.Equal(0, node.Counters.Read(ArtNetCounters.DmxNotPatched));
+
+        // Moved to another universe: found at its new address, no longer at the old one.
+        Assert.True(_devices.TryPatch(device.Inputs[4000], 5000, out string? again), again);
+        node.Handle(Dmx(4001, 2, 9, 9), From("198.18.0.2"));
+        Assert.Equal(1, node.Counters.Read(ArtNetCounters.DmxNotPatched));
+        node.Handle(Dmx(5000, 3, 9, 9), From("198.18.0.2"));
+        Assert.Equal(new byte[] { 9, 9 }, _universes.GetOrCreate(5000).GetMergedCopy());
+
+        // Unpatched: not found.
+        Assert.True(_devices.Unpatch(device.Inputs[4000]));
+        node.Handle(Dmx(5000, 4, 9, 9), From("198.18.0.2"));
+        Assert.Equal(2, node.Counters.Read(ArtNetCounters.DmxNotPatched));
     }
 }

@@ -37,7 +37,7 @@ public class PartialFrameBudgetTests
         await Task.Delay(200);
         Assert.All(stalled.Take(3), c => Assert.False(c.Run.IsCompleted));
         Assert.Equal(3L * (RpcFrame.MaxBodySize + 4), h.Service.PartialFrames.Held);
-        Assert.Equal(2, h.Service.Counters.PartialFramesRefused);
+        Assert.Equal(2, h.Service.Counters.Read(RpcCounters.PartialFramesRefused));
 
         // One line for both refusals (a flood of stalled clients must not flood the log).
         Assert.Single(h.Logs.Lines, l => l.Level == LogLevel.Warning && l.Text.Contains("partial frames", StringComparison.Ordinal));
@@ -76,7 +76,7 @@ public class PartialFrameBudgetTests
 
         await c.SendRawAsync(frame);
         Assert.Equal(Protocol.Type.Response, (await c.ReadAsync()).Type);
-        Assert.Equal(0, h.Service.Counters.PartialFramesRefused);
+        Assert.Equal(0, h.Service.Counters.Read(RpcCounters.PartialFramesRefused));
     }
 
     [Fact]
@@ -90,6 +90,6 @@ public class PartialFrameBudgetTests
         await c.SendRawAsync(frame.AsMemory(3, 5));
         await c.SendRawAsync(frame.AsMemory(8));
         Assert.Equal(Protocol.Type.Response, (await c.ReadAsync()).Type);
-        Assert.Equal(0, h.Service.Counters.PartialFramesRefused);
+        Assert.Equal(0, h.Service.Counters.Read(RpcCounters.PartialFramesRefused));
     }
 }

@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Tests;
@@ -38,7 +39,7 @@ public sealed class DiscoveryTests : IDisposable
         Assert.Equal([1, 2, 3, 600], desk.Universes);
         Assert.Equal(SacnRootLayer.FormatCid(s_desk), desk.CidText);
         Assert.Equal([7], all[1].Universes);
-        Assert.Equal(3, _h.Node.Counters.DiscoveryReceived);
+        Assert.Equal(3, _h.Node.Counters.Read(SacnCounters.DiscoveryReceived));
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class DiscoveryTests : IDisposable
     {
         SendPage(SacnTestHarness.OurCid, "us", 0, 0, 1);
         Assert.Empty(_h.Node.GetDiscoveredSources());
-        Assert.Equal(1, _h.Node.Counters.OwnPackets);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.OwnPackets));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using OlaSharp.Core;
+using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
+using OlaSharp.Tests.Shared;
 
 namespace OlaSharp.Sacn.Tests;
 
@@ -28,7 +30,7 @@ public sealed class InputTests : IDisposable
     {
         _h.PatchInput(0, 7);
         _h.Send(s_a, 8, 100, [1]);
-        Assert.Equal(1, _h.Node.Counters.NotPatched);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.NotPatched));
     }
 
     [Fact]
@@ -79,7 +81,7 @@ public sealed class InputTests : IDisposable
         _h.Send(s_b, 1, 150, [50]);
         _h.Send(s_b, 1, 150, [], options: SacnFramingOptions.StreamTerminated);
         Assert.Equal(1, _h.Device.Inputs[0].SourceCount);
-        Assert.Equal(1, _h.Node.Counters.Terminated);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.Terminated));
         Assert.Equal(100, u.ActivePriority);
         Assert.Equal(new byte[] { 10 }, u.GetMergedCopy());
     }
@@ -98,7 +100,7 @@ public sealed class InputTests : IDisposable
         Assert.Single(u.GetSources());
         _h.Advance(TimeSpan.FromMilliseconds(150));
         Assert.Empty(u.GetSources());
-        Assert.Equal(1, _h.Node.Counters.SourcesLost);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.SourcesLost));
     }
 
     [Fact]
@@ -115,7 +117,7 @@ public sealed class InputTests : IDisposable
 
         // B silent for 2.55 s: removed by the timer, without any packet arriving; A takes over.
         Assert.Equal(1, _h.Device.Inputs[0].SourceCount);
-        Assert.Equal(1, _h.Node.Counters.SourcesLost);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.SourcesLost));
         Assert.Equal(100, u.ActivePriority);
         Assert.Equal(new byte[] { 11 }, u.GetMergedCopy());
     }
@@ -133,7 +135,7 @@ public sealed class InputTests : IDisposable
         _h.Send(s_a, 1, 100, [1], sequence: first);
         _h.Send(s_a, 1, 100, [2], sequence: second);
         Assert.Equal(accepted ? 2 : 1, u.GetMergedCopy()[0]);
-        Assert.Equal(accepted ? 0 : 1, _h.Node.Counters.OutOfSequence);
+        Assert.Equal(accepted ? 0 : 1, _h.Node.Counters.Read(SacnCounters.OutOfSequence));
     }
 
     [Fact]
@@ -142,7 +144,7 @@ public sealed class InputTests : IDisposable
         Universe u = _h.PatchInput(0, 1);
         _h.Send(s_a, 1, 100, [1], options: SacnFramingOptions.Preview);
         Assert.Empty(u.GetMergedCopy());
-        Assert.Equal(1, _h.Node.Counters.Preview);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.Preview));
     }
 
     [Fact]
@@ -151,7 +153,7 @@ public sealed class InputTests : IDisposable
         Universe u = _h.PatchInput(0, 1);
         _h.Send(s_a, 1, 100, [1], startCode: 0x17);
         Assert.Empty(u.GetMergedCopy());
-        Assert.Equal(1, _h.Node.Counters.OtherStartCode);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.OtherStartCode));
     }
 
     [Fact]
@@ -160,7 +162,7 @@ public sealed class InputTests : IDisposable
         Universe u = _h.PatchInput(0, 1);
         _h.Send(SacnTestHarness.OurCid, 1, 100, [1]);
         Assert.Empty(u.GetMergedCopy());
-        Assert.Equal(1, _h.Node.Counters.OwnPackets);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.OwnPackets));
     }
 
     [Fact]
@@ -239,7 +241,7 @@ public sealed class InputTests : IDisposable
             _h.Node.Handle(buffer.AsSpan(0, n), _h.Time.GetTimestamp());
         }
 
-        Assert.Equal(5000, _h.Node.Counters.Malformed);
+        Assert.Equal(5000, _h.Node.Counters.Read(SacnCounters.Malformed));
     }
 
     [Fact]
@@ -247,5 +249,43 @@ public sealed class InputTests : IDisposable
     {
         Assert.False(_h.Devices.TryPatch(_h.Device.Inputs[0], 64000, out _));
         Assert.False(_h.Devices.TryPatch(_h.Device.Outputs[0], 0, out _));
+    }
+
+    [Fact]
+    public void Receive_UpdatedHandlerTakesLockHeldByThreadAskingThePort_NoDeadlock()
+    {
+        Universe u = _h.PatchInput(0, 1);
+        Assert.True(
+            UpdatedHandlerProbe.HandlerGetsLockHeldByPortCaller(u, () => _h.Send(s_a, 1, 100, [1, 2, 3]), () => _ = _h.Device.Inputs[0].GetSenders()),
+            "the Updated handler ran under the port's lock");
+        Assert.Equal(new byte[] { 1, 2, 3 }, u.GetMergedCopy());
+    }
+
+    [Fact]
+    public void Receive_ManyPortsPatched_PacketReachesItsUniversesPortOnly()
+    {
+        // 4,096 inputs, every 20th patched to universe index + 1; the packet for universe 4001 reaches port 4000 alone.
+        using var h = new SacnTestHarness(inputPorts: 4096);
+        for (int i = 0; i < 4096; i += 20)
+        {
+            h.PatchInput(i, i + 1);
+        }
+
+        h.Send(s_a, 4001, 100, [7, 8]);
+        Assert.Equal(new byte[] { 7, 8 }, h.Universes.GetOrCreate(4001).GetMergedCopy());
+        Assert.Equal(1, h.Device.Inputs[4000].SourceCount);
+        Assert.Equal(1, h.Device.Inputs.Sum(p => p.SourceCount));
+
+        // Moved to another universe: found there, and no longer at the old one.
+        h.PatchInput(4000, 5000);
+        h.Send(s_a, 4001, 100, [9]);
+        Assert.Equal(1, h.Node.Counters.Read(SacnCounters.NotPatched));
+        h.Send(s_a, 5000, 100, [9]);
+        Assert.Equal(new byte[] { 9 }, h.Universes.GetOrCreate(5000).GetMergedCopy());
+
+        // Unpatched: not found.
+        Assert.True(h.Devices.Unpatch(h.Device.Inputs[4000]));
+        h.Send(s_a, 5000, 100, [9]);
+        Assert.Equal(2, h.Node.Counters.Read(SacnCounters.NotPatched));
     }
 }

@@ -2,6 +2,7 @@
 using System.Net;
 using OlaSharp.Core;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Tests;
@@ -151,7 +152,7 @@ public sealed class MergeTests : IDisposable
         // A silent for 2.55 s: the timer drops it without waiting for B's next packet.
         _h.Advance(TimeSpan.FromMilliseconds(150));
         Assert.Equal(new byte[] { 10 }, u.GetMergedCopy());
-        Assert.Equal(1, _h.Node.Counters.SourcesLost);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.SourcesLost));
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class OutputTests : IDisposable
             Assert.Empty(p.Slots);
         }
 
-        Assert.Equal(3, _h.Node.Counters.TerminateSent);
+        Assert.Equal(3, _h.Node.Counters.Read(SacnCounters.TerminateSent));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class OutputTests : IDisposable
         for (int ms = 0; ms <= 3500; ms++)
         {
             _h.Clock.RunDue(_h.Time.GetTimestamp());
-            long now = Interlocked.Read(ref _h.Node.Counters.DataSent);
+            long now = _h.Node.Counters.Read(SacnCounters.DataSent);
             for (; sent < now; sent++)
             {
                 sendTimes.Add(ms);
@@ -177,7 +177,7 @@ public sealed class OutputTests : IDisposable
         Assert.Equal(2, levels.Sequence);
         Assert.Equal(200, levels.Priority);
         Assert.Equal(new byte[] { 1, 0, 3, 4 }, levels.Slots);
-        Assert.Equal(1, _h.Node.Counters.PerAddressSent);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.PerAddressSent));
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class OutputTests : IDisposable
             for (int ms = fromMs; ms < toMs; ms++)
             {
                 _h.Clock.RunDue(_h.Time.GetTimestamp());
-                for (long now = Interlocked.Read(ref _h.Node.Counters.PerAddressSent); sent < now; sent++)
+                for (long now = _h.Node.Counters.Read(SacnCounters.PerAddressSent); sent < now; sent++)
                 {
                     ddTimes.Add(ms);
                 }
@@ -226,7 +226,7 @@ public sealed class OutputTests : IDisposable
         before = ddTimes.Count;
         Run(3600, 6000);
         Assert.Equal(before, ddTimes.Count);
-        Assert.True(_h.Node.Counters.DataSent > 10);
+        Assert.True(_h.Node.Counters.Read(SacnCounters.DataSent) > 10);
     }
 
     [Fact]
@@ -258,7 +258,7 @@ public sealed class OutputTests : IDisposable
         u.CopyMerged(frame, out int priority);
         port.Emit(frame, priority, EmitReason.Change);
         Assert.Equal(0, Parse(h.ReceiveFromNode()).StartCode);
-        Assert.Equal(0, h.Node.Counters.PerAddressSent);
+        Assert.Equal(0, h.Node.Counters.Read(SacnCounters.PerAddressSent));
     }
 
     [Fact]
@@ -328,7 +328,7 @@ public sealed class OutputTests : IDisposable
             Assert.Equal([(7000, tick + 1), (7001, tick + 1)], syncs.Order());
         }
 
-        Assert.Equal(8, h.Node.Counters.SyncSent);
+        Assert.Equal(8, h.Node.Counters.Read(SacnCounters.SyncSent));
     }
 
     [Fact]
@@ -368,12 +368,12 @@ public sealed class OutputTests : IDisposable
         }
 
         Run(500);
-        long sent = h.Node.Counters.DataSent + h.Node.Counters.PerAddressSent + h.Node.Counters.SyncSent;
+        long sent = h.Node.Counters.Read(SacnCounters.DataSent) + h.Node.Counters.Read(SacnCounters.PerAddressSent) + h.Node.Counters.Read(SacnCounters.SyncSent);
         long before = GC.GetAllocatedBytesForCurrentThread();
         Run(2000);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(h.Node.Counters.PerAddressSent > 10);
-        Assert.True(h.Node.Counters.DataSent + h.Node.Counters.PerAddressSent + h.Node.Counters.SyncSent - sent > 400);
+        Assert.True(h.Node.Counters.Read(SacnCounters.PerAddressSent) > 10);
+        Assert.True(h.Node.Counters.Read(SacnCounters.DataSent) + h.Node.Counters.Read(SacnCounters.PerAddressSent) + h.Node.Counters.Read(SacnCounters.SyncSent) - sent > 400);
         Assert.Equal(0, allocated);
     }
 
@@ -387,7 +387,7 @@ public sealed class OutputTests : IDisposable
         long next = h.Clock.RunDue(h.Time.GetTimestamp());
         h.Time.Advance(TimeSpan.FromTicks(next - h.Time.GetTimestamp()));
         h.Clock.RunDue(h.Time.GetTimestamp());
-        Assert.Equal(0, h.Node.Counters.SyncSent);
+        Assert.Equal(0, h.Node.Counters.Read(SacnCounters.SyncSent));
     }
 
     private sealed record SacnDataPacketCopy(UInt128 Cid, byte Priority, byte Sequence, SacnFramingOptions Options, ushort Universe, byte StartCode, byte[] Slots, string Name, ushort Sync);

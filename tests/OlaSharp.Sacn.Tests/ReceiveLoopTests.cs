@@ -2,6 +2,7 @@
 using System.Net;
 using System.Net.Sockets;
 using OlaSharp.Core;
+using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Tests;
@@ -68,10 +69,10 @@ public sealed class ReceiveLoopTests : IDisposable
             SendData((byte)i, (byte)i, 22, 33);
         }
 
-        Assert.True(await WaitAsync(() => Interlocked.Read(ref _h.Node.Counters.DataReceived) == 40), $"data received: {Interlocked.Read(ref _h.Node.Counters.DataReceived)} of 40");
+        Assert.True(await WaitAsync(() => _h.Node.Counters.Read(SacnCounters.DataReceived) == 40), $"data received: {_h.Node.Counters.Read(SacnCounters.DataReceived)} of 40");
         Assert.True(await WaitAsync(() => u.GetMergedCopy() is [40, 22, 33]), "universe 1 did not get the last packet");
-        Assert.Equal(41, Interlocked.Read(ref _h.Node.Counters.Received));
-        Assert.Equal(1, Interlocked.Read(ref _h.Node.Counters.Malformed));
+        Assert.Equal(41, _h.Node.Counters.Read(SacnCounters.Received));
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.Malformed));
     }
 
     [Fact]
@@ -93,6 +94,6 @@ public sealed class ReceiveLoopTests : IDisposable
 
         SendData(1, 7);
         Assert.True(await WaitAsync(() => u.GetMergedCopy() is [7]), "valid data after the empty datagrams did not arrive");
-        Assert.Equal(3, Interlocked.Read(ref _h.Node.Counters.Malformed));
+        Assert.Equal(3, _h.Node.Counters.Read(SacnCounters.Malformed));
     }
 }

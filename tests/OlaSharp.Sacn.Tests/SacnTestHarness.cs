@@ -25,7 +25,7 @@ internal sealed class SacnTestHarness : IDisposable
     private readonly Dictionary<UInt128, byte> _sequences = [];
     private readonly Dictionary<(UInt128, ushort), byte> _syncSequences = [];
 
-    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false, int syncAddress = 0, int unicastOnlyPort = -1, Dictionary<int, int>? portSync = null, bool perAddress = true, PerAddressPriorityWaitMode waitMode = PerAddressPriorityWaitMode.Auto)
+    public SacnTestHarness(TimeSpan? ddWait = null, bool start = false, int syncAddress = 0, int unicastOnlyPort = -1, Dictionary<int, int>? portSync = null, bool perAddress = true, PerAddressPriorityWaitMode waitMode = PerAddressPriorityWaitMode.Auto, int inputPorts = 5)
     {
         Peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Peer.ReceiveTimeout = 2000;
@@ -48,6 +48,7 @@ internal sealed class SacnTestHarness : IDisposable
             SyncAddress = syncAddress,
             PortSyncAddresses = portSync ?? [],
             SendPerAddressPriority = perAddress,
+            InputPorts = inputPorts,
         };
         Node = new SacnNode(Options, Time, NullLogger.Instance);
         Device = new SacnDevice(new SacnPlugin(), Options, Node, Time.TimestampFrequency);

@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using OlaSharp.Core;
+using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Tests;
@@ -26,7 +27,7 @@ public sealed class SyncTests : IDisposable
 
         _h.SendSync(s_a, 7000);
         Assert.Equal(new byte[] { 1, 2 }, u.GetMergedCopy());
-        Assert.Equal(3, _h.Node.Counters.SyncReceived);
+        Assert.Equal(3, _h.Node.Counters.Read(SacnCounters.SyncReceived));
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class SyncTests : IDisposable
         _h.SendSync(s_a, 7000, sequence: 5);
         _h.SendSync(s_a, 7000, sequence: 250);
         Assert.Equal(new byte[] { 1 }, u.GetMergedCopy());
-        Assert.Equal(2, _h.Node.Counters.SyncOutOfSequence);
+        Assert.Equal(2, _h.Node.Counters.Read(SacnCounters.SyncOutOfSequence));
 
         _h.SendSync(s_a, 7000, sequence: 6);
         Assert.Equal(new byte[] { 2 }, u.GetMergedCopy());
@@ -122,13 +123,13 @@ public sealed class SyncTests : IDisposable
         _h.SendSync(s_a, 7000, sequence: 5);
         _h.SendSync(s_a, 7001, sequence: 5);
         _h.SendSync(s_b, 7000, sequence: 5);
-        Assert.Equal(0, _h.Node.Counters.SyncOutOfSequence);
+        Assert.Equal(0, _h.Node.Counters.Read(SacnCounters.SyncOutOfSequence));
 
         // 2.5 s without a sync from A on 7000: its next sync starts a new stream, whatever its number.
         _h.Advance(TimeSpan.FromMilliseconds(2600));
         _h.Send(s_a, 1, 100, [9], syncAddress: 7000);
         _h.SendSync(s_a, 7000, sequence: 5);
-        Assert.Equal(0, _h.Node.Counters.SyncOutOfSequence);
+        Assert.Equal(0, _h.Node.Counters.Read(SacnCounters.SyncOutOfSequence));
         Assert.Equal(new byte[] { 9 }, u.GetMergedCopy());
     }
 }

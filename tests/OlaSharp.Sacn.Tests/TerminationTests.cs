@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using OlaSharp.Core;
+using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Tests;
@@ -54,8 +55,8 @@ public sealed class TerminationTests : IDisposable
         // No time advance: the low sender's packet is on the universe at once.
         Assert.Equal(new byte[] { 11, 22, 33 }, u.GetMergedCopy());
         Assert.Equal(100, u.ActivePriority);
-        Assert.Equal(1, _h.Node.Counters.Terminated);
-        Assert.Equal(0, _h.Node.Counters.SourcesLost);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.Terminated));
+        Assert.Equal(0, _h.Node.Counters.Read(SacnCounters.SourcesLost));
         Assert.Equal(1, _h.Device.Inputs[0].SourceCount);
     }
 
@@ -74,12 +75,12 @@ public sealed class TerminationTests : IDisposable
             _h.Advance(TimeSpan.FromMilliseconds(50));
         }
 
-        Assert.Equal(1, _h.Node.Counters.SourcesLost);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.SourcesLost));
         Assert.Equal(new byte[] { 200, 201, 202 }, u.GetMergedCopy());
         TerminateHigh();
         _h.Send(s_low, 1, 100, [11, 22, 33]);
 
-        Assert.Equal(1, _h.Node.Counters.Terminated);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.Terminated));
         Assert.Equal(new byte[] { 11, 22, 33 }, u.GetMergedCopy());
         Assert.Equal(100, u.ActivePriority);
     }
@@ -117,7 +118,7 @@ public sealed class TerminationTests : IDisposable
 
         Assert.Equal(new byte[] { 11, 22, 33 }, u.GetMergedCopy());
         Assert.Equal(1, _h.Device.Inputs[0].SourceCount);
-        Assert.Equal(1, _h.Node.Counters.OutOfSequence);
+        Assert.Equal(1, _h.Node.Counters.Read(SacnCounters.OutOfSequence));
 
         // Low streams on; no ghost of high comes back or is lost later.
         for (int i = 0; i < 60; i++)
@@ -127,7 +128,7 @@ public sealed class TerminationTests : IDisposable
         }
 
         Assert.Equal(new byte[] { 11, 22, 33 }, u.GetMergedCopy());
-        Assert.Equal(0, _h.Node.Counters.SourcesLost);
+        Assert.Equal(0, _h.Node.Counters.Read(SacnCounters.SourcesLost));
     }
 
     [Fact]

@@ -3,52 +3,29 @@ using OlaSharp.Core.Stats;
 
 namespace OlaSharp.ArtNet.Internal;
 
-/// <summary>Counters of an Art-Net node (fields, updated with Interlocked).</summary>
-internal sealed class ArtNetCounters
+/// <summary>The Art-Net node's counters, declared once (indexes into its <see cref="CounterTable"/>).</summary>
+internal static class ArtNetCounters
 {
-    private const string Protocol = "artnet";
+    public static readonly CounterSchema Schema = new("artnet");
 
-#pragma warning disable SA1401, CA1051 // Counters are fields so they can be incremented with Interlocked.
-    public long Received;
-    public long Malformed;
-    public long Unknown;
-    public long DmxReceived;
-    public long DmxLate;
-    public long DmxThirdSource;
-    public long PollsReceived;
-    public long RepliesReceived;
-    public long SyncReceived;
-    public long DmxSent;
-    public long DmxSuppressed;
-    public long PollsSent;
-    public long RepliesSent;
-    public long SyncSent;
-    public long SendErrors;
-    public long DroppedOwn;
-    public long DmxNotPatched;
-    public long ProgrammingIgnored;
-#pragma warning restore SA1401, CA1051
+    public static readonly int Received = Schema.Add(ProtocolCounterKind.Received);
+    public static readonly int DmxReceived = Schema.Add(ProtocolCounterKind.Received, "dmx");
+    public static readonly int PollsReceived = Schema.Add(ProtocolCounterKind.Received, "poll");
+    public static readonly int RepliesReceived = Schema.Add(ProtocolCounterKind.Received, "poll_reply");
+    public static readonly int SyncReceived = Schema.Add(ProtocolCounterKind.Received, "sync");
+    public static readonly int Malformed = Schema.Add(ProtocolCounterKind.Malformed);
+    public static readonly int Unknown = Schema.Add(ProtocolCounterKind.Dropped, "unknown_opcode");
+    public static readonly int DmxLate = Schema.Add(ProtocolCounterKind.Dropped, "out_of_sequence");
+    public static readonly int DmxThirdSource = Schema.Add(ProtocolCounterKind.Dropped, "third_source");
+    public static readonly int DmxSuppressed = Schema.Add(ProtocolCounterKind.Dropped, "no_subscriber");
+    public static readonly int DroppedOwn = Schema.Add(ProtocolCounterKind.Dropped, "own");
+    public static readonly int DmxNotPatched = Schema.Add(ProtocolCounterKind.Dropped, "not_patched");
+    public static readonly int ProgrammingIgnored = Schema.Add(ProtocolCounterKind.Dropped, "remote_programming");
+    public static readonly int DmxSent = Schema.Add(ProtocolCounterKind.Sent, "dmx");
+    public static readonly int PollsSent = Schema.Add(ProtocolCounterKind.Sent, "poll");
+    public static readonly int RepliesSent = Schema.Add(ProtocolCounterKind.Sent, "poll_reply");
+    public static readonly int SyncSent = Schema.Add(ProtocolCounterKind.Sent, "sync");
+    public static readonly int SendErrors = Schema.Add(ProtocolCounterKind.SendErrors);
 
-    /// <summary>Reports these counters as protocol counters (read with Interlocked).</summary>
-    public void Report(ICollection<ProtocolCounter> into)
-    {
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "", Interlocked.Read(ref Received)));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "dmx", Interlocked.Read(ref DmxReceived)));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "poll", Interlocked.Read(ref PollsReceived)));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "poll_reply", Interlocked.Read(ref RepliesReceived)));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "sync", Interlocked.Read(ref SyncReceived)));
-        into.Add(new(Protocol, ProtocolCounterKind.Malformed, "", Interlocked.Read(ref Malformed)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "unknown_opcode", Interlocked.Read(ref Unknown)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "out_of_sequence", Interlocked.Read(ref DmxLate)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "third_source", Interlocked.Read(ref DmxThirdSource)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "no_subscriber", Interlocked.Read(ref DmxSuppressed)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "own", Interlocked.Read(ref DroppedOwn)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "not_patched", Interlocked.Read(ref DmxNotPatched)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "remote_programming", Interlocked.Read(ref ProgrammingIgnored)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "dmx", Interlocked.Read(ref DmxSent)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "poll", Interlocked.Read(ref PollsSent)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "poll_reply", Interlocked.Read(ref RepliesSent)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "sync", Interlocked.Read(ref SyncSent)));
-        into.Add(new(Protocol, ProtocolCounterKind.SendErrors, "", Interlocked.Read(ref SendErrors)));
-    }
+    public static CounterTable Create() => new(Schema);
 }

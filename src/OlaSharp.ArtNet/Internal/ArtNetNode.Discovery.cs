@@ -11,7 +11,7 @@ internal sealed partial class ArtNetNode
 {
     private void OnPollReply(ArtPollReplyPacket reply, SocketAddress from, long now)
     {
-        Interlocked.Increment(ref Counters.RepliesReceived);
+        Counters.Increment(ArtNetCounters.RepliesReceived);
         uint ip = reply.Ip;
         var key = (ip, reply.BindIndex);
         lock (_nodesLock)
@@ -93,7 +93,7 @@ internal sealed partial class ArtNetNode
                 }
 
                 int length = BuildReply(bind);
-                Send(socket, _replyBuffer.AsSpan(0, length), destination, ref Counters.RepliesSent);
+                Send(socket, _replyBuffer.AsSpan(0, length), destination, ref Counters[ArtNetCounters.RepliesSent]);
             }
         }
     }
@@ -138,14 +138,10 @@ internal sealed partial class ArtNetNode
             // An OLA input port receives ArtDmx: Art-Net calls that an output port (SwOut, GoodOutput). Its
             // PortTypes says so patched or not (olad 0.10.9 sets 0x80 on every slot; GoodOutput 0x00 while unpatched).
             ArtNetInputPort port = _inputs[index];
-            int address = port.PortAddress;
-            f.NumPorts = 1;
-            f.PortTypes[0] = ArtPollReplyPacket.PortTypeOutput;
-            if (address >= 0)
+            int sw = DescribePort(f, ArtPollReplyPacket.PortTypeOutput, port.PortAddress);
+            if (sw >= 0)
             {
-                f.NetSwitch = address >> 8;
-                f.SubSwitch = (address >> 4) & 0x0F;
-                f.SwOut[0] = (byte)(address & 0xFF);
+                f.SwOut[0] = (byte)sw;
                 f.GoodOutputA[0] = (byte)(0x80 | (port.IsMerging ? 0x08 : 0) | (_options.MergeMode == ArtNetMergeMode.Ltp ? 0x02 : 0));
                 f.GoodOutputB[0] = 0xC0; // RDM disabled, continuous output
             }
@@ -155,14 +151,10 @@ internal sealed partial class ArtNetNode
             // An OLA output port sends ArtDmx: an Art-Net input port (olad: 0x40 whenever the port exists,
             // GoodInput 0x08 "disabled" while unpatched).
             ArtNetOutputPort port = _outputs[index - _inputs.Length];
-            int address = port.PortAddress;
-            f.NumPorts = 1;
-            f.PortTypes[0] = ArtPollReplyPacket.PortTypeInput;
-            if (address >= 0)
+            int sw = DescribePort(f, ArtPollReplyPacket.PortTypeInput, port.PortAddress);
+            if (sw >= 0)
             {
-                f.NetSwitch = address >> 8;
-                f.SubSwitch = (address >> 4) & 0x0F;
-                f.SwIn[0] = (byte)(address & 0xFF);
+                f.SwIn[0] = (byte)sw;
                 f.GoodInput[0] = 0x80; // data received (from the universe)
             }
             else
@@ -172,6 +164,22 @@ internal sealed partial class ArtNetNode
         }
 
         return ArtPollReplyPacket.Write(_replyBuffer, f);
+    }
+
+    // A reply's one port: its type and, when patched, the Net and Sub-Net switches of its Port-Address.
+    // Returns the address's low byte (the port's switch), or -1 while unpatched.
+    private static int DescribePort(ArtPollReplyFields f, byte portType, int address)
+    {
+        f.NumPorts = 1;
+        f.PortTypes[0] = portType;
+        if (address < 0)
+        {
+            return -1;
+        }
+
+        f.NetSwitch = address >> 8;
+        f.SubSwitch = (address >> 4) & 0x0F;
+        return address & 0xFF;
     }
 
     private sealed class RemoteNode(SocketAddress address)

@@ -15,7 +15,7 @@ internal sealed partial class ArtNetNode
     void IUdpHandler.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from, long now) => Handle(datagram, from);
 
     // Larger than the buffer (MessageSize), or an ICMP error for one of our sends (ConnectionReset).
-    void IUdpHandler.OnReceiveError(SocketError error) => Interlocked.Increment(ref Counters.Malformed);
+    void IUdpHandler.OnReceiveError(SocketError error) => Counters.Increment(ArtNetCounters.Malformed);
 
     void IUdpHandler.OnTick(long now) => Housekeeping(now);
 
@@ -26,14 +26,14 @@ internal sealed partial class ArtNetNode
     /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
     internal void Handle(ReadOnlySpan<byte> packet, SocketAddress from)
     {
-        Interlocked.Increment(ref Counters.Received);
+        Counters.Increment(ArtNetCounters.Received);
         long now = _time.GetTimestamp();
 
         // Our own broadcasts come back to us. A console on this host sends from the same address and port, so
         // only a packet we actually sent (byte for byte, not yet matched) is dropped as ours.
         if (IsFromOurAddress(from) && _own.TryConsume(packet, now))
         {
-            Interlocked.Increment(ref Counters.DroppedOwn);
+            Counters.Increment(ArtNetCounters.DroppedOwn);
             return;
         }
 
@@ -44,123 +44,99 @@ internal sealed partial class ArtNetNode
         }
 
         uint fromIp = ReadIp(from);
+
+        // A known opcode whose packet does not parse falls through to one malformed case.
         switch (op)
         {
-            case ArtOpCode.Dmx:
-                if (ArtDmxPacket.TryParse(packet, out ArtDmxPacket dmx))
+            case ArtOpCode.Dmx when ArtDmxPacket.TryParse(packet, out ArtDmxPacket dmx):
+                OnDmx(fromIp, dmx, now);
+                break;
+            case ArtOpCode.Poll when ArtPollPacket.TryParse(packet, out ArtPollPacket poll):
+                OnPoll(poll, from, fromIp);
+                break;
+            case ArtOpCode.PollReply when ArtPollReplyPacket.TryParse(packet, out ArtPollReplyPacket reply):
+                OnPollReply(reply, from, now);
+                break;
+            case ArtOpCode.Sync when ArtSyncPacket.TryParse(packet):
+                if (_sync.OnSync(fromIp, now))
                 {
-                    OnDmx(fromIp, dmx, now);
-                }
-                else
-                {
-                    Bad("ArtDmx");
+                    Counters.Increment(ArtNetCounters.SyncReceived);
+                    ReleaseHeld();
                 }
 
                 break;
-            case ArtOpCode.Poll:
-                if (ArtPollPacket.TryParse(packet, out ArtPollPacket poll))
+            case ArtOpCode.Address when ArtAddressPacket.TryParse(packet, out ArtAddressPacket address):
+                if (ProgrammingIgnored(now, out long addressIgnored))
                 {
-                    Interlocked.Increment(ref Counters.PollsReceived);
-
-                    // A poller on this host gets the broadcast reply (as olad sends every reply): a unicast to
-                    // 127.0.0.1:6454 or our address:6454 would reach our own sockets first, not the console's.
-                    SocketAddress to = IsLocal(fromIp) ? _broadcast : from;
-                    if (poll.IsTargeted)
-                    {
-                        SendReplies(to, poll.TargetPortAddressBottom, poll.TargetPortAddressTop);
-                    }
-                    else
-                    {
-                        SendReplies(to);
-                    }
-                }
-                else
-                {
-                    Bad("ArtPoll");
+                    Log.ArtAddress(_logger, FormatIp(fromIp), address.BindIndex, address.Command, addressIgnored);
                 }
 
                 break;
-            case ArtOpCode.PollReply:
-                if (ArtPollReplyPacket.TryParse(packet, out ArtPollReplyPacket reply))
+            case ArtOpCode.IpProg when ArtIpProgPacket.TryParse(packet, out ArtIpProgPacket ipProg):
+                if (ProgrammingIgnored(now, out long ipProgIgnored))
                 {
-                    OnPollReply(reply, from, now);
-                }
-                else
-                {
-                    Bad("ArtPollReply");
+                    Log.ArtIpProg(_logger, FormatIp(fromIp), ipProg.Command, ipProgIgnored);
                 }
 
                 break;
-            case ArtOpCode.Sync:
-                if (ArtSyncPacket.TryParse(packet))
-                {
-                    if (_sync.OnSync(fromIp, now))
-                    {
-                        Interlocked.Increment(ref Counters.SyncReceived);
-                        ReleaseHeld();
-                    }
-                }
-                else
-                {
-                    Bad("ArtSync");
-                }
-
-                break;
-            case ArtOpCode.Address:
-                if (ArtAddressPacket.TryParse(packet, out ArtAddressPacket address))
-                {
-                    long ignored = Interlocked.Increment(ref Counters.ProgrammingIgnored);
-                    if (_programmingLog.ShouldLog(now))
-                    {
-                        Log.ArtAddress(_logger, FormatIp(fromIp), address.BindIndex, address.Command, ignored);
-                    }
-                }
-                else
-                {
-                    Bad("ArtAddress");
-                }
-
-                break;
-            case ArtOpCode.IpProg:
-                if (ArtIpProgPacket.TryParse(packet, out ArtIpProgPacket ipProg))
-                {
-                    long ignored = Interlocked.Increment(ref Counters.ProgrammingIgnored);
-                    if (_programmingLog.ShouldLog(now))
-                    {
-                        Log.ArtIpProg(_logger, FormatIp(fromIp), ipProg.Command, ignored);
-                    }
-                }
-                else
-                {
-                    Bad("ArtIpProg");
-                }
-
+            case ArtOpCode.Dmx or ArtOpCode.Poll or ArtOpCode.PollReply or ArtOpCode.Sync or ArtOpCode.Address or ArtOpCode.IpProg:
+                Bad(PacketName(op));
                 break;
             default:
-                Interlocked.Increment(ref Counters.Unknown);
+                Counters.Increment(ArtNetCounters.Unknown);
                 break;
+        }
+    }
+
+    private static string PacketName(ArtOpCode op) => op switch
+    {
+        ArtOpCode.Dmx => "ArtDmx",
+        ArtOpCode.Poll => "ArtPoll",
+        ArtOpCode.PollReply => "ArtPollReply",
+        ArtOpCode.Sync => "ArtSync",
+        ArtOpCode.Address => "ArtAddress",
+        _ => "ArtIpProg",
+    };
+
+    // Remote programming (ArtAddress, ArtIpProg) is counted and ignored; true when it is time to log it.
+    private bool ProgrammingIgnored(long now, out long ignored)
+    {
+        ignored = Counters.Increment(ArtNetCounters.ProgrammingIgnored);
+        return _programmingLog.ShouldLog(now);
+    }
+
+    private void OnPoll(in ArtPollPacket poll, SocketAddress from, uint fromIp)
+    {
+        Counters.Increment(ArtNetCounters.PollsReceived);
+
+        // A poller on this host gets the broadcast reply (as olad sends every reply): a unicast to
+        // 127.0.0.1:6454 or our address:6454 would reach our own sockets first, not the console's.
+        SocketAddress to = IsLocal(fromIp) ? _broadcast : from;
+        if (poll.IsTargeted)
+        {
+            SendReplies(to, poll.TargetPortAddressBottom, poll.TargetPortAddressTop);
+        }
+        else
+        {
+            SendReplies(to);
         }
     }
 
     private void OnDmx(uint fromIp, ArtDmxPacket dmx, long now)
     {
-        Interlocked.Increment(ref Counters.DmxReceived);
+        Counters.Increment(ArtNetCounters.DmxReceived);
         _sync.OnDmx(fromIp);
         bool hold = _sync.IsSynchronous(now);
-        bool listened = false;
-        foreach (ArtNetInputPort port in _inputs)
+        ReadOnlySpan<ArtNetInputPort> ports = InputIndex.Find(dmx.PortAddress);
+        foreach (ArtNetInputPort port in ports)
         {
-            if (port.PortAddress == dmx.PortAddress)
-            {
-                listened = true;
-                port.Receive(fromIp, dmx.Sequence, dmx.Data, now, hold, Counters);
-            }
+            port.Receive(fromIp, dmx.Sequence, dmx.Data, now, hold, Counters);
         }
 
-        if (!listened)
+        if (ports.IsEmpty)
         {
             // QLC+'s universe 1 is 0:0:0, OLA's universe 1 listens on 0:0:1: say so once per (address, sender).
-            Interlocked.Increment(ref Counters.DmxNotPatched);
+            Counters.Increment(ArtNetCounters.DmxNotPatched);
             if (Unpatched.Record(dmx.PortAddress, fromIp, now))
             {
                 Log.Unpatched(_logger, Unpatched.Advice(dmx.PortAddress, FormatIp(fromIp)));
@@ -168,18 +144,7 @@ internal sealed partial class ArtNetNode
         }
     }
 
-    private bool IsListened(int portAddress)
-    {
-        foreach (ArtNetInputPort port in _inputs)
-        {
-            if (port.PortAddress == portAddress)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private bool IsListened(int portAddress) => !InputIndex.Find(portAddress).IsEmpty;
 
     private void ReleaseHeld()
     {
@@ -209,7 +174,7 @@ internal sealed partial class ArtNetNode
 
     private void Bad(string what)
     {
-        Interlocked.Increment(ref Counters.Malformed);
+        Counters.Increment(ArtNetCounters.Malformed);
         LogThrottled(what);
     }
 
@@ -217,7 +182,7 @@ internal sealed partial class ArtNetNode
     {
         if (_badLog.ShouldLog())
         {
-            Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
+            Log.BadPacket(_logger, what, Counters.Read(ArtNetCounters.Malformed), Counters.Read(ArtNetCounters.SendErrors));
         }
     }
 

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OlaSharp.ArtNet.Packets;
+using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 using OlaSharp.Udp;
 
 namespace OlaSharp.ArtNet.Internal;
@@ -56,9 +58,9 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
     private long _unsolicited;
     private int _disposed;
 
-    public ArtNetNode(ArtNetOptions options, TimeProvider time, ILogger logger, ArtNetCounters? counters = null)
+    public ArtNetNode(ArtNetOptions options, TimeProvider time, ILogger logger, CounterTable? counters = null)
     {
-        Counters = counters ?? new();
+        Counters = counters ?? ArtNetCounters.Create();
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger;
@@ -80,7 +82,10 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
     public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
 
     /// <summary>The node's counters; the plugin passes one object to every node it starts, so they run on across restarts.</summary>
-    public ArtNetCounters Counters { get; }
+    public CounterTable Counters { get; }
+
+    /// <summary>The patched input ports by Port-Address (15 bits), kept by the ports on patch and unpatch.</summary>
+    public PortIndex<ArtNetInputPort> InputIndex { get; } = new(0x8000);
 
     internal ArtSyncState Sync => _sync;
 
@@ -185,7 +190,7 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
             if (subscribers is null || subscribers.Length == 0)
             {
                 // olad's rule: nobody subscribed, nothing sent, the sequence does not advance.
-                Interlocked.Increment(ref Counters.DmxSuppressed);
+                Counters.Increment(ArtNetCounters.DmxSuppressed);
                 return;
             }
 
@@ -196,13 +201,13 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
         ReadOnlySpan<byte> packet = port.SendBuffer.AsSpan(0, length);
         if (broadcast)
         {
-            Send(socket, packet, _dmxBroadcast, ref Counters.DmxSent);
+            Send(socket, packet, _dmxBroadcast, ref Counters[ArtNetCounters.DmxSent]);
         }
         else
         {
             foreach (SocketAddress destination in subscribers!)
             {
-                Send(socket, packet, destination, ref Counters.DmxSent);
+                Send(socket, packet, destination, ref Counters[ArtNetCounters.DmxSent]);
             }
         }
 
@@ -223,7 +228,7 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
         _dmxInBurst = false;
         if (_options.SendArtSync && _socket is { } socket)
         {
-            Send(socket, _syncBuffer, _broadcast, ref Counters.SyncSent);
+            Send(socket, _syncBuffer, _broadcast, ref Counters[ArtNetCounters.SyncSent]);
         }
     }
 
@@ -235,7 +240,7 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
             _own.Record(packet, _time.GetTimestamp());
         }
 
-        _transport?.Send(socket, packet, destination, ref counter, ref Counters.SendErrors);
+        _transport?.Send(socket, packet, destination, ref counter, ref Counters[ArtNetCounters.SendErrors]);
     }
 
     internal void Housekeeping(long now)
@@ -262,7 +267,7 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
         {
             _pollNow = false;
             _nextPoll = now + _pollTicks;
-            Send(socket, _pollBuffer, _broadcast, ref Counters.PollsSent);
+            Send(socket, _pollBuffer, _broadcast, ref Counters[ArtNetCounters.PollsSent]);
         }
 
         if (_replyDirty)

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
 using OlaSharp.Core.Server;
+using OlaSharp.Core.Stats;
 using OlaSharp.Grpc.V1;
 using Universe = OlaSharp.Core.Universe;
 
@@ -15,7 +16,7 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
 
     private readonly ServerCore _core;
     private readonly UnarySources _unary;
-    private readonly GrpcCounters _counters;
+    private readonly CounterTable _counters;
     private readonly ILogger _logger;
 
     public FrameServiceImpl(ServerCore core, UnarySources unary, GrpcCounterSource counters, ILogger<FrameServiceImpl> logger)
@@ -117,14 +118,14 @@ internal sealed class FrameServiceImpl : FrameService.FrameServiceBase
     // Counts every frame a client sends, and the ones refused as invalid.
     private int CheckFrame(Frame frame)
     {
-        Interlocked.Increment(ref _counters.FramesReceived);
+        _counters.Increment(GrpcCounters.FramesReceived);
         try
         {
             return Validate.Frame(frame);
         }
         catch (RpcException)
         {
-            Interlocked.Increment(ref _counters.Invalid);
+            _counters.Increment(GrpcCounters.Invalid);
             throw;
         }
     }

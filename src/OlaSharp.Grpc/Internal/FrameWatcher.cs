@@ -5,6 +5,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using OlaSharp.Core;
 using OlaSharp.Core.Server;
+using OlaSharp.Core.Stats;
 using OlaSharp.Grpc.V1;
 using Universe = OlaSharp.Core.Universe;
 
@@ -31,10 +32,10 @@ internal sealed class FrameWatcher : IDisposable
     private readonly WatchFramesResponse _message = new();
     private readonly Timestamp _timestamp = new();
     private readonly ITimer? _refreshTimer;
-    private readonly GrpcCounters? _counters;
+    private readonly CounterTable? _counters;
     private int _disposed;
 
-    public FrameWatcher(IReadOnlyList<Universe> universes, TimeProvider time, TimeSpan refreshInterval, GrpcCounters? counters = null)
+    public FrameWatcher(IReadOnlyList<Universe> universes, TimeProvider time, TimeSpan refreshInterval, CounterTable? counters = null)
     {
         _time = time;
         _counters = counters;
@@ -78,7 +79,7 @@ internal sealed class FrameWatcher : IDisposable
                 await writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
                 if (_counters is not null)
                 {
-                    Interlocked.Increment(ref _counters.FramesSent);
+                    _counters.Increment(GrpcCounters.FramesSent);
                 }
             }
 

@@ -6,7 +6,7 @@ namespace OlaSharp.Grpc.Internal;
 /// <summary>The gRPC API's counters, one per service collection, reported to <c>/metrics</c>.</summary>
 internal sealed class GrpcCounterSource : IProtocolCounterSource
 {
-    public GrpcCounters Counters { get; } = new();
+    public CounterTable Counters { get; } = GrpcCounters.Create();
 
-    public void CollectCounters(ICollection<ProtocolCounter> into) => Counters.Report(into);
+    public void CollectCounters(ICollection<ProtocolCounter> into) => Counters.CollectCounters(into);
 }

@@ -3,21 +3,14 @@ using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Grpc.Internal;
 
-/// <summary>Counters of the gRPC frame API (fields, updated with Interlocked).</summary>
-internal sealed class GrpcCounters
+/// <summary>The gRPC frame API's counters, declared once (indexes into its <see cref="CounterTable"/>).</summary>
+internal static class GrpcCounters
 {
-    private const string Protocol = "grpc";
+    public static readonly CounterSchema Schema = new("grpc");
 
-#pragma warning disable SA1401, CA1051 // Counters are fields so they can be incremented with Interlocked.
-    public long FramesReceived;
-    public long Invalid;
-    public long FramesSent;
-#pragma warning restore SA1401, CA1051
+    public static readonly int FramesReceived = Schema.Add(ProtocolCounterKind.Received, "frame");
+    public static readonly int Invalid = Schema.Add(ProtocolCounterKind.Malformed);
+    public static readonly int FramesSent = Schema.Add(ProtocolCounterKind.Sent, "watch_frame");
 
-    public void Report(ICollection<ProtocolCounter> into)
-    {
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "frame", Interlocked.Read(ref FramesReceived)));
-        into.Add(new(Protocol, ProtocolCounterKind.Malformed, "", Interlocked.Read(ref Invalid)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "watch_frame", Interlocked.Read(ref FramesSent)));
-    }
+    public static CounterTable Create() => new(Schema);
 }

@@ -325,7 +325,7 @@ internal sealed partial class OlaRpcService
 
         if (!call.Valid)
         {
-            Interlocked.Increment(ref Counters.BadRequests);
+            Counters.Increment(RpcCounters.BadRequests);
             Log.BadRequest(_logger, connection.Name, call.IsStream ? "StreamDmxData" : "UpdateDmxData");
             if (!call.IsStream)
             {

@@ -2,6 +2,7 @@
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Server;
+using OlaSharp.Core.Stats;
 using OlaSharp.OlaRpc.Protocol;
 using RpcType = OlaSharp.OlaRpc.Protocol.Type;
 
@@ -38,7 +39,7 @@ internal sealed partial class OlaRpcService
     public ServerCore Core { get; }
 
     /// <summary>Traffic counters of every connection.</summary>
-    public RpcCounters Counters { get; } = new();
+    public CounterTable Counters { get; } = RpcCounters.Create();
 
     /// <summary>What every connection's unfinished large frames may hold together.</summary>
     public PartialFrameBudget PartialFrames { get; }
@@ -50,7 +51,7 @@ internal sealed partial class OlaRpcService
     /// </summary>
     public void NotePartialFrameRefused(string name, long announced)
     {
-        long refused = Interlocked.Increment(ref Counters.PartialFramesRefused);
+        long refused = Counters.Increment(RpcCounters.PartialFramesRefused);
         long now = Environment.TickCount64;
         long last = Interlocked.Read(ref _lastRefusalLog);
         if (last != 0 && now - last < RefusalLogIntervalMs)
@@ -89,7 +90,7 @@ internal sealed partial class OlaRpcService
         uint id = message.Id;
         if (!_methods.TryGetValue(message.Name, out Method? method))
         {
-            Interlocked.Increment(ref Counters.UnknownMethods);
+            Counters.Increment(RpcCounters.UnknownMethods);
             Log.UnknownMethod(_logger, connection.Name, message.Name);
             await connection.SendNotImplementedAsync(id, cancellationToken).ConfigureAwait(false);
             return;
@@ -97,7 +98,7 @@ internal sealed partial class OlaRpcService
 
         if (!TryParseRequest(method, message.Buffer, out IMessage? request))
         {
-            Interlocked.Increment(ref Counters.BadRequests);
+            Counters.Increment(RpcCounters.BadRequests);
             Log.BadRequest(_logger, connection.Name, message.Name);
             await connection.SendFailedAsync(id, InvalidRequest, cancellationToken).ConfigureAwait(false);
             return;
@@ -129,7 +130,7 @@ internal sealed partial class OlaRpcService
         if (!_methods.TryGetValue(message.Name, out Method? method))
         {
             // olad answers NOT_IMPLEMENTED for an unknown name even on a stream request.
-            Interlocked.Increment(ref Counters.UnknownMethods);
+            Counters.Increment(RpcCounters.UnknownMethods);
             Log.UnknownMethod(_logger, connection.Name, message.Name);
             await connection.SendNotImplementedAsync(message.Id, cancellationToken).ConfigureAwait(false);
             return;
@@ -143,7 +144,7 @@ internal sealed partial class OlaRpcService
 
         if (!TryParseRequest(method, message.Buffer, out IMessage? request))
         {
-            Interlocked.Increment(ref Counters.BadRequests);
+            Counters.Increment(RpcCounters.BadRequests);
             Log.BadRequest(_logger, connection.Name, message.Name);
             return;
         }

@@ -192,7 +192,7 @@ internal sealed class RpcConnection
 
     private void NoteDropped(int universe)
     {
-        Interlocked.Increment(ref _service.Counters.PushesDropped);
+        _service.Counters.Increment(RpcCounters.PushesDropped);
         if (Interlocked.Increment(ref _pushesDropped) == 1)
         {
             Log.PushDropped(_logger, Name, universe);
@@ -249,19 +249,19 @@ internal sealed class RpcConnection
 
                     if (status == FrameStatus.BadVersion)
                     {
-                        Interlocked.Increment(ref _service.Counters.Malformed);
+                        _service.Counters.Increment(RpcCounters.Malformed);
                         Log.BadVersion(_logger, Name, header >> 28, header);
                         return;
                     }
 
                     if (status == FrameStatus.TooLarge)
                     {
-                        Interlocked.Increment(ref _service.Counters.Malformed);
+                        _service.Counters.Increment(RpcCounters.Malformed);
                         Log.TooLarge(_logger, Name, header & 0x0FFFFFFF, RpcFrame.MaxBodySize);
                         return;
                     }
 
-                    Interlocked.Increment(ref _service.Counters.Frames);
+                    _service.Counters.Increment(RpcCounters.Frames);
                     if (body.IsEmpty)
                     {
                         continue; // olad swallows a size-0 header.
@@ -275,7 +275,7 @@ internal sealed class RpcConnection
 
                     if (!RpcFrame.TryParseEnvelope(body, out RpcMessage message))
                     {
-                        Interlocked.Increment(ref _service.Counters.Malformed);
+                        _service.Counters.Increment(RpcCounters.Malformed);
                         Log.BadEnvelope(_logger, Name, body.Length);
                         return;
                     }
@@ -287,7 +287,7 @@ internal sealed class RpcConnection
                 {
                     if (!buffer.IsEmpty)
                     {
-                        Interlocked.Increment(ref _service.Counters.Malformed);
+                        _service.Counters.Increment(RpcCounters.Malformed);
                         Log.Truncated(_logger, Name, buffer.Length);
                     }
 
@@ -416,7 +416,7 @@ internal sealed class RpcConnection
         int n = FrameEncoder.WritePush(output.GetSpan(FrameEncoder.MaxPushSize), id, universe, slots, priority);
         output.Advance(n);
         LastPushEncoderThreadId = Environment.CurrentManagedThreadId;
-        Interlocked.Increment(ref _service.Counters.Pushes);
+        _service.Counters.Increment(RpcCounters.Pushes);
     }
 
     // The universes coalesced while the queue was full: each gets its newest frame, in the order they were marked.

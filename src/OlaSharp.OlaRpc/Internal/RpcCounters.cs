@@ -3,31 +3,19 @@ using OlaSharp.Core.Stats;
 
 namespace OlaSharp.OlaRpc.Internal;
 
-/// <summary>Counters of the OLA RPC listener, shared by its connections (fields, updated with Interlocked).</summary>
-internal sealed class RpcCounters
+/// <summary>The OLA RPC listener's counters, shared by its connections, declared once (indexes into its <see cref="CounterTable"/>).</summary>
+internal static class RpcCounters
 {
-    private const string Protocol = "olarpc";
+    public static readonly CounterSchema Schema = new("olarpc");
 
-#pragma warning disable SA1401, CA1051 // Counters are fields so they can be incremented with Interlocked.
-    public long Connections;
-    public long Frames;
-    public long Malformed;
-    public long BadRequests;
-    public long UnknownMethods;
-    public long Pushes;
-    public long PushesDropped;
-    public long PartialFramesRefused;
-#pragma warning restore SA1401, CA1051
+    public static readonly int Frames = Schema.Add(ProtocolCounterKind.Received);
+    public static readonly int Connections = Schema.Add(ProtocolCounterKind.Received, "connection");
+    public static readonly int Malformed = Schema.Add(ProtocolCounterKind.Malformed);
+    public static readonly int BadRequests = Schema.Add(ProtocolCounterKind.Dropped, "invalid_request");
+    public static readonly int UnknownMethods = Schema.Add(ProtocolCounterKind.Dropped, "unknown_method");
+    public static readonly int Pushes = Schema.Add(ProtocolCounterKind.Sent, "dmx_push");
+    public static readonly int PushesDropped = Schema.Add(ProtocolCounterKind.Dropped, "push_queue_full");
+    public static readonly int PartialFramesRefused = Schema.Add(ProtocolCounterKind.Dropped, "partial_frame_budget");
 
-    public void Report(ICollection<ProtocolCounter> into)
-    {
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "", Interlocked.Read(ref Frames)));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "connection", Interlocked.Read(ref Connections)));
-        into.Add(new(Protocol, ProtocolCounterKind.Malformed, "", Interlocked.Read(ref Malformed)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "invalid_request", Interlocked.Read(ref BadRequests)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "unknown_method", Interlocked.Read(ref UnknownMethods)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "dmx_push", Interlocked.Read(ref Pushes)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "push_queue_full", Interlocked.Read(ref PushesDropped)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "partial_frame_budget", Interlocked.Read(ref PartialFramesRefused)));
-    }
+    public static CounterTable Create() => new(Schema);
 }

@@ -3,54 +3,30 @@ using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Sacn.Internal;
 
-/// <summary>Counters of the sACN node (fields, updated with Interlocked).</summary>
-internal sealed class SacnCounters
+/// <summary>The sACN node's counters, declared once (indexes into its <see cref="CounterTable"/>).</summary>
+internal static class SacnCounters
 {
-    private const string Protocol = "e131";
+    public static readonly CounterSchema Schema = new("e131");
 
-#pragma warning disable SA1401, CA1051 // Counters are fields so they can be incremented with Interlocked.
-    public long Received;
-    public long Malformed;
-    public long OwnPackets;
-    public long DataReceived;
-    public long NotPatched;
-    public long Preview;
-    public long OutOfSequence;
-    public long OtherStartCode;
-    public long Terminated;
-    public long SourcesLost;
-    public long SyncReceived;
-    public long SyncOutOfSequence;
-    public long DiscoveryReceived;
-    public long DataSent;
-    public long PerAddressSent;
-    public long TerminateSent;
-    public long DiscoverySent;
-    public long SyncSent;
-    public long SendErrors;
-#pragma warning restore SA1401, CA1051
+    public static readonly int Received = Schema.Add(ProtocolCounterKind.Received);
+    public static readonly int DataReceived = Schema.Add(ProtocolCounterKind.Received, "data");
+    public static readonly int Terminated = Schema.Add(ProtocolCounterKind.Received, "terminated");
+    public static readonly int SyncReceived = Schema.Add(ProtocolCounterKind.Received, "sync");
+    public static readonly int DiscoveryReceived = Schema.Add(ProtocolCounterKind.Received, "discovery");
+    public static readonly int Malformed = Schema.Add(ProtocolCounterKind.Malformed);
+    public static readonly int OwnPackets = Schema.Add(ProtocolCounterKind.Dropped, "own_packet");
+    public static readonly int NotPatched = Schema.Add(ProtocolCounterKind.Dropped, "not_patched");
+    public static readonly int Preview = Schema.Add(ProtocolCounterKind.Dropped, "preview");
+    public static readonly int OutOfSequence = Schema.Add(ProtocolCounterKind.Dropped, "out_of_sequence");
+    public static readonly int SyncOutOfSequence = Schema.Add(ProtocolCounterKind.Dropped, "sync_out_of_sequence");
+    public static readonly int OtherStartCode = Schema.Add(ProtocolCounterKind.Dropped, "start_code");
+    public static readonly int SourcesLost = Schema.Add(ProtocolCounterKind.Dropped, "source_lost");
+    public static readonly int DataSent = Schema.Add(ProtocolCounterKind.Sent, "data");
+    public static readonly int PerAddressSent = Schema.Add(ProtocolCounterKind.Sent, "per_address_priority");
+    public static readonly int TerminateSent = Schema.Add(ProtocolCounterKind.Sent, "terminated");
+    public static readonly int DiscoverySent = Schema.Add(ProtocolCounterKind.Sent, "discovery");
+    public static readonly int SyncSent = Schema.Add(ProtocolCounterKind.Sent, "sync");
+    public static readonly int SendErrors = Schema.Add(ProtocolCounterKind.SendErrors);
 
-    /// <summary>Reports these counters as protocol counters (read with Interlocked).</summary>
-    public void Report(ICollection<ProtocolCounter> into)
-    {
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "", Interlocked.Read(ref Received)));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "data", Interlocked.Read(ref DataReceived)));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "terminated", Interlocked.Read(ref Terminated)));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "sync", Interlocked.Read(ref SyncReceived)));
-        into.Add(new(Protocol, ProtocolCounterKind.Received, "discovery", Interlocked.Read(ref DiscoveryReceived)));
-        into.Add(new(Protocol, ProtocolCounterKind.Malformed, "", Interlocked.Read(ref Malformed)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "own_packet", Interlocked.Read(ref OwnPackets)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "not_patched", Interlocked.Read(ref NotPatched)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "preview", Interlocked.Read(ref Preview)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "out_of_sequence", Interlocked.Read(ref OutOfSequence)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "sync_out_of_sequence", Interlocked.Read(ref SyncOutOfSequence)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "start_code", Interlocked.Read(ref OtherStartCode)));
-        into.Add(new(Protocol, ProtocolCounterKind.Dropped, "source_lost", Interlocked.Read(ref SourcesLost)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "data", Interlocked.Read(ref DataSent)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "per_address_priority", Interlocked.Read(ref PerAddressSent)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "terminated", Interlocked.Read(ref TerminateSent)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "discovery", Interlocked.Read(ref DiscoverySent)));
-        into.Add(new(Protocol, ProtocolCounterKind.Sent, "sync", Interlocked.Read(ref SyncSent)));
-        into.Add(new(Protocol, ProtocolCounterKind.SendErrors, "", Interlocked.Read(ref SendErrors)));
-    }
+    public static CounterTable Create() => new(Schema);
 }

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Stats;
 using OlaSharp.Sacn.Packets;
 using OlaSharp.Udp;
 
@@ -45,9 +47,9 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     private readonly LogThrottle _badLog;
     private int _disposed;
 
-    public SacnNode(SacnOptions options, TimeProvider time, ILogger logger, SacnCounters? counters = null)
+    public SacnNode(SacnOptions options, TimeProvider time, ILogger logger, CounterTable? counters = null)
     {
-        Counters = counters ?? new();
+        Counters = counters ?? SacnCounters.Create();
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger;
@@ -70,7 +72,10 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
 
     /// <summary>The node's counters; the plugin passes one object to every node it starts, so they run on across restarts.</summary>
-    public SacnCounters Counters { get; }
+    public CounterTable Counters { get; }
+
+    /// <summary>The patched input ports by universe, kept by the ports on patch and unpatch.</summary>
+    public PortIndex<SacnInputPort> InputIndex { get; } = new(SacnDataPacket.MaxUniverse + 1);
 
     /// <summary>Multicast groups currently joined (universe numbers).</summary>
     public IReadOnlyCollection<int> Joined
@@ -255,8 +260,8 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
         byte[] buffer = terminate ? port.TerminateBuffer : port.SendBuffer;
         int length = SacnDataPacket.Write(buffer, _options.Cid, _sourceName, priority, sync, port.NextSequence(), options, (ushort)universe, startCode, slots);
         ReadOnlySpan<byte> packet = buffer.AsSpan(0, length);
-        ref long counter = ref terminate ? ref Counters.TerminateSent
-            : ref startCode == SacnOutputPort.PerAddressStartCode ? ref Counters.PerAddressSent : ref Counters.DataSent;
+        ref long counter = ref terminate ? ref Counters[SacnCounters.TerminateSent]
+            : ref startCode == SacnOutputPort.PerAddressStartCode ? ref Counters[SacnCounters.PerAddressSent] : ref Counters[SacnCounters.DataSent];
         SendToAll(socket, packet, port.MulticastAddress, port.UnicastAddresses, ref counter);
         if (group is not null && !terminate)
         {
@@ -287,7 +292,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
 
             group.Pending = false;
             SacnSyncPacket.Write(_syncBuffer, _options.Cid, unchecked(++group.Sequence), group.Address);
-            SendToAll(socket, _syncBuffer, group.Multicast, group.UnicastArray, ref Counters.SyncSent);
+            SendToAll(socket, _syncBuffer, group.Multicast, group.UnicastArray, ref Counters[SacnCounters.SyncSent]);
         }
     }
 
@@ -310,7 +315,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     }
 
     private void Send(Socket socket, ReadOnlySpan<byte> packet, SocketAddress destination, ref long counter) =>
-        _transport?.Send(socket, packet, destination, ref counter, ref Counters.SendErrors);
+        _transport?.Send(socket, packet, destination, ref counter, ref Counters[SacnCounters.SendErrors]);
 
     // ---------------------------------------------------------------- receive thread
 
@@ -321,13 +326,13 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
         if (error == SocketError.MessageSize)
         {
             // Larger than the buffer (any E1.31 packet fits): the kernel dropped the rest of it.
-            Interlocked.Increment(ref Counters.Received);
+            Counters.Increment(SacnCounters.Received);
             Bad("oversized datagram");
         }
         else
         {
             // An ICMP error for one of our sends, reported on the next read.
-            Interlocked.Increment(ref Counters.Malformed);
+            Counters.Increment(SacnCounters.Malformed);
         }
     }
 
@@ -340,7 +345,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
     internal void Handle(ReadOnlySpan<byte> datagram, long now, SocketAddress? from = null)
     {
-        Interlocked.Increment(ref Counters.Received);
+        Counters.Increment(SacnCounters.Received);
         if (!SacnRootLayer.TryParse(datagram, out uint vector, out UInt128 cid))
         {
             Bad("root layer");
@@ -349,7 +354,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
 
         if (cid == _options.Cid)
         {
-            Interlocked.Increment(ref Counters.OwnPackets);
+            Counters.Increment(SacnCounters.OwnPackets);
             return;
         }
 
@@ -361,26 +366,24 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
                 return;
             }
 
-            Interlocked.Increment(ref Counters.DataReceived);
-            foreach (SacnInputPort port in _inputs)
+            Counters.Increment(SacnCounters.DataReceived);
+            ReadOnlySpan<SacnInputPort> ports = InputIndex.Find(data.Universe);
+            if (!ports.IsEmpty)
             {
-                if (port.UniverseId == data.Universe)
-                {
-                    port.Receive(data, now, Counters, from);
-                    return;
-                }
+                ports[0].Receive(data, now, Counters, from);
+                return;
             }
 
-            Interlocked.Increment(ref Counters.NotPatched);
+            Counters.Increment(SacnCounters.NotPatched);
         }
         else if (vector == SacnRootLayer.VectorExtended)
         {
             if (SacnSyncPacket.TryParse(datagram, out SacnSyncPacket sync))
             {
-                Interlocked.Increment(ref Counters.SyncReceived);
+                Counters.Increment(SacnCounters.SyncReceived);
                 if (!AcceptSyncSequence(sync, now))
                 {
-                    Interlocked.Increment(ref Counters.SyncOutOfSequence);
+                    Counters.Increment(SacnCounters.SyncOutOfSequence);
                     return;
                 }
 
@@ -391,7 +394,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
             }
             else if (SacnDiscoveryPacket.TryParse(datagram, out SacnDiscoveryPacket discovery))
             {
-                Interlocked.Increment(ref Counters.DiscoveryReceived);
+                Counters.Increment(SacnCounters.DiscoveryReceived);
                 Discovered.Receive(discovery, now);
             }
             else
@@ -485,13 +488,13 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
             int count = Math.Min(SacnDiscoveryPacket.MaxUniversesPerPage, universes.Count - start);
             universes.CopyTo(start, _discoveryList, 0, count);
             int length = SacnDiscoveryPacket.Write(_discoveryBuffer, _options.Cid, _sourceName, (byte)page, (byte)(pages - 1), _discoveryList.AsSpan(0, count));
-            Send(socket, _discoveryBuffer.AsSpan(0, length), _discoveryAddress, ref Counters.DiscoverySent);
+            Send(socket, _discoveryBuffer.AsSpan(0, length), _discoveryAddress, ref Counters[SacnCounters.DiscoverySent]);
         }
     }
 
     private void Bad(string what)
     {
-        Interlocked.Increment(ref Counters.Malformed);
+        Counters.Increment(SacnCounters.Malformed);
         LogThrottled(what);
     }
 
@@ -502,7 +505,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
             return;
         }
 
-        Log.BadPacket(_logger, what, Interlocked.Read(ref Counters.Malformed), Interlocked.Read(ref Counters.SendErrors));
+        Log.BadPacket(_logger, what, Counters.Read(SacnCounters.Malformed), Counters.Read(SacnCounters.SendErrors));
     }
 
     public void Dispose()

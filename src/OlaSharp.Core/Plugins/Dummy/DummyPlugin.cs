@@ -12,16 +12,13 @@ namespace OlaSharp.Core.Plugins.Dummy;
 /// Conf keys of ours in <c>ola-dummy.conf</c>: <c>output_refresh</c> (<c>fixed</c> or <c>change</c>, default change)
 /// and <c>output_hz</c> (1..44, default 44). OLA's RDM responder keys in that file are kept untouched.
 /// </summary>
-public sealed class DummyPlugin : Plugin
+public sealed class DummyPlugin : DevicePlugin
 {
-    /// <inheritdoc />
-    public override int Id => PluginIds.Dummy;
-
-    /// <inheritdoc />
-    public override string Name => "Dummy";
-
-    /// <inheritdoc />
-    public override string ConfPrefix => "dummy";
+    /// <summary>Creates the plugin.</summary>
+    public DummyPlugin()
+        : base(PluginIds.Dummy, "Dummy", "dummy")
+    {
+    }
 
     /// <inheritdoc />
     public override string Description =>
@@ -34,7 +31,7 @@ public sealed class DummyPlugin : Plugin
         "output_hz = <int>\nRefresh rate of the port, 1..44.\n";
 
     /// <summary>The device while started.</summary>
-    public DummyDevice? Device { get; private set; }
+    public DummyDevice? Device => (DummyDevice?)ActiveDevice;
 
     /// <inheritdoc />
     protected internal override bool SetDefaultPreferences(ConfFile preferences)
@@ -46,41 +43,13 @@ public sealed class DummyPlugin : Plugin
     }
 
     /// <inheritdoc />
-    protected internal override Task StartAsync(CancellationToken cancellationToken)
+    protected override Device? OpenDevice()
     {
         RefreshPolicy.TryParseMode(Preferences.Get("output_refresh"), out RefreshMode mode);
         // GetInt: the validator accepts olad's lenient "3x" as 3, which double.Parse would throw on.
         double hz = Preferences.GetInt("output_hz") ?? 44;
-        Device = new DummyDevice(this, new RefreshPolicy(mode, hz), Context.LoggerFactory.CreateLogger<DummyOutputPort>());
-        Context.Devices.Register(Device);
-        return Task.CompletedTask;
+        return new DummyDevice(this, new RefreshPolicy(mode, hz), Context.LoggerFactory.CreateLogger<DummyOutputPort>());
     }
-
-    /// <inheritdoc />
-    protected internal override Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (Device is not null)
-        {
-            Context.Devices.Unregister(Device);
-            Device = null;
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>The dummy device: one output port.</summary>
-public sealed class DummyDevice : Device
-{
-    /// <summary>Creates the device.</summary>
-    public DummyDevice(Plugin owner, RefreshPolicy refresh, ILogger logger)
-        : base(owner, "1", "Dummy Device")
-    {
-        Port = AddOutputPort(new DummyOutputPort(this, logger) { Refresh = refresh });
-    }
-
-    /// <summary>The output port.</summary>
-    public DummyOutputPort Port { get; }
 }
 
 /// <summary>An output port that keeps the last frame it was given (frames out: <see cref="OutputPort.FramesSent"/>, counted by the clock).</summary>
