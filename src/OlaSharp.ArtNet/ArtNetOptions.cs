@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Net;
 
 namespace OlaSharp.ArtNet;
 

@@ -2,8 +2,6 @@
 using Microsoft.Extensions.Logging;
 using OlaSharp.ArtNet.Internal;
 using OlaSharp.Core.Conf;
-using OlaSharp.Core.Plugins;
-using OlaSharp.Core.Stats;
 using OlaSharp.Udp;
 
 namespace OlaSharp.ArtNet;
@@ -170,10 +168,4 @@ public sealed partial class ArtNetPlugin : DevicePlugin, IProtocolCounterSource,
 
     /// <inheritdoc />
     public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.CollectCounters(into);
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "ArtNet: no usable IPv4 interface (set ip, or use_loopback = true); the plugin has no device")]
-        public static partial void NoInterface(ILogger logger);
-    }
 }

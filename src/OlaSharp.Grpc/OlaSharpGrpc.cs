@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using OlaSharp.Core.Server;
-using OlaSharp.Core.Stats;
 using OlaSharp.Grpc.Internal;
 
 namespace OlaSharp.Grpc;

@@ -1,11 +1,8 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using OlaSharp.Core.Security;
 using OlaSharp.Http.Internal;
 
 namespace OlaSharp.Http;

@@ -1,7 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using OlaSharp.Core.Clock;
-using OlaSharp.Core.Security;
-using OlaSharp.Core.Server;
 using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Http;

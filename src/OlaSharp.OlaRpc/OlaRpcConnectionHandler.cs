@@ -1,8 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Logging;
-using OlaSharp.Core.Server;
-using OlaSharp.Core.Stats;
 using OlaSharp.OlaRpc.Internal;
 
 namespace OlaSharp.OlaRpc;

@@ -1,13 +1,9 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Conf;
-using OlaSharp.Core.Plugins;
-using OlaSharp.Core.Stats;
 using OlaSharp.Sacn.Internal;
-using OlaSharp.Sacn.Packets;
 using OlaSharp.Udp;
 
 namespace OlaSharp.Sacn;
@@ -296,13 +292,4 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
 
     /// <inheritdoc />
     public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.CollectCounters(into);
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "E1.31: no usable non-loopback IPv4 interface (set ip); the plugin has no device")]
-        public static partial void NoInterface(ILogger logger);
-
-        [LoggerMessage(EventId = 411, Level = LogLevel.Warning, Message = "E1.31: revision 0.2 (the pre-standard draft) is not supported; speaking ANSI E1.31 (0.46)")]
-        public static partial void DraftRevision(ILogger logger);
-    }
 }

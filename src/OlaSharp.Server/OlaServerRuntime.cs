@@ -150,14 +150,4 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         Clock.Dispose();
         UniverseSettings.Dispose();
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Universe {Id} has no ports, sources or clients; removed")]
-        public static partial void UniverseCollected(ILogger logger, int id);
-
-        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Reloading plugins")]
-        public static partial void Reloading(ILogger logger);
-
-    }
 }

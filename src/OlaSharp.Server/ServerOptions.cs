@@ -1,6 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
-using System.Net;
 using OlaSharp.Core;
 
 namespace OlaSharp.Server;

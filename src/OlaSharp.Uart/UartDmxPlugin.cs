@@ -269,21 +269,6 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
             return null;
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Could not open {Path}: {Reason}; looking for it every second")]
-        public static partial void DeviceMissing(ILogger logger, string path, string reason);
-
-        [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "UART {Path} started: break {Break} us, MAB {Mab} us, malf {Malf} us, refresh {Hz} Hz (0 = line rate)")]
-        public static partial void DeviceStarted(ILogger logger, string path, int @break, int mab, int malf, int hz);
-
-        [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "{Path}: {Warning}")]
-        public static partial void SetupWarning(ILogger logger, string path, string warning);
-
-        [LoggerMessage(EventId = 2023, Level = LogLevel.Error, Message = "{Path}: no GPIO controller for the driver-enable pin")]
-        public static partial void GpioUnavailable(ILogger logger, Exception exception, string path);
-    }
 }
 
 /// <summary>

@@ -1,7 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Net;
 using System.Net.NetworkInformation;
-using System.Net.Sockets;
 
 namespace OlaSharp.Udp;
 

@@ -1,6 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Buffers.Binary;
-using System.Net.Sockets;
 
 namespace OlaSharp.Udp;
 

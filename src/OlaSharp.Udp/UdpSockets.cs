@@ -1,6 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace OlaSharp.Udp;

@@ -55,9 +55,9 @@ public class LogEventIdTests
     [Fact]
     public void LoggerMessages_Scan_FindsKnownMessage()
     {
-        // The scan sees private nested Log classes: DeviceRegistry's patch refusal is one of them.
+        // The scan sees internal Log classes: DeviceRegistry's patch refusal is in Core's.
         Assembly core = typeof(OlaSharp.Core.Plugins.DeviceRegistry).Assembly;
-        Assert.Contains(LoggerMessages(core), m => m.Method == "OlaSharp.Core.Plugins.DeviceRegistry+Log.PatchRefused");
+        Assert.Contains(LoggerMessages(core), m => m.Method == "OlaSharp.Core.Log.PatchRefused");
     }
 
     private static List<Assembly> LoadServerAssemblies()

@@ -1,6 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using OlaSharp.Core.Clock;
-using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.ArtNet.Internal;
 

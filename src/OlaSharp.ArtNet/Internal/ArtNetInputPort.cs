@@ -1,7 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using OlaSharp.Core;
-using OlaSharp.Core.Plugins;
-using OlaSharp.Core.Stats;
 
 namespace OlaSharp.ArtNet.Internal;
 

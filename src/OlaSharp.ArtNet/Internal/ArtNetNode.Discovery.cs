@@ -1,8 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
-using OlaSharp.ArtNet.Packets;
 
 namespace OlaSharp.ArtNet.Internal;
 

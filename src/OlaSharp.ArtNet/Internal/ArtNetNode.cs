@@ -1,10 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using OlaSharp.ArtNet.Packets;
-using OlaSharp.Core.Plugins;
-using OlaSharp.Core.Stats;
 using OlaSharp.Udp;
 
 namespace OlaSharp.ArtNet.Internal;
@@ -319,29 +315,5 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
 
         _transport?.Dispose(); // closes the sockets and joins the receive thread
         _socket = null;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Art-Net node on {Address}:{Port}, broadcast {Broadcast}")]
-        public static partial void Started(ILogger logger, string address, int port, string broadcast);
-
-        [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Art-Net: dropped bad packet ({What}); {Malformed} malformed, {SendErrors} send errors so far")]
-        public static partial void BadPacket(ILogger logger, string what, long malformed, long sendErrors);
-
-        [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Art-Net: ArtAddress from {From} (BindIndex {BindIndex}, command 0x{Command:X2}) ignored: the conf file sets addresses ({Ignored} ArtAddress/ArtIpProg ignored so far; this line at most every 10 s)")]
-        public static partial void ArtAddress(ILogger logger, string from, byte bindIndex, byte command, long ignored);
-
-        [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Art-Net: ArtIpProg from {From} (command 0x{Command:X2}) ignored ({Ignored} ArtAddress/ArtIpProg ignored so far; this line at most every 10 s)")]
-        public static partial void ArtIpProg(ILogger logger, string from, byte command, long ignored);
-
-        [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Art-Net: {Advice}")]
-        public static partial void Unpatched(ILogger logger, string advice);
-
-        [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Art-Net: cannot also listen on {Address}:{Port} ({Error}); a console on this host sending there may not reach us (broadcast still does)")]
-        public static partial void NoUnicastSocket(ILogger logger, string address, int port, string error);
-
-        [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Art-Net receive loop error")]
-        public static partial void ReceiveFailed(ILogger logger, Exception exception);
     }
 }

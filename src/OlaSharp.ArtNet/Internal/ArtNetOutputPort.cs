@@ -1,8 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using OlaSharp.ArtNet.Packets;
 using OlaSharp.Core;
 using OlaSharp.Core.Clock;
-using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.ArtNet.Internal;
 

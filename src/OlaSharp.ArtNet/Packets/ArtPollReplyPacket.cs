@@ -1,6 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Buffers.Binary;
-using System.Net;
 using System.Text;
 
 namespace OlaSharp.ArtNet.Packets;

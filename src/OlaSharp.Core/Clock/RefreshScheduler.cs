@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.Extensions.Logging;
 
 namespace OlaSharp.Core.Clock;
 
@@ -251,17 +250,5 @@ public sealed partial class RefreshScheduler : IDisposable
 
             waiter.WaitUntil(next, ct);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Output {Target} failed to emit a frame (further failures suppressed for 5 s)")]
-        public static partial void EmitFailed(ILogger logger, Exception exception, string target);
-
-        [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Refresh clock loop failed; continuing")]
-        public static partial void ClockLoopFailed(ILogger logger, Exception exception);
-
-        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Refresh clock thread did not stop within 5 s")]
-        public static partial void ClockThreadStuck(ILogger logger);
     }
 }

@@ -87,7 +87,7 @@ public sealed partial class ConfFile
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        ConfLog.ValueReplaced(Logger, DisplayName, key, Shorten(value), expected, replacement);
+        Log.ValueReplaced(Logger, DisplayName, key, Shorten(value), expected, replacement);
     }
 
     /// <summary>A value as the warnings show it: in single quotes.</summary>

@@ -1,7 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Collections.ObjectModel;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OlaSharp.Core.Conf;
@@ -106,12 +105,12 @@ public sealed partial class ConfFile
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            ConfLog.FileMissing(log, path);
+            Log.FileMissing(log, path);
             return file;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            ConfLog.FileUnreadable(log, path, Directory.Exists(path) ? "it is a directory" : Reason(ex));
+            Log.FileUnreadable(log, path, Directory.Exists(path) ? "it is a directory" : Reason(ex));
             file.LoadFailed = true;
             return file;
         }
@@ -122,7 +121,7 @@ public sealed partial class ConfFile
             int lastNewline = Array.LastIndexOf(bytes, (byte)'\n', length - 1);
             length = lastNewline + 1;
             file.Truncated = true;
-            ConfLog.FileTooLarge(log, path, size, MaxFileBytes, length, ConfStore.OversizeBackupPath(path));
+            Log.FileTooLarge(log, path, size, MaxFileBytes, length, ConfStore.OversizeBackupPath(path));
         }
 
         // GetString keeps a BOM as U+FEFF in the first key, as olad would keep the bytes.
@@ -306,12 +305,12 @@ public sealed partial class ConfFile
         // One line per file, however many lines are bad (a 50 MB junk file gave 524,289 lines).
         if (skipped == 1)
         {
-            ConfLog.LineSkipped(Logger, DisplayName, firstSkippedNumber, firstSkipped);
+            Log.LineSkipped(Logger, DisplayName, firstSkippedNumber, firstSkipped);
         }
         else if (skipped > 1)
         {
             string numbers = string.Join(", ", skippedNumbers) + (skipped > skippedNumbers.Count ? ", ..." : string.Empty);
-            ConfLog.LinesSkipped(Logger, skipped, DisplayName, numbers, $"line {firstSkippedNumber}: {firstSkipped}");
+            Log.LinesSkipped(Logger, skipped, DisplayName, numbers, $"line {firstSkippedNumber}: {firstSkipped}");
         }
     }
 

@@ -1,6 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OlaSharp.Core.Conf;
@@ -93,7 +92,7 @@ public sealed class ConfStore
             {
                 string backup = OversizeBackupPath(path);
                 File.Copy(path, backup, overwrite: true);
-                ConfLog.OversizeBackup(_logger, path, backup);
+                Log.OversizeBackup(_logger, path, backup);
                 file.Truncated = false;
             }
 
@@ -103,7 +102,7 @@ public sealed class ConfStore
         {
             if (_failing.TryAdd(path, 0) && !(_directoryUnusable && !Directory.Exists(DirectoryPath)))
             {
-                ConfLog.SaveFailed(_logger, path, ConfFile.Reason(ex));
+                Log.SaveFailed(_logger, path, ConfFile.Reason(ex));
             }
 
             return false;
@@ -111,7 +110,7 @@ public sealed class ConfStore
 
         if (_failing.TryRemove(path, out _))
         {
-            ConfLog.SavedAgain(_logger, path);
+            Log.SavedAgain(_logger, path);
         }
 
         return true;
@@ -153,12 +152,12 @@ public sealed class ConfStore
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             string reason = File.Exists(DirectoryPath) ? "it is a file" : ConfFile.Reason(ex);
-            ConfLog.DirectoryUnusable(_logger, DirectoryPath, reason);
+            Log.DirectoryUnusable(_logger, DirectoryPath, reason);
             _directoryUnusable = true;
             return false;
         }
 
-        ConfLog.DirectoryCreated(_logger, DirectoryPath);
+        Log.DirectoryCreated(_logger, DirectoryPath);
         return true;
     }
 
@@ -200,7 +199,7 @@ public sealed class ConfStore
 
         if (removed > 0)
         {
-            ConfLog.StaleTempFilesRemoved(_logger, removed, DirectoryPath);
+            Log.StaleTempFilesRemoved(_logger, removed, DirectoryPath);
         }
 
         return removed;
@@ -214,6 +213,6 @@ public sealed class ConfStore
             file.Save(path);
         }
 
-        ConfLog.FileSaved(_logger, path, file.Count);
+        Log.FileSaved(_logger, path, file.Count);
     }
 }

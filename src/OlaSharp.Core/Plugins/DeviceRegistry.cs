@@ -1,8 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
-using Microsoft.Extensions.Logging;
-using OlaSharp.Core.Clock;
-using OlaSharp.Core.Conf;
 
 namespace OlaSharp.Core.Plugins;
 
@@ -537,19 +534,4 @@ public sealed partial class DeviceRegistry
 
     // What a decision asks of a plugin or the clock, run after the registry's lock is released.
     private readonly record struct PortAction(PortActionKind Kind, Port Port, Universe? Universe);
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 320, Level = LogLevel.Warning, Message = "Refused to patch {PortId} to universe {Universe}: {Reason}")]
-        public static partial void PatchRefused(ILogger logger, string portId, int universe, string reason);
-
-        [LoggerMessage(EventId = 321, Level = LogLevel.Warning, Message = "Could not restore the patch of {PortId} to universe {Universe}: {Error}")]
-        public static partial void RestoreFailed(ILogger logger, string portId, int universe, string error);
-
-        [LoggerMessage(EventId = 322, Level = LogLevel.Warning, Message = "Priority {Value} for {PortId} is above 200; clamped")]
-        public static partial void PriorityClamped(ILogger logger, string portId, int value);
-
-        [LoggerMessage(EventId = 323, Level = LogLevel.Error, Message = "{Action} of port {PortId} failed; the patch board keeps the decided state")]
-        public static partial void HookFailed(ILogger logger, Exception exception, string action, string portId);
-    }
 }

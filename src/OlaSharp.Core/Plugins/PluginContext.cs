@@ -1,7 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.Extensions.Logging;
-using OlaSharp.Core.Clock;
-using OlaSharp.Core.Conf;
 
 namespace OlaSharp.Core.Plugins;
 

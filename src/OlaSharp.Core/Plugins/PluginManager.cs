@@ -1,6 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.Extensions.Logging;
-using OlaSharp.Core.Conf;
 
 namespace OlaSharp.Core.Plugins;
 
@@ -175,20 +173,5 @@ public sealed partial class PluginManager
 
             p.IsActive = false;
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Plugin {Name} ({Id}) started")]
-        public static partial void PluginStarted(ILogger logger, string name, int id);
-
-        [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Failed to start plugin: {Name}")]
-        public static partial void PluginStartFailed(ILogger logger, Exception exception, string name);
-
-        [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Plugin {Name} failed while stopping")]
-        public static partial void PluginStopFailed(ILogger logger, Exception exception, string name);
-
-        [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Plugin {Name} is disabled ({Path})")]
-        public static partial void PluginDisabled(ILogger logger, string name, string path);
     }
 }

@@ -1,7 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Security.Cryptography;
 using System.Text;
-using OlaSharp.Core.Conf;
 
 namespace OlaSharp.Core.Security;
 

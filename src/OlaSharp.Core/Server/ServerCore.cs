@@ -1,6 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Diagnostics.CodeAnalysis;
-using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.Core.Server;

@@ -1,7 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Security;
 
 namespace OlaSharp.Grpc.Internal;

@@ -1,9 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
-using OlaSharp.Core.Server;
-using OlaSharp.Core.Stats;
 using OlaSharp.Grpc.V1;
 using Universe = OlaSharp.Core.Universe;
 

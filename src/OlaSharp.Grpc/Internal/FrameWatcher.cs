@@ -2,10 +2,7 @@
 using System.Threading.Channels;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 using OlaSharp.Core;
-using OlaSharp.Core.Server;
-using OlaSharp.Core.Stats;
 using OlaSharp.Grpc.V1;
 using Universe = OlaSharp.Core.Universe;
 

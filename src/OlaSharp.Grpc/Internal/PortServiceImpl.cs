@@ -1,8 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Plugins;
-using OlaSharp.Core.Server;
 using OlaSharp.Grpc.V1;
 using CorePort = OlaSharp.Core.Plugins.Port;
 

@@ -1,7 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Collections.Concurrent;
 using OlaSharp.Core;
-using OlaSharp.Core.Server;
 
 namespace OlaSharp.Grpc.Internal;
 

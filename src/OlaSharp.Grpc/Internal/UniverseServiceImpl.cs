@@ -1,6 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Grpc.Core;
-using OlaSharp.Core.Server;
 using OlaSharp.Grpc.V1;
 using CoreMergeMode = OlaSharp.Core.MergeMode;
 using CoreUniverse = OlaSharp.Core.Universe;

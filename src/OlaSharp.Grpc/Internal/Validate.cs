@@ -1,7 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using Grpc.Core;
 using OlaSharp.Core;
 using OlaSharp.Grpc.V1;
 using Universe = OlaSharp.Core.Universe;

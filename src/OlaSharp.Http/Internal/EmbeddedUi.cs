@@ -1,6 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Collections.Frozen;
-using Microsoft.AspNetCore.Http;
 
 namespace OlaSharp.Http.Internal;
 

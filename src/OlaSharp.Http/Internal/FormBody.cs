@@ -1,9 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text;
 using System.Text.Unicode;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 

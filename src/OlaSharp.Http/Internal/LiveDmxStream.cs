@@ -1,8 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Text;
-using Microsoft.AspNetCore.Http;
-using OlaSharp.Core;
-using OlaSharp.Core.Server;
 
 namespace OlaSharp.Http.Internal;
 

@@ -1,6 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net;
-using Microsoft.Extensions.Logging;
 
 namespace OlaSharp.Http.Internal;
 

@@ -1,6 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.AspNetCore.Http;
-using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.Http.Internal;
 

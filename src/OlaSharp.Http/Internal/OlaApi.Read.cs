@@ -3,12 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using OlaSharp.Core;
-using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.Http.Internal;
 

@@ -1,8 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.AspNetCore.Http;
-using OlaSharp.Core;
-using OlaSharp.Core.Plugins;
-using OlaSharp.Core.Server;
 
 namespace OlaSharp.Http.Internal;
 

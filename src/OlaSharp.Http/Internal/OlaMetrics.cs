@@ -1,10 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
-using OlaSharp.Core;
 using OlaSharp.Core.Clock;
-using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Stats;
 using Prometheus;
 

@@ -1,8 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
-using OlaSharp.Core.Security;
 
 namespace OlaSharp.Http.Internal;
 

@@ -2,7 +2,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
-using Google.Protobuf;
 
 namespace OlaSharp.OlaRpc.Internal;
 

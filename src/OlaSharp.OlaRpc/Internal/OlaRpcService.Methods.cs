@@ -1,9 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Google.Protobuf;
 using OlaSharp.Core;
 using OlaSharp.Core.Plugins;
-using OlaSharp.Core.Server;
-using OlaSharp.OlaRpc.Protocol;
 using CoreMergeMode = OlaSharp.Core.MergeMode;
 using CorePriorityMode = OlaSharp.Core.Plugins.PriorityMode;
 using ProtoMergeMode = OlaSharp.OlaRpc.Protocol.MergeMode;

@@ -1,9 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Google.Protobuf;
-using Microsoft.Extensions.Logging;
-using OlaSharp.Core.Server;
-using OlaSharp.Core.Stats;
-using OlaSharp.OlaRpc.Protocol;
 using RpcType = OlaSharp.OlaRpc.Protocol.Type;
 
 namespace OlaSharp.OlaRpc.Internal;

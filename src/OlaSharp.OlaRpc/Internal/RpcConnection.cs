@@ -1,12 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
-using Google.Protobuf;
-using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
-using OlaSharp.Core.Server;
-using OlaSharp.OlaRpc.Protocol;
 
 namespace OlaSharp.OlaRpc.Internal;
 

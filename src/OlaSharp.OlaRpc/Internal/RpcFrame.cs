@@ -1,8 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Buffers;
 using System.Buffers.Binary;
-using Google.Protobuf;
-using OlaSharp.OlaRpc.Protocol;
 
 namespace OlaSharp.OlaRpc.Internal;
 

@@ -1,6 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Text;
-using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Internal;
 

@@ -1,6 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using OlaSharp.Core;
-using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Internal;
 

@@ -1,8 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using OlaSharp.Core;
 using OlaSharp.Core.Merge;
-using OlaSharp.Core.Plugins;
-using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Internal;
 

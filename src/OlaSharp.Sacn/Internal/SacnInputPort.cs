@@ -1,12 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using OlaSharp.Core;
-using OlaSharp.Core.Plugins;
-using OlaSharp.Core.Stats;
-using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Internal;
 

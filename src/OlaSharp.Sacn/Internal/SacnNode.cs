@@ -1,11 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using OlaSharp.Core.Plugins;
-using OlaSharp.Core.Stats;
-using OlaSharp.Sacn.Packets;
 using OlaSharp.Udp;
 
 namespace OlaSharp.Sacn.Internal;
@@ -544,20 +540,5 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     {
         public byte Sequence;
         public long LastSeen;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "E1.31 node on {Address}:{Port}, CID {Cid}")]
-        public static partial void Started(ILogger logger, string address, int port, string cid);
-
-        [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "E1.31: dropped bad packet or send error ({What}); {Malformed} malformed, {SendErrors} send errors so far")]
-        public static partial void BadPacket(ILogger logger, string what, long malformed, long sendErrors);
-
-        [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "E1.31: multicast {Action} for universe {Universe} failed: {Error}")]
-        public static partial void MembershipFailed(ILogger logger, string action, int universe, string error);
-
-        [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "E1.31 receive loop error")]
-        public static partial void ReceiveFailed(ILogger logger, Exception exception);
     }
 }

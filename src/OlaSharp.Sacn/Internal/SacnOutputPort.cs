@@ -1,9 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Net;
-using OlaSharp.Core;
 using OlaSharp.Core.Clock;
-using OlaSharp.Core.Plugins;
-using OlaSharp.Sacn.Packets;
 
 namespace OlaSharp.Sacn.Internal;
 

@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Buffers.Binary;
 
 namespace OlaSharp.Sacn.Packets;
 

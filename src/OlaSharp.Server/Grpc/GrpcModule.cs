@@ -1,7 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Net;
 using Grpc.AspNetCore.Server;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Security;
 using OlaSharp.Grpc;

@@ -1,7 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Net;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OlaSharp.OlaRpc;
 
 namespace OlaSharp.Server.Rpc;

@@ -1,7 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.Extensions.Logging;
-using OlaSharp.Core.Clock;
-using OlaSharp.Core.Conf;
 
 namespace OlaSharp.Core.Plugins.Dummy;
 
@@ -116,14 +113,5 @@ public sealed partial class DummyOutputPort : OutputPort
         }
 
         return sb.ToString();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "Dummy port {PortId}: {Length} slots, priority {Priority}: {Slots}")]
-        public static partial void Changed(ILogger logger, string portId, int length, int priority, string slots);
-
-        [LoggerMessage(EventId = 500, Level = LogLevel.Trace, Message = "Dummy port frame {N}: {Length} slots ({Reason}, priority {Priority})")]
-        public static partial void Frame(ILogger logger, long n, int length, EmitReason reason, int priority);
     }
 }
