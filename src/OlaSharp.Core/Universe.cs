@@ -15,8 +15,10 @@ public delegate void UniverseUpdatedHandler(Universe universe, bool contentChang
 /// Locks: the universe's lock is a leaf (nothing else is taken under it) and is never held while
 /// <see cref="Updated"/> or <see cref="SettingsChanged"/> is raised, so a handler may read the universe
 /// (<see cref="CopyMerged(DmxFrame, out int)"/>) or update it. Order across the server, outermost first:
-/// the patch board's locks (<see cref="Plugins.DeviceRegistry"/>, none held while plugins run) → a port's
-/// own lock (an input port may update its universe under it) → the universe's lock; the refresh clock's
+/// the patch board's locks (<see cref="Plugins.DeviceRegistry"/>, none held while plugins run) → the
+/// <see cref="UniverseRegistry"/>'s lock → the universe's lock. Input ports update their universe after
+/// releasing their own locks (<see cref="Plugins.MergedInputPort"/>: senders merged under its state lock,
+/// the universe updated outside it), so no port lock is held around a universe call; the refresh clock's
 /// lock is taken only by its own calls and by its <see cref="Updated"/> handler, never around a universe call.
 /// </para>
 /// </summary>
@@ -30,7 +32,7 @@ public sealed partial class Universe
 
     // Guards the sources, the merge buffers and the counters. A leaf lock: nothing else is taken under it
     // and it is never held while Updated or SettingsChanged is raised (handlers may call back into the
-    // universe, e.g. CopyMerged). Callers may hold their own port lock when they take it (port -> universe).
+    // universe, e.g. CopyMerged). Ports call in after releasing their own locks (see the class comment).
     private readonly object _lock = new();
     private readonly TimeProvider _time;
     private readonly List<DmxSource> _sources = [];
