@@ -29,6 +29,23 @@ public sealed class AuthHealthReflectionTests
     }
 
     [Fact]
+    public async Task Token_ManyRefusedCalls_AFewLogLinesThatCountTheRest()
+    {
+        // Anyone on the network can call the API: refusals must not flood the log (one line per 10 s, like HTTP's guard).
+        await using GrpcTestHost host = await GrpcTestHost.StartAsync(new GrpcApiOptions { AuthToken = "s3cret" });
+        var set = new SetFrameRequest { Frame = GrpcTestHost.Frame(1, 1) };
+        for (int i = 0; i < 200; i++)
+        {
+            RpcException e = await Assert.ThrowsAsync<RpcException>(() => host.Frames.SetFrameAsync(set, s_bad).ResponseAsync);
+            Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        }
+
+        string[] lines = [.. host.Logs.WarningsAndErrors.Where(l => l.Contains("refused", StringComparison.Ordinal))];
+        Assert.InRange(lines.Length, 1, 2);
+        Assert.Contains("SetFrame", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Token_Given_StateChangesAndReadsStayOpen()
     {
         await using GrpcTestHost host = await GrpcTestHost.StartAsync(new GrpcApiOptions { AuthToken = "s3cret" });

@@ -25,6 +25,9 @@ internal sealed class BearerTokenInterceptor : Interceptor
     private readonly BearerTokenSource _tokens;
     private readonly ILogger _logger;
 
+    // Anyone who can reach the port can make calls: one line per 10 s, counting the others.
+    private readonly CountingLogThrottle _refusedLog = new(TimeProvider.System, TimeSpan.FromSeconds(10));
+
     public BearerTokenInterceptor(GrpcApiOptions options, ILogger<BearerTokenInterceptor> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -63,7 +66,11 @@ internal sealed class BearerTokenInterceptor : Interceptor
             return;
         }
 
-        Log.Unauthenticated(_logger, context.Method, context.Peer);
+        if (_refusedLog.TryEnter(out long suppressed))
+        {
+            Log.Unauthenticated(_logger, context.Method, context.Peer, suppressed);
+        }
+
         throw new RpcException(new Status(StatusCode.Unauthenticated, "this call needs 'authorization: Bearer <token>' (auth_token in ola-grpc.conf)"));
     }
 }

@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 703, Level = LogLevel.Information, Message = "gRPC watcher {Peer} left after {Messages} messages")]
     public static partial void WatchClosed(ILogger logger, string peer, long messages);
 
-    [LoggerMessage(EventId = 704, Level = LogLevel.Warning, Message = "gRPC call {Method} from {Peer} refused: missing or wrong bearer token")]
-    public static partial void Unauthenticated(ILogger logger, string method, string peer);
+    [LoggerMessage(EventId = 704, Level = LogLevel.Warning, Message = "gRPC call {Method} from {Peer} refused: missing or wrong bearer token (+{Suppressed} similar since the previous such line)")]
+    public static partial void Unauthenticated(ILogger logger, string method, string peer, long suppressed);
 
     [LoggerMessage(EventId = 705, Level = LogLevel.Information, Message = "gRPC: patched {PortId} to universe {Universe}")]
     public static partial void Patched(ILogger logger, string portId, int universe);

@@ -1,9 +1,10 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net;
+using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Http.Internal;
 
-/// <summary>The HTTP API's log lines (each rate-limited by its caller through <see cref="LogThrottle"/>).</summary>
+/// <summary>The HTTP API's log lines (each rate-limited by its caller through <see cref="CountingLogThrottle"/>).</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 800, Level = LogLevel.Debug, Message = "HTTP {Method} {Path} from {Remote}: 400, {Reason} (+{Suppressed} similar since the previous such line)")]

@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Http.Internal;
 
@@ -8,7 +9,7 @@ internal sealed partial class OlaApi
     // olad's internal HTTP client is one shared source per universe at priority 100 (it never times out).
     private readonly ClientSources _httpSources = host.Core.OpenClient("http", "http");
 
-    private readonly LogThrottle _badBodyLog = new(TimeProvider.System, TimeSpan.FromSeconds(10));
+    private readonly CountingLogThrottle _badBodyLog = new(TimeProvider.System, TimeSpan.FromSeconds(10));
 
     /// <summary>
     /// Runs a POST endpoint: reads the form and its integer field <paramref name="idField"/>, then calls

@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.Extensions.Primitives;
+using OlaSharp.Core.Stats;
 
 namespace OlaSharp.Http.Internal;
 
@@ -15,7 +16,7 @@ namespace OlaSharp.Http.Internal;
 /// </summary>
 internal sealed class RequestGuard(BearerTokenSource tokens, ILogger logger, TimeProvider time)
 {
-    private readonly LogThrottle _log = new(time, TimeSpan.FromSeconds(10));
+    private readonly CountingLogThrottle _log = new(time, TimeSpan.FromSeconds(10));
 
     /// <summary>Null when <paramref name="ctx"/> may change state; otherwise the 403 or 401 to answer.</summary>
     public IResult? Check(HttpContext ctx)

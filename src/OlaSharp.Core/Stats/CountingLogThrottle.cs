@@ -1,11 +1,14 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-namespace OlaSharp.Http.Internal;
+namespace OlaSharp.Core.Stats;
 
 /// <summary>
 /// Lets one log line through per <c>interval</c> and counts the ones it held back, so the next line can
-/// say how many there were: bad requests from the LAN must not flood the log.
+/// say how many there were: bad requests from the LAN must not flood the log (HTTP's request guard and
+/// bad bodies, gRPC's refused calls).
 /// </summary>
-internal sealed class LogThrottle(TimeProvider time, TimeSpan interval)
+/// <param name="time">The clock.</param>
+/// <param name="interval">At most one line per interval.</param>
+public sealed class CountingLogThrottle(TimeProvider time, TimeSpan interval)
 {
     private long _last = long.MinValue;
     private long _suppressed;
