@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using OlaSharp.Interop;
 
 namespace OlaSharp.Grpc.Tests;
 
@@ -13,9 +14,6 @@ internal sealed class ClientProcess : IDisposable
 {
     public const string DebianPython = "/usr/bin/python3";
 
-    private static readonly SemaphoreSlim s_npmLock = new(1, 1);
-    private static bool s_npmDone;
-
     private readonly Process _process;
     private readonly List<JsonElement> _lines = [];
     private readonly StringBuilder _stderr = new();
@@ -26,7 +24,7 @@ internal sealed class ClientProcess : IDisposable
         _process = process;
     }
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = NodeModules.RepoRoot();
 
     public static string PythonClient => Path.Combine(RepoRoot, "interop", "clients", "python", "olasharp_client.py");
 
@@ -147,49 +145,7 @@ internal sealed class ClientProcess : IDisposable
     }
 
     // node_modules is not committed: install exactly the locked versions once per test run.
-    private static async Task EnsureNodeModulesAsync()
-    {
-        await s_npmLock.WaitAsync();
-        try
-        {
-            if (s_npmDone || Directory.Exists(Path.Combine(NodeDir, "node_modules", "@grpc", "grpc-js")))
-            {
-                s_npmDone = true;
-                return;
-            }
-
-            var psi = new ProcessStartInfo("npm") { WorkingDirectory = NodeDir, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string a in new[] { "ci", "--no-audit", "--no-fund" })
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            using Process npm = Process.Start(psi)!;
-            Task<string> err = npm.StandardError.ReadToEndAsync();
-            await npm.StandardOutput.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            await npm.WaitForExitAsync(cts.Token);
-            Assert.True(npm.ExitCode == 0, "npm ci failed in interop/clients/node:\n" + await err);
-            s_npmDone = true;
-        }
-        finally
-        {
-            s_npmLock.Release();
-        }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "OlaSharp.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("OlaSharp.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static Task EnsureNodeModulesAsync() => NodeModules.EnsureAsync(NodeDir, Path.Combine("@grpc", "grpc-js"));
 
     private void OnStdout(string? line)
     {

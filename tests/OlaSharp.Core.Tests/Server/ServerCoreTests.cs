@@ -135,11 +135,11 @@ public sealed class ServerCoreTests : IDisposable
     {
         Universe u1 = _universes.GetOrCreate(1);
         Universe u2 = _universes.GetOrCreate(2);
-        ClientSources client = _core.OpenClient("10.0.0.1:5000", "olarpc");
+        ClientSources client = _core.OpenClient("127.0.0.1:5000", "olarpc");
         DmxSource s1 = client.For(u1);
         Assert.Same(s1, client.For(u1));
         DmxSource s2 = client.For(u2, name: "named");
-        Assert.Equal(("10.0.0.1:5000", "olarpc"), (s1.Name, s1.Kind));
+        Assert.Equal(("127.0.0.1:5000", "olarpc"), (s1.Name, s1.Kind));
         Assert.Equal("named", s2.Name);
         Assert.Equal(Timeout.InfiniteTimeSpan, s1.Timeout);
         Assert.Equal(2, client.Count);
