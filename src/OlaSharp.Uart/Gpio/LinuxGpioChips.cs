@@ -116,8 +116,16 @@ public sealed class LinuxGpioChips : IGpioChips
     public unsafe string? NodeGroup(string path)
     {
         GpioUapi.StatxBuffer st = default;
-        if (GpioUapi.Statx(GpioUapi.AtFdCwd, path, 0, GpioUapi.StatxGid, &st) != 0 || (st.Mask & GpioUapi.StatxGid) == 0)
+        try
         {
+            if (GpioUapi.Statx(GpioUapi.AtFdCwd, path, 0, GpioUapi.StatxGid, &st) != 0 || (st.Mask & GpioUapi.StatxGid) == 0)
+            {
+                return null;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // statx is in glibc from 2.28 (Debian Buster); without it the message just leaves the group out.
             return null;
         }
 
