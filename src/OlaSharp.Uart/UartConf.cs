@@ -29,6 +29,8 @@ internal static class UartConf
 
     public static string DeActiveHighKey(string path) => path + "-de_active_high";
 
+    public static string DeGpioChipKey(string path) => path + "-de_gpiochip";
+
     /// <summary>olad's <c>UartDmxPlugin::SetDefaultPreferences</c> (the <c>device</c> key).</summary>
     public static bool SetPluginDefaults(ConfFile preferences) =>
         preferences.SetDefaultValue(DeviceKey, new StringValidator(), DefaultDevice);
@@ -62,7 +64,8 @@ internal static class UartConf
             MalfMicroseconds: preferences.GetInt(MalfKey(path)) ?? UartLineSettings.DefaultMalf,
             RefreshHz: preferences.GetInt(RefreshKey(path)) ?? 0,
             DeGpio: string.IsNullOrEmpty(gpio) ? null : preferences.GetInt(DeGpioKey(path)),
-            DeActiveHigh: preferences.GetBool(DeActiveHighKey(path), true));
+            DeActiveHigh: preferences.GetBool(DeActiveHighKey(path), true),
+            DeGpioChip: string.IsNullOrWhiteSpace(preferences.Get(DeGpioChipKey(path))) ? null : preferences.Get(DeGpioChipKey(path))!.Trim());
     }
 
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);

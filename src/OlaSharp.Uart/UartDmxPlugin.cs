@@ -1,9 +1,9 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Device.Gpio;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Stats;
+using OlaSharp.Uart.Gpio;
 using OlaSharp.Uart.Internal;
 
 namespace OlaSharp.Uart;
@@ -24,7 +24,7 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
     public static readonly TimeSpan MissingDeviceRetry = TimeSpan.FromSeconds(1);
 
     private readonly IUartLineFactory _lines;
-    private readonly Func<GpioController> _gpioFactory;
+    private readonly IGpioChips _gpio;
     private readonly ILineClock _clock;
     private readonly object _lock = new();
     private readonly List<UartDmxDevice> _devices = [];
@@ -43,12 +43,12 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
 
     /// <summary>Creates the plugin with injected OS layers (tests).</summary>
     /// <param name="lines">Opens UARTs; null for the Linux tty layer.</param>
-    /// <param name="gpioFactory">Makes the GPIO controller for <c>de_gpio</c>; null for <c>new GpioController()</c>.</param>
+    /// <param name="gpio">The GPIO chips for <c>de_gpio</c>; null for the kernel's character devices (<see cref="LinuxGpioChips"/>).</param>
     /// <param name="clock">The line clock; null for the monotonic clock.</param>
-    public UartDmxPlugin(IUartLineFactory? lines, Func<GpioController>? gpioFactory = null, ILineClock? clock = null)
+    public UartDmxPlugin(IUartLineFactory? lines, IGpioChips? gpio = null, ILineClock? clock = null)
     {
         _lines = lines ?? LinuxUartFactory.Instance;
-        _gpioFactory = gpioFactory ?? (() => new GpioController());
+        _gpio = gpio ?? LinuxGpioChips.Instance;
         _clock = clock ?? MonotonicLineClock.Instance;
     }
 
@@ -77,8 +77,12 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
         "<device>-malf = 100\nThe idle mark after the frame has left the UART, in microseconds (8..1000000).\n" +
         "<device>-mab = 16\nThe mark after break in microseconds.\n" +
         "<device>-refresh_hz = <1..44>\nStart frames at this rate (default: as fast as break, frame and malf allow).\n" +
-        "<device>-de_gpio = 18\nBCM pin of the RS-485 driver-enable, driven while the plugin runs.\n" +
-        "<device>-de_active_high = true\nWhether driver-enable is active high.\n";
+        "<device>-de_gpio = 18\nBCM pin of the RS-485 driver-enable, driven while the plugin runs. It is line 18 of the " +
+        "Raspberry Pi's GPIO chip, found by its label (pinctrl-bcm2835, pinctrl-bcm2711 or pinctrl-rp1) through the " +
+        "kernel's GPIO character device; libgpiod is not needed.\n" +
+        "<device>-de_active_high = true\nWhether driver-enable is active high.\n" +
+        "<device>-de_gpiochip = pinctrl-rp1\nOnly off a Raspberry Pi: the chip of the driver-enable pin, by label or node " +
+        "(/dev/gpiochip4). Absent: the Pi's chip.\n";
 
     /// <summary>The started devices.</summary>
     public IReadOnlyList<UartDmxDevice> Devices
@@ -245,8 +249,7 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
             }
 
             var device = new UartDmxDevice(this, path);
-            GpioController? gpio = settings.DeGpio is null ? null : CreateGpio(path);
-            var writer = new UartLineWriter(path, settings, _lines, _clock, device.Port.FillSlots, gpio, ownsGpio: true, Context.LoggerFactory.CreateLogger<UartLineWriter>(), line);
+            var writer = new UartLineWriter(path, settings, _lines, _clock, device.Port.FillSlots, _gpio, Context.LoggerFactory.CreateLogger<UartLineWriter>(), line);
             device.Attach(writer);
             _devices.Add(device);
             Context.Devices.Register(device);
@@ -255,19 +258,6 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
         }
 
         return true;
-    }
-
-    private GpioController? CreateGpio(string path)
-    {
-        try
-        {
-            return _gpioFactory();
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or PlatformNotSupportedException)
-        {
-            Log.GpioUnavailable(_logger, ex, path);
-            return null;
-        }
     }
 }
 

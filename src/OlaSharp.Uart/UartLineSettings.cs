@@ -12,13 +12,18 @@ namespace OlaSharp.Uart;
 /// <param name="RefreshHz">Frame starts on absolute deadlines at this rate (1..44); 0 runs as fast as the line allows.</param>
 /// <param name="DeGpio">BCM pin of the RS-485 driver-enable, or null when the transceiver switches itself.</param>
 /// <param name="DeActiveHigh">Whether the driver-enable pin is driven high to transmit.</param>
+/// <param name="DeGpioChip">
+/// <c>&lt;device&gt;-de_gpiochip</c>: the GPIO chip of <paramref name="DeGpio"/> by label or node, for boards that are
+/// not a Raspberry Pi; null finds the Pi's chip by its label.
+/// </param>
 public sealed record UartLineSettings(
     int BreakMicroseconds = UartLineSettings.DefaultBreak,
     int MabMicroseconds = UartLineSettings.DefaultMab,
     int MalfMicroseconds = UartLineSettings.DefaultMalf,
     int RefreshHz = 0,
     int? DeGpio = null,
-    bool DeActiveHigh = true)
+    bool DeActiveHigh = true,
+    string? DeGpioChip = null)
 {
     /// <summary>olad's default break, µs.</summary>
     public const int DefaultBreak = 100;

@@ -1,7 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Device.Gpio;
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
+using OlaSharp.Uart.Gpio;
 using OlaSharp.Uart.Internal;
 
 namespace OlaSharp.Uart;
@@ -33,8 +33,7 @@ public sealed partial class UartLineWriter : IDisposable
     private readonly IUartLineFactory _factory;
     private readonly ILineClock _clock;
     private readonly DmxSlotSource _source;
-    private readonly GpioController? _gpio;
-    private readonly bool _ownsGpio;
+    private readonly IGpioChips? _gpio;
     private readonly ILogger _logger;
     private readonly byte[] _frame = new byte[1 + DmxFrame.MaxSlots];
     private readonly long _breakNs;
@@ -52,7 +51,7 @@ public sealed partial class UartLineWriter : IDisposable
     private bool _quiet;
     private bool _lost;
     private bool _breakUnsupportedLogged;
-    private bool _deDriven;
+    private DriverEnableLine? _de;
     private bool _deFailed;
     private long _frames;
     private long _failures;
@@ -64,11 +63,10 @@ public sealed partial class UartLineWriter : IDisposable
     /// <param name="factory">Opens the device.</param>
     /// <param name="clock">Monotonic clock.</param>
     /// <param name="source">Fills each frame's slots (the patched universe's merged frame).</param>
-    /// <param name="gpio">GPIO controller for <see cref="UartLineSettings.DeGpio"/>; null when none is set.</param>
-    /// <param name="ownsGpio">Whether the writer disposes <paramref name="gpio"/>.</param>
+    /// <param name="gpio">The GPIO chips for <see cref="UartLineSettings.DeGpio"/>; null drives no driver-enable pin.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="initialLine">A line already opened for <paramref name="path"/>, or null.</param>
-    public UartLineWriter(string path, UartLineSettings settings, IUartLineFactory factory, ILineClock clock, DmxSlotSource source, GpioController? gpio, bool ownsGpio, ILogger logger, IUartLine? initialLine = null)
+    public UartLineWriter(string path, UartLineSettings settings, IUartLineFactory factory, ILineClock clock, DmxSlotSource source, IGpioChips? gpio, ILogger logger, IUartLine? initialLine = null)
     {
         _path = path ?? throw new ArgumentNullException(nameof(path));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
@@ -77,7 +75,6 @@ public sealed partial class UartLineWriter : IDisposable
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _gpio = gpio;
-        _ownsGpio = ownsGpio;
         _line = initialLine;
         _breakNs = settings.BreakMicroseconds * 1000L;
         _mabNs = settings.MabMicroseconds * 1000L;
@@ -213,7 +210,7 @@ public sealed partial class UartLineWriter : IDisposable
             _nextFrameStart += _periodNs;
         }
 
-        if (!_deDriven && !_deFailed && _settings.DeGpio is not null && _gpio is not null)
+        if (_de is null && !_deFailed && _settings.DeGpio is not null && _gpio is not null)
         {
             DriveEnable();
         }
@@ -296,31 +293,20 @@ public sealed partial class UartLineWriter : IDisposable
     }
 
     // Drives the DE pin to transmit before the first frame; it is held until stop. A pin that cannot be
-    // opened (no gpio group, wrong number) is logged once and the line runs without it.
+    // driven (no GPIO, no gpio group, busy, wrong number) is logged once, with the fix, and the line runs without it.
     private void DriveEnable()
     {
         int pin = _settings.DeGpio!.Value;
-        PinValue active = _settings.DeActiveHigh ? PinValue.High : PinValue.Low;
         try
         {
-            if (!_gpio!.IsPinOpen(pin))
-            {
-                // Sets the level as the pin becomes an output, so the transceiver never sees the wrong one.
-                _gpio.OpenPin(pin, PinMode.Output, active);
-            }
-            else
-            {
-                _gpio.SetPinMode(pin, PinMode.Output);
-                _gpio.Write(pin, active);
-            }
-
-            _deDriven = true;
-            Log.DriverEnabled(_logger, _path, pin, _settings.DeActiveHigh ? "high" : "low");
+            // Requested already at the active level, so the transceiver never sees the wrong one.
+            _de = DriverEnableLine.Open(_gpio!, pin, _settings.DeActiveHigh, _settings.DeGpioChip);
+            Log.DriverEnabled(_logger, _path, pin, _settings.DeActiveHigh ? "high" : "low", _de.ChipPath, _de.ChipLabel);
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
+        catch (DriverEnableException ex)
         {
             _deFailed = true;
-            Log.GpioFailed(_logger, ex, _path, pin);
+            Log.GpioFailed(_logger, _path, pin, ex.Message);
         }
     }
 
@@ -368,26 +354,17 @@ public sealed partial class UartLineWriter : IDisposable
             line.Dispose();
         }
 
-        if (_gpio is not null)
+        DriverEnableLine? de = Interlocked.Exchange(ref _de, null);
+        if (de is not null)
         {
-            if (_deDriven && _settings.DeGpio is int pin)
+            try
             {
-                try
-                {
-                    _gpio.Write(pin, _settings.DeActiveHigh ? PinValue.Low : PinValue.High);
-                    _gpio.ClosePin(pin);
-                }
-                catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
-                {
-                    Log.GpioReleaseFailed(_logger, ex, _path, pin);
-                }
-
-                _deDriven = false;
+                // Inactive (receive) level, then the line goes back to the kernel.
+                de.Dispose();
             }
-
-            if (_ownsGpio)
+            catch (IOException ex)
             {
-                _gpio.Dispose();
+                Log.GpioReleaseFailed(_logger, ex, _path, de.Pin);
             }
         }
     }

@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Device.Gpio;
 using Microsoft.Extensions.Logging;
 
 namespace OlaSharp.Uart.Tests;
@@ -123,54 +122,6 @@ internal sealed class FakeLineFactory(EventLog log, FakeLineClock clock) : IUart
         Last = new FakeLine(log, clock);
         return Last;
     }
-}
-
-/// <summary>A GPIO driver that records pin operations into the shared log.</summary>
-internal sealed class FakeGpioDriver(EventLog log) : GpioDriver
-{
-    private readonly Dictionary<int, PinMode> _modes = [];
-    private readonly Dictionary<int, PinValue> _values = [];
-
-    public IReadOnlyDictionary<int, PinValue> Values => _values;
-
-    public HashSet<int> OpenPins { get; } = [];
-
-    protected override int PinCount => 28;
-
-    protected override void OpenPin(int pinNumber)
-    {
-        OpenPins.Add(pinNumber);
-        log.Add(new LineEvent($"gpio-open {pinNumber}", 0));
-    }
-
-    protected override void ClosePin(int pinNumber)
-    {
-        OpenPins.Remove(pinNumber);
-        log.Add(new LineEvent($"gpio-close {pinNumber}", 0));
-    }
-
-    protected override void SetPinMode(int pinNumber, PinMode mode) => _modes[pinNumber] = mode;
-
-    protected override PinMode GetPinMode(int pinNumber) => _modes.TryGetValue(pinNumber, out PinMode m) ? m : PinMode.Input;
-
-    protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => true;
-
-    protected override PinValue Read(int pinNumber) => _values.TryGetValue(pinNumber, out PinValue v) ? v : PinValue.Low;
-
-    protected override void Write(int pinNumber, PinValue value)
-    {
-        _values[pinNumber] = value;
-        log.Add(new LineEvent($"gpio-write {pinNumber} {(value == PinValue.High ? "high" : "low")}", 0));
-    }
-
-    protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
-
-    protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback) =>
-        throw new NotSupportedException();
-
-    protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback) =>
-        throw new NotSupportedException();
 }
 
 /// <summary>Collects log entries; <see cref="Count"/> counts by level.</summary>

@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Device.Gpio;
 using Microsoft.Extensions.Time.Testing;
 using OlaSharp.Core;
 using OlaSharp.Core.Clock;
@@ -224,20 +223,63 @@ public sealed class PluginTests : IDisposable
     {
         File.WriteAllText(ConfPath, "/dev/ttyAMA0-de_gpio = 18\ndevice = /dev/ttyAMA0\nenabled = true\n");
         var log = new EventLog();
-        var driver = new FakeGpioDriver(log);
+        FakeGpioChips gpio = FakeGpioChips.Pi5Old(log);
         var factory = new FakeLineFactory(log, new FakeLineClock());
-        var server = new Server(_dir, TimeProvider.System, new UartDmxPlugin(factory, () => new GpioController(driver), new FakeLineClock()), _logger);
+        var server = new Server(_dir, TimeProvider.System, new UartDmxPlugin(factory, gpio, new FakeLineClock()), _logger);
         await server.Plugins.StartAllAsync();
         UartDmxDevice device = Assert.Single(server.Plugin.Devices);
         Assert.True(SpinWait.SpinUntil(() => device.Writer.FramesSent > 3, TimeSpan.FromSeconds(10)));
-        Assert.Equal(PinValue.High, driver.Values[18]);
+        Assert.True(gpio["/dev/gpiochip4"].Levels[18]);
         await server.Plugins.StopAllAsync();
 
+        // The Pi 5's RP1 on gpiochip4 (pre-6.6.45 numbering), not gpiochip0's SoC pins.
         List<string> ops = log.Snapshot().Select(e => e.Op).ToList();
-        Assert.True(ops.IndexOf("gpio-open 18") < ops.IndexOf("write"));
-        Assert.Equal(PinValue.Low, driver.Values[18]);
-        Assert.Empty(driver.OpenPins);
+        int request = ops.IndexOf("gpio-request /dev/gpiochip4 18 high olasharpd");
+        Assert.InRange(request, 0, ops.IndexOf("write") - 1);
+        Assert.False(gpio["/dev/gpiochip4"].Levels[18]);
+        Assert.Empty(gpio["/dev/gpiochip4"].Requested);
+        Assert.False(gpio["/dev/gpiochip0"].Levels.ContainsKey(18));
         Assert.Empty(server.Devices.Devices);
+    }
+
+    [Fact]
+    public async Task Start_DeGpioOnAMachineWithoutGpio_OneErrorWithTheFixAndTheLineRuns()
+    {
+        File.WriteAllText(ConfPath, "/dev/ttyAMA0-de_gpio = 18\ndevice = /dev/ttyAMA0\nenabled = true\n");
+        var log = new EventLog();
+        var server = new Server(_dir, TimeProvider.System, new UartDmxPlugin(new FakeLineFactory(log, new FakeLineClock()), new FakeGpioChips(log), new FakeLineClock()), _logger);
+        await server.Plugins.StartAllAsync();
+        try
+        {
+            UartDmxDevice device = Assert.Single(server.Plugin.Devices);
+            Assert.True(SpinWait.SpinUntil(() => device.Writer.FramesSent > 3, TimeSpan.FromSeconds(10)));
+            (Microsoft.Extensions.Logging.LogLevel _, string message) = Assert.Single(_logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+            Assert.Equal(
+                "/dev/ttyAMA0: could not drive driver-enable GPIO 18, the transceiver may not transmit: no GPIO character device (/dev/gpiochip*): " +
+                "this machine has no GPIO or the kernel lacks CONFIG_GPIO_CDEV; remove <device>-de_gpio from ola-uartdmx.conf if the transceiver switches direction by itself",
+                message);
+        }
+        finally
+        {
+            await server.Plugins.StopAllAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Start_DeGpioChipKey_PicksThatChipAndIsNotRewritten()
+    {
+        const string Conf = "/dev/ttyAMA0-de_gpio = 2\n/dev/ttyAMA0-de_gpiochip = ftdi-cbus\ndevice = /dev/ttyAMA0\nenabled = true\n";
+        File.WriteAllText(ConfPath, Conf);
+        var log = new EventLog();
+        FakeGpioChips gpio = FakeGpioChips.Pi4(log).With("/dev/gpiochip2", "ftdi-cbus", 4);
+        var server = new Server(_dir, TimeProvider.System, new UartDmxPlugin(new FakeLineFactory(log, new FakeLineClock()), gpio, new FakeLineClock()), _logger);
+        await server.Plugins.StartAllAsync();
+        UartDmxDevice device = Assert.Single(server.Plugin.Devices);
+        Assert.True(SpinWait.SpinUntil(() => device.Writer.FramesSent > 3, TimeSpan.FromSeconds(10)));
+        await server.Plugins.StopAllAsync();
+        Assert.Contains("gpio-request /dev/gpiochip2 2 high olasharpd", log.Snapshot().Select(e => e.Op));
+        Assert.Empty(gpio["/dev/gpiochip0"].Levels);
+        Assert.Contains("/dev/ttyAMA0-de_gpiochip = ftdi-cbus\n", File.ReadAllText(ConfPath), StringComparison.Ordinal);
     }
 
     [Fact]

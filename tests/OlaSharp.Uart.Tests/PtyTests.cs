@@ -30,7 +30,7 @@ public sealed class PtyTests(ITestOutputHelper output) : IDisposable
             byte[] b = slots();
             b.CopyTo(s);
             return b.Length;
-        }, null, false, _logger);
+        }, null, _logger);
         writer.Start();
         return writer;
     }
@@ -137,7 +137,7 @@ public sealed class PtyTests(ITestOutputHelper output) : IDisposable
         using var pty = new PtyPair();
         var factory = new TimingFactory();
         byte[] slots = new byte[512];
-        using var writer = new UartLineWriter(pty.SlavePath, new UartLineSettings(BreakMicroseconds: 100, MabMicroseconds: 16, MalfMicroseconds: 1000), factory, MonotonicLineClock.Instance, s => { slots.CopyTo(s); return slots.Length; }, null, false, _logger);
+        using var writer = new UartLineWriter(pty.SlavePath, new UartLineSettings(BreakMicroseconds: 100, MabMicroseconds: 16, MalfMicroseconds: 1000), factory, MonotonicLineClock.Instance, s => { slots.CopyTo(s); return slots.Length; }, null, _logger);
         writer.Start();
         pty.Drain(TimeSpan.FromSeconds(3));
         writer.Dispose();

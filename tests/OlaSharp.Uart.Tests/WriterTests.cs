@@ -1,6 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Device.Gpio;
 using Microsoft.Extensions.Logging;
+using OlaSharp.Uart.Gpio;
 
 namespace OlaSharp.Uart.Tests;
 
@@ -12,8 +12,8 @@ public sealed class WriterTests
     private readonly ListLogger _logger = new();
     private byte[] _slots = [1, 2, 3];
 
-    private UartLineWriter Create(UartLineSettings settings, FakeLineFactory factory, GpioController? gpio = null) =>
-        new("/dev/ttyFAKE", settings, factory, _clock, s => { _slots.CopyTo(s); return _slots.Length; }, gpio, ownsGpio: gpio is not null, _logger);
+    private UartLineWriter Create(UartLineSettings settings, FakeLineFactory factory, IGpioChips? gpio = null) =>
+        new("/dev/ttyFAKE", settings, factory, _clock, s => { _slots.CopyTo(s); return _slots.Length; }, gpio, _logger);
 
     private static List<LineEvent> Ops(List<LineEvent> events, string op) => [.. events.Where(e => e.Op == op)];
 
@@ -163,7 +163,7 @@ public sealed class WriterTests
     public void RunOnce_BreakUnsupported_WarnsOnceAndKeepsSending()
     {
         var factory = new UnsupportedBreakFactory(_log, _clock);
-        using var writer = new UartLineWriter("/dev/pts/x", new UartLineSettings(), factory, _clock, s => 0, null, false, _logger);
+        using var writer = new UartLineWriter("/dev/pts/x", new UartLineSettings(), factory, _clock, s => 0, null, _logger);
         for (int i = 0; i < 5; i++)
         {
             Assert.True(writer.RunOnce(CancellationToken.None));
@@ -176,38 +176,78 @@ public sealed class WriterTests
     [Fact]
     public void Gpio_DrivenBeforeFirstWrite_HeldThenReleasedOnStop()
     {
-        var driver = new FakeGpioDriver(_log);
+        FakeGpioChips gpio = FakeGpioChips.Pi4(_log);
         var factory = new FakeLineFactory(_log, _clock);
-        UartLineWriter writer = Create(new UartLineSettings(DeGpio: 18), factory, new GpioController(driver));
+        UartLineWriter writer = Create(new UartLineSettings(DeGpio: 18), factory, gpio);
         writer.RunOnce(CancellationToken.None);
         writer.RunOnce(CancellationToken.None);
-        Assert.Equal(PinValue.High, driver.Values[18]);
+        Assert.True(gpio["/dev/gpiochip0"].Levels[18]);
         writer.Dispose();
 
         List<string> ops = _log.Snapshot().Select(e => e.Op).ToList();
         int firstWrite = ops.IndexOf("write");
-        int driven = ops.IndexOf("gpio-write 18 high");
-        Assert.InRange(driven, 0, firstWrite - 1);
-        Assert.Equal(1, ops.Count(o => o == "gpio-write 18 high"));
 
-        // Stop: line left idle (break off, drained), closed, then DE released and the pin closed.
+        // Requested as an output already high: no separate write, no glitch low first.
+        int driven = ops.IndexOf("gpio-request /dev/gpiochip0 18 high olasharpd");
+        Assert.InRange(driven, 0, firstWrite - 1);
+        Assert.Equal(1, ops.Count(o => o.StartsWith("gpio-request", StringComparison.Ordinal)));
+        Assert.DoesNotContain("gpio-write 18 high", ops);
+
+        // Stop: line left idle (break off, drained), closed, then DE inactive and the line released.
         int close = ops.IndexOf("close");
         Assert.Equal("break-off", ops[close - 2]);
         Assert.Equal("drain", ops[close - 1]);
-        Assert.True(ops.IndexOf("gpio-write 18 low") > close);
-        Assert.Contains("gpio-close 18", ops);
-        Assert.Empty(driver.OpenPins);
+        int low = ops.IndexOf("gpio-write 18 low");
+        Assert.True(low > close);
+        Assert.True(ops.IndexOf("gpio-close 18") > low);
+        Assert.Empty(gpio["/dev/gpiochip0"].Requested);
+        Assert.False(gpio["/dev/gpiochip0"].Levels[18]);
+        Assert.All(gpio.Chips, c => Assert.Equal(0, c.OpenHandles));
+        Assert.Contains(_logger.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("driver-enable GPIO 18 driven high on /dev/gpiochip0 (pinctrl-bcm2711)", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Gpio_ActiveLow_DrivenLowThenHighOnStop()
     {
-        var driver = new FakeGpioDriver(_log);
-        UartLineWriter writer = Create(new UartLineSettings(DeGpio: 4, DeActiveHigh: false), new FakeLineFactory(_log, _clock), new GpioController(driver));
+        FakeGpioChips gpio = FakeGpioChips.Pi5New(_log);
+        UartLineWriter writer = Create(new UartLineSettings(DeGpio: 4, DeActiveHigh: false), new FakeLineFactory(_log, _clock), gpio);
         writer.RunOnce(CancellationToken.None);
-        Assert.Equal(PinValue.Low, driver.Values[4]);
+        Assert.False(gpio["/dev/gpiochip0"].Levels[4]);
+        Assert.Contains("gpio-request /dev/gpiochip0 4 low olasharpd", _log.Snapshot().Select(e => e.Op));
         writer.Dispose();
-        Assert.Equal(PinValue.High, driver.Values[4]);
+        Assert.True(gpio["/dev/gpiochip0"].Levels[4]);
+        Assert.Empty(gpio["/dev/gpiochip0"].Requested);
+    }
+
+    [Fact]
+    public void Gpio_Busy_LoggedOnceWithTheFixAndFramesStillFlow()
+    {
+        FakeGpioChips gpio = FakeGpioChips.Pi4(_log);
+        gpio["/dev/gpiochip0"].Used[18] = "pwm-fan";
+        using UartLineWriter writer = Create(new UartLineSettings(DeGpio: 18), new FakeLineFactory(_log, _clock), gpio);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.True(writer.RunOnce(CancellationToken.None));
+        }
+
+        // One attempt, one error line (no stack trace), five frames.
+        Assert.Equal(1, gpio["/dev/gpiochip0"].Opens);
+        (LogLevel level, string message) = Assert.Single(_logger.Entries, e => e.Level == LogLevel.Error);
+        Assert.Equal(
+            "/dev/ttyFAKE: could not drive driver-enable GPIO 18, the transceiver may not transmit: GPIO 18 is in use by 'pwm-fan' on /dev/gpiochip0 (pinctrl-bcm2711): " +
+            "stop that program, or remove the device-tree overlay that claims the pin (`pinctrl get 18` shows its function), or set <device>-de_gpio to the pin the hat really uses",
+            message);
+        Assert.Equal(5, Ops(_log.Snapshot(), "write").Count);
+        Assert.Equal(5, writer.FramesSent);
+    }
+
+    [Fact]
+    public void Gpio_ChipOverride_UsesTheNamedChip()
+    {
+        FakeGpioChips gpio = new FakeGpioChips(_log).With("/dev/gpiochip0", "gpio-mockup-A", 8).With("/dev/gpiochip1", "ftdi-cbus", 4);
+        using UartLineWriter writer = Create(new UartLineSettings(DeGpio: 2, DeGpioChip: "ftdi-cbus"), new FakeLineFactory(_log, _clock), gpio);
+        writer.RunOnce(CancellationToken.None);
+        Assert.Contains("gpio-request /dev/gpiochip1 2 high olasharpd", _log.Snapshot().Select(e => e.Op));
     }
 
     [Fact]
@@ -228,7 +268,7 @@ public sealed class WriterTests
         byte[] slots = new byte[512];
         var line = new NullLine();
         var clock = new StepClock();
-        using var writer = new UartLineWriter("/dev/null0", new UartLineSettings(RefreshHz: 44), new SingleLineFactory(line), clock, s => { slots.CopyTo(s); return slots.Length; }, null, false, _logger);
+        using var writer = new UartLineWriter("/dev/null0", new UartLineSettings(RefreshHz: 44), new SingleLineFactory(line), clock, s => { slots.CopyTo(s); return slots.Length; }, null, _logger);
         writer.RunOnce(CancellationToken.None);
 
         long before = GC.GetAllocatedBytesForCurrentThread();

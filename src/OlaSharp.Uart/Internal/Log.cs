@@ -22,8 +22,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "{Path}: {Warning}")]
     public static partial void SetupIncomplete(ILogger logger, string path, string warning);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "{Path}: driver-enable GPIO {Pin} driven {Level}")]
-    public static partial void DriverEnabled(ILogger logger, string path, int pin, string level);
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "{Path}: driver-enable GPIO {Pin} driven {Level} on {Chip} ({Label})")]
+    public static partial void DriverEnabled(ILogger logger, string path, int pin, string level, string chip, string label);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "{Path}: could not release driver-enable GPIO {Pin}")]
     public static partial void GpioReleaseFailed(ILogger logger, Exception exception, string path, int pin);
@@ -34,8 +34,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "UART line thread for {Path} did not stop within 5 s")]
     public static partial void StopTimedOut(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "{Path}: could not drive driver-enable GPIO {Pin}; the transceiver may not transmit")]
-    public static partial void GpioFailed(ILogger logger, Exception exception, string path, int pin);
+    // The reason is DriverEnableException.Message, a sentence with the fix; no stack trace for a setup problem.
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "{Path}: could not drive driver-enable GPIO {Pin}, the transceiver may not transmit: {Reason}")]
+    public static partial void GpioFailed(ILogger logger, string path, int pin, string reason);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "UART line thread for {Path} runs SCHED_FIFO {Priority}")]
     public static partial void Realtime(ILogger logger, string path, int priority);
@@ -52,7 +53,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "{Path}: {Warning}")]
     public static partial void SetupWarning(ILogger logger, string path, string warning);
-
-    [LoggerMessage(EventId = 2023, Level = LogLevel.Error, Message = "{Path}: no GPIO controller for the driver-enable pin")]
-    public static partial void GpioUnavailable(ILogger logger, Exception exception, string path);
 }
