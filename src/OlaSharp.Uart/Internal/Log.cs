@@ -34,8 +34,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "UART line thread for {Path} did not stop within 5 s")]
     public static partial void StopTimedOut(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "{Path}: could not drive driver-enable GPIO {Pin}; the transceiver may not transmit")]
-    public static partial void GpioFailed(ILogger logger, Exception exception, string path, int pin);
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "{Path}: could not drive driver-enable GPIO {Pin} ({Reason}); the transceiver does not transmit")]
+    public static partial void GpioFailed(ILogger logger, string path, int pin, string reason);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "UART line thread for {Path} runs SCHED_FIFO {Priority}")]
     public static partial void Realtime(ILogger logger, string path, int priority);
@@ -53,6 +53,13 @@ internal static partial class Log
     [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "{Path}: {Warning}")]
     public static partial void SetupWarning(ILogger logger, string path, string warning);
 
-    [LoggerMessage(EventId = 2023, Level = LogLevel.Error, Message = "{Path}: no GPIO controller for the driver-enable pin")]
-    public static partial void GpioUnavailable(ILogger logger, Exception exception, string path);
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Error, Message = "{Path}: no GPIO controller for the driver-enable pin ({Reason}); the transceiver does not transmit")]
+    public static partial void GpioUnavailable(ILogger logger, string path, string reason);
+
+    // Device health (UartHealth), 2024-2025.
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Warning, Message = "{Path}: {State}. {Problem} Fix: {Fix}")]
+    public static partial void HealthChanged(ILogger logger, string path, string state, string problem, string fix);
+
+    [LoggerMessage(EventId = 2025, Level = LogLevel.Information, Message = "{Path}: open, DMX output running")]
+    public static partial void HealthOpen(ILogger logger, string path);
 }
