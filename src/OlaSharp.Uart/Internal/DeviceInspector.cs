@@ -49,6 +49,10 @@ internal static class DeviceInspector
 
         string target = Resolve(path);
         int self = Environment.ProcessId;
+
+        // A pty's slave held by the process that owns its master (socat, a terminal, a test harness) is that
+        // process's own end of the pair, not a second writer on the line.
+        string? ptyIndex = target.StartsWith("/dev/pts/", StringComparison.Ordinal) ? target["/dev/pts/".Length..] : null;
         IEnumerable<string> pids;
         try
         {
@@ -68,14 +72,23 @@ internal static class DeviceInspector
 
             try
             {
+                bool holds = false;
+                bool master = false;
                 foreach (string fd in Directory.EnumerateFileSystemEntries(Path.Combine(dir, "fd")))
                 {
                     string? link = new FileInfo(fd).LinkTarget;
-                    if (link is not null && string.Equals(link, target, StringComparison.Ordinal))
+                    if (link is null)
                     {
-                        holders.Add(new DeviceHolder(pid, Comm(dir)));
-                        break;
+                        continue;
                     }
+
+                    holds |= string.Equals(link, target, StringComparison.Ordinal);
+                    master |= ptyIndex is not null && link is "/dev/ptmx" or "/dev/pts/ptmx" && MasterIndex(dir, Path.GetFileName(fd)) == ptyIndex;
+                }
+
+                if (holds && !master)
+                {
+                    holders.Add(new DeviceHolder(pid, Comm(dir)));
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -85,6 +98,20 @@ internal static class DeviceInspector
         }
 
         return holders;
+    }
+
+    // The pty index of a master descriptor ("tty-index:" in /proc/PID/fdinfo/FD, Linux 5.x and later), or null.
+    private static string? MasterIndex(string procDir, string fd)
+    {
+        foreach (string line in File.ReadLines(Path.Combine(procDir, "fdinfo", fd)))
+        {
+            if (line.StartsWith("tty-index:", StringComparison.Ordinal))
+            {
+                return line["tty-index:".Length..].Trim();
+            }
+        }
+
+        return null;
     }
 
     private static string Resolve(string path)

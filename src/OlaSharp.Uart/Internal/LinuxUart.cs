@@ -25,8 +25,8 @@ internal sealed unsafe class LinuxUart : IUartLine
     /// Opens <paramref name="path"/> O_RDWR|O_NOCTTY and sets it raw, 8 data bits, no parity, 2 stop bits,
     /// CLOCAL, no flow control, no output processing, 250000 baud through TCSETS2/BOTHER (one call), then
     /// takes it exclusively (TIOCEXCL: a second server's open fails with EBUSY instead of garbling the line).
-    /// A tty that another process already holds (found in <c>/proc/*/fd</c>) is closed untouched and reported
-    /// busy. Failures are <see cref="UartOpenException"/>s carrying the health state they mean.
+    /// A tty that another process already holds (found in <c>/proc/*/fd</c>; for a pty, not the process that
+    /// owns its master) is closed untouched and reported busy. Failures are <see cref="UartOpenException"/>s carrying the health state they mean.
     /// </summary>
     public static LinuxUart Open(string path, out string? warning)
     {
