@@ -44,6 +44,7 @@ public static class OlaSharpGrpc
         endpoints.MapGrpcService<FrameServiceImpl>();
         endpoints.MapGrpcService<UniverseServiceImpl>();
         endpoints.MapGrpcService<PortServiceImpl>();
+        endpoints.MapGrpcService<DeviceServiceImpl>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;

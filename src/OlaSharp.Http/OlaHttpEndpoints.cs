@@ -52,6 +52,7 @@ public static class OlaHttpEndpoints
         Get(app, "/json/get_ports", api.GetPorts);
         Get(app, "/json/plugin_info", api.PluginInfo);
         Get(app, "/json/notices", _ => NoticesApi.Notices(host));
+        Get(app, "/json/health", _ => HealthApi.Health(host));
         Get(app, "/quit", ctx => guard.Check(ctx) ?? api.Quit(ctx));
         Get(app, "/reload_pids", ctx => guard.Check(ctx) ?? OlaResults.Ok());
         app.MapGet("/reload", async (HttpContext ctx) => guard.Check(ctx) ?? await api.ReloadAsync(ctx).ConfigureAwait(false));

@@ -14,8 +14,10 @@ namespace OlaSharp.Uart;
 /// A device missing at start is logged, left unregistered as in olad, and retried every second; it is
 /// registered (and its keys written) when it appears. Its lines' counters reach <c>/metrics</c> as protocol
 /// <c>uartdmx</c> (frames sent, line failures), summed over the devices and kept across a reload.
+/// Every configured device has a health report (<see cref="CollectHealth"/>): missing, permission denied,
+/// busy, not a tty, baud rate refused, driver-enable failed, write errors, or open, with the fix in words.
 /// </summary>
-public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
+public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource, IDeviceHealthSource
 {
     /// <summary>The <c>protocol</c> label of this plugin's counters.</summary>
     public const string CounterProtocol = "uartdmx";
@@ -29,6 +31,9 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
     private readonly object _lock = new();
     private readonly List<UartDmxDevice> _devices = [];
     private readonly List<string> _missing = [];
+
+    // One health report per configured path, in conf order (under _lock; each report has its own lock).
+    private readonly List<UartHealth> _health = [];
     private ITimer? _retryTimer;
 
     // Counts of the writers of devices already stopped, so the totals never go back on a reload (under _lock).
@@ -108,6 +113,16 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
     protected override Task StartAsync(CancellationToken cancellationToken)
     {
         _logger = Context.LoggerFactory.CreateLogger<UartDmxPlugin>();
+        string confPath = Context.Conf.PathFor(ConfPrefix);
+        lock (_lock)
+        {
+            _health.Clear();
+            foreach (string path in UartConf.Devices(Preferences))
+            {
+                _health.Add(new UartHealth(path, confPath, Context.Time, _logger));
+            }
+        }
+
         foreach (string path in UartConf.Devices(Preferences))
         {
             if (!TryStartDevice(path, logFailure: true))
@@ -139,6 +154,7 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
             _retryTimer?.Dispose();
             _retryTimer = null;
             _missing.Clear();
+            _health.Clear();
             devices = [.. _devices];
         }
 
@@ -184,6 +200,37 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
         totals.CollectCounters(into);
     }
 
+    /// <summary>
+    /// The health of every configured device, opened or not; the universes are the port's patch, or for a
+    /// device not registered (it never opened) the patch saved for it in <c>ola-port.conf</c>.
+    /// </summary>
+    public void CollectHealth(ICollection<DeviceHealth> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        UartHealth[] reports;
+        UartDmxDevice[] devices;
+        lock (_lock)
+        {
+            reports = [.. _health];
+            devices = [.. _devices];
+        }
+
+        foreach (UartHealth h in reports)
+        {
+            UartDmxDevice? device = devices.FirstOrDefault(d => d.Path == h.Path);
+            int? universe = device is not null ? device.Port.Universe?.Id : Context.Devices.SavedUniverse($"{Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{h.Path}-O-0");
+            into.Add(h.Snapshot(this, universe is int u ? [u] : []));
+        }
+    }
+
+    private UartHealth? HealthOf(string path)
+    {
+        lock (_lock)
+        {
+            return _health.FirstOrDefault(h => h.Path == path);
+        }
+    }
+
     private void RetryMissing()
     {
         string[] missing;
@@ -219,11 +266,8 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
         }
         catch (IOException ex)
         {
-            if (logFailure)
-            {
-                Log.DeviceMissing(_logger, path, ex.Message);
-            }
-
+            // The report logs each change of state with its fix (a missing device once, not every second).
+            HealthOf(path)?.OpenFailed(ex);
             return false;
         }
 
@@ -248,8 +292,13 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource
                 Log.SetupWarning(_logger, path, warning);
             }
 
+            UartHealth? health = _health.FirstOrDefault(h => h.Path == path);
+            health?.Opened(warning);
             var device = new UartDmxDevice(this, path);
-            var writer = new UartLineWriter(path, settings, _lines, _clock, device.Port.FillSlots, _gpio, Context.LoggerFactory.CreateLogger<UartLineWriter>(), line);
+            var writer = new UartLineWriter(path, settings, _lines, _clock, device.Port.FillSlots, _gpio, Context.LoggerFactory.CreateLogger<UartLineWriter>(), line)
+            {
+                Health = health,
+            };
             device.Attach(writer);
             _devices.Add(device);
             Context.Devices.Register(device);

@@ -91,6 +91,9 @@ public sealed partial class UartLineWriter : IDisposable
     /// <summary>Times the line failed and was closed.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
+    /// <summary>The device's health report, kept up to date by the line thread (set by the plugin before start).</summary>
+    internal UartHealth? Health { get; set; }
+
     /// <summary>True while the device is open.</summary>
     public bool IsOpen => Volatile.Read(ref _line) is not null;
 
@@ -240,6 +243,7 @@ public sealed partial class UartLineWriter : IDisposable
         }
 
         Interlocked.Increment(ref _frames);
+        Health?.FrameSent();
         _clock.WaitUntil(_clock.NowNanoseconds + _malfNs, cancellationToken);
         return true;
     }
@@ -263,6 +267,7 @@ public sealed partial class UartLineWriter : IDisposable
         }
         catch (IOException ex)
         {
+            Health?.OpenFailed(ex);
             if (!_quiet)
             {
                 _quiet = true;
@@ -278,6 +283,8 @@ public sealed partial class UartLineWriter : IDisposable
         {
             Log.SetupIncomplete(_logger, _path, warning);
         }
+
+        Health?.Opened(warning);
 
         if (_lost)
         {
@@ -305,14 +312,18 @@ public sealed partial class UartLineWriter : IDisposable
         }
         catch (DriverEnableException ex)
         {
+            // Whatever the GPIO layer throws: its message is the user's clue, shown in the health report; the
+            // line keeps running (harmless: an undriven transceiver sends nothing, a strapped one still works).
             _deFailed = true;
             Log.GpioFailed(_logger, _path, pin, ex.Message);
+            Health?.DriverEnableFailed(pin, ex.Message);
         }
     }
 
     private void LineFailed(IUartLine line, IOException ex)
     {
         Interlocked.Increment(ref _failures);
+        Health?.WriteFailed(ex.Message);
         Volatile.Write(ref _line, null);
         line.Dispose();
         _lost = true;

@@ -69,9 +69,11 @@ internal sealed class GrpcTestHost : IAsyncDisposable
 
     public DummyOutputPort DummyPort => Dummy.Device!.Port;
 
-    public static async Task<GrpcTestHost> StartAsync(GrpcApiOptions? options = null)
+    /// <summary>Starts the host; <paramref name="prepareDir"/> writes conf files first, <paramref name="extraPlugins"/> run beside the dummy.</summary>
+    public static async Task<GrpcTestHost> StartAsync(GrpcApiOptions? options = null, Action<string>? prepareDir = null, params Plugin[] extraPlugins)
     {
         string dir = Directory.CreateTempSubdirectory("olas-grpc-").FullName;
+        prepareDir?.Invoke(dir);
         var logs = new LogSink();
         ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Information));
         var conf = new ConfStore(dir);
@@ -80,7 +82,7 @@ internal sealed class GrpcTestHost : IAsyncDisposable
         var devices = new DeviceRegistry(universes, clock, conf);
         var context = new PluginContext(universes, clock, conf, devices, loggerFactory);
         var dummy = new DummyPlugin();
-        var plugins = new PluginManager([dummy], context);
+        var plugins = new PluginManager([dummy, .. extraPlugins], context);
         await plugins.StartAllAsync();
         clock.Start();
         var core = new ServerCore(universes, devices, plugins, conf);

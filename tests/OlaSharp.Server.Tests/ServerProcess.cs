@@ -72,6 +72,43 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts olasharpd as an unprivileged user (<c>setpriv --reuid=USER --regid=GROUP --clear-groups</c>, as a
+    /// service user without dialout would run it); needs root. The caller owns <paramref name="configDir"/>, which is
+    /// given to that user; Art-Net and E1.31 are disabled in it as in <see cref="Start"/>.
+    /// </summary>
+    public static ServerProcess StartAs(string user, string group, string configDir, params string[] extraArgs)
+    {
+        foreach (string name in new[] { "ola-artnet.conf", "ola-e131.conf" })
+        {
+            string conf = Path.Combine(configDir, name);
+            if (!File.Exists(conf))
+            {
+                File.WriteAllText(conf, "enabled = false\n");
+            }
+        }
+
+        var chown = Process.Start("chown", ["-R", $"{user}:{group}", configDir]) ?? throw new InvalidOperationException("chown did not start");
+        chown.WaitForExit();
+        if (chown.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"chown -R {user}:{group} {configDir} failed");
+        }
+
+        var psi = new ProcessStartInfo("setpriv");
+        foreach (string a in new[] { $"--reuid={user}", $"--regid={group}", "--clear-groups", "env", $"HOME={configDir}", "DOTNET_CLI_TELEMETRY_OPTOUT=1", "dotnet", ServerDll })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (string a in ServerArgs(configDir, extraArgs))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Launch(psi, configDir, owns: false);
+    }
+
+    /// <summary>
     /// Starts olasharpd inside a private network namespace (<c>unshare -n</c>, only <c>lo</c>, up) and a
     /// private mount namespace, so every plugin may run with its defaults (nothing can leave the namespace)
     /// and <paramref name="readOnlyDir"/> can bind-mount the config dir read-only for this process only

@@ -109,13 +109,24 @@ internal sealed class FakeLineFactory(EventLog log, FakeLineClock clock) : IUart
 
     public FakeLine? Last { get; private set; }
 
+    /// <summary>When it returns an exception for a path, opening that path throws it (a device that is busy, say).</summary>
+    public Func<string, IOException?> Failure { get; set; } = _ => null;
+
+    /// <summary>The setup warning opens return (a tty that refused 250 kbaud).</summary>
+    public string? Warning { get; set; }
+
     public IUartLine Open(string path, out string? warning)
     {
-        warning = null;
+        warning = Warning;
         log.Add(new LineEvent("open", clock.NowNanoseconds));
         if (!Present || !IsPresent(path))
         {
-            throw new IOException($"Could not open {path}: No such file or directory");
+            throw new IOException($"Could not open {path}: No such file or directory", 2);
+        }
+
+        if (Failure(path) is IOException failure)
+        {
+            throw failure;
         }
 
         Opens++;
@@ -140,6 +151,9 @@ internal sealed class ListLogger : ILogger, ILoggerProvider, ILoggerFactory
         }
     }
 
+    /// <summary>Entries logged with an exception (a stack trace in the server's log).</summary>
+    public int Exceptions { get; private set; }
+
     // The SCHED_FIFO notice depends on who runs the tests (root or not), so it is not counted.
     public int Count(LogLevel level) => Entries.Count(e => e.Level == level && !e.Message.Contains("SCHED_FIFO", StringComparison.Ordinal));
 
@@ -153,6 +167,10 @@ internal sealed class ListLogger : ILogger, ILoggerProvider, ILoggerFactory
         lock (_entries)
         {
             _entries.Add((logLevel, formatter(state, exception)));
+            if (exception is not null)
+            {
+                Exceptions++;
+            }
         }
     }
 

@@ -211,7 +211,7 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
 
         return OlaResults.Json(w =>
         {
-            w.WriteBoolean("active", p.IsActive);
+            w.WriteBoolean("active", DeviceHealthReport.IsActive(p));
             w.WriteStartArray("conflicts_with");
             foreach (int other in p.ConflictsWith)
             {
@@ -255,7 +255,7 @@ internal sealed partial class OlaApi(OlaHttpHost host, ILogger logger)
     private static void WritePlugin(Utf8JsonWriter w, Plugin p, bool withEnabled)
     {
         w.WriteStartObject();
-        w.WriteBoolean("active", p.IsActive);
+        w.WriteBoolean("active", DeviceHealthReport.IsActive(p));
         if (withEnabled)
         {
             w.WriteBoolean("enabled", p.IsEnabled);

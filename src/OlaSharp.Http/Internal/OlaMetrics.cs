@@ -35,6 +35,8 @@ internal sealed class OlaMetrics
     private readonly LabelTracker _framesInLabels = new();
     private readonly LabelTracker _framesOutLabels = new();
     private readonly Dictionary<string, PortCount> _portCounts = new(StringComparer.Ordinal);
+    private readonly Gauge _deviceState;
+    private readonly HashSet<(string Plugin, string Device)> _deviceLabels = [];
     private readonly Gauge _gcAllocated;
     private readonly Gauge _gcCollections;
     private readonly HashSet<string> _universeLabels = new(StringComparer.Ordinal);
@@ -61,6 +63,7 @@ internal sealed class OlaMetrics
         _packetsDropped = f.CreateCounter("olasharp_packets_dropped_total", "Valid input not used, by reason.", "protocol", "reason");
         _sendErrors = f.CreateCounter("olasharp_send_errors_total", "Sends that failed, by protocol.", "protocol");
         _clockWakeups = f.CreateCounter("olasharp_clock_wakeups_total", "Fixed-rate clock wake-ups with lateness (jitter) at or under le seconds, cumulative like a histogram's buckets.", "le");
+        _deviceState = f.CreateGauge("olasharp_device_state", "Each plugin device's health: 1 for its current state, 0 for the others (see /json/health for the fix).", "plugin", "device", "state");
         // For the load harness (interop/bench): bytes allocated per forwarded frame without EventPipe.
         _gcAllocated = f.CreateGauge("dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start (GC.GetTotalAllocatedBytes(precise: true)).");
         _gcCollections = f.CreateGauge("dotnet_gc_collection_count_total", "Garbage collections since start, by generation.", "generation");
@@ -119,6 +122,7 @@ internal sealed class OlaMetrics
 
         UpdateFrames();
         UpdateProtocolCounters();
+        UpdateDeviceHealth();
 
         if (_host.ClockStatistics is ClockStatistics c)
         {
@@ -224,6 +228,31 @@ internal sealed class OlaMetrics
 
             (byReason ? counter.WithLabels(c.Protocol, c.Reason) : counter.WithLabels(c.Protocol)).IncTo(c.Value);
         }
+    }
+
+    // One series per state and device; devices no longer configured (a reload, a disabled plugin) are dropped.
+    private void UpdateDeviceHealth()
+    {
+        var seen = new HashSet<(string, string)>();
+        foreach (DeviceHealth d in DeviceHealthReport.Collect(_host.Core.Plugins))
+        {
+            seen.Add((d.PluginKey, d.Path));
+            foreach (DeviceHealthState state in DeviceHealthReport.States)
+            {
+                _deviceState.WithLabels(d.PluginKey, d.Path, DeviceHealthReport.StateName(state)).Set(state == d.State ? 1 : 0);
+            }
+        }
+
+        foreach ((string plugin, string device) in _deviceLabels.Except(seen).ToList())
+        {
+            foreach (DeviceHealthState state in DeviceHealthReport.States)
+            {
+                _deviceState.RemoveLabelled(plugin, device, DeviceHealthReport.StateName(state));
+            }
+        }
+
+        _deviceLabels.Clear();
+        _deviceLabels.UnionWith(seen);
     }
 
     private sealed class PortCount(OutputPort port)

@@ -89,7 +89,7 @@ internal sealed partial class OlaRpcService
         {
             Name = p.Name,
             Enabled = p.IsEnabled,
-            Active = p.IsActive,
+            Active = DeviceHealthReport.IsActive(p),
             PreferencesSource = Core.PreferencesSource(p),
         };
         foreach (int id in p.ConflictsWith)
@@ -356,7 +356,7 @@ internal sealed partial class OlaRpcService
     }
 
     private static PluginInfo ToPluginInfo(Plugin p) =>
-        new() { PluginId = p.Id, Name = p.Name, Active = p.IsActive, Enabled = p.IsEnabled };
+        new() { PluginId = p.Id, Name = p.Name, Active = DeviceHealthReport.IsActive(p), Enabled = p.IsEnabled };
 
     private static DeviceInfo NewDeviceInfo(Device d) =>
         new() { DeviceAlias = d.Alias, PluginId = d.Owner.Id, DeviceName = d.Name, DeviceId = d.UniqueId };

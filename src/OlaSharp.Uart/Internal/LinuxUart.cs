@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Runtime.InteropServices;
+using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.Uart.Internal;
 
@@ -22,7 +23,10 @@ internal sealed unsafe class LinuxUart : IUartLine
 
     /// <summary>
     /// Opens <paramref name="path"/> O_RDWR|O_NOCTTY and sets it raw, 8 data bits, no parity, 2 stop bits,
-    /// CLOCAL, no flow control, no output processing, 250000 baud through TCSETS2/BOTHER (one call).
+    /// CLOCAL, no flow control, no output processing, 250000 baud through TCSETS2/BOTHER (one call), then
+    /// takes it exclusively (TIOCEXCL: a second server's open fails with EBUSY instead of garbling the line).
+    /// A tty that another process already holds (found in <c>/proc/*/fd</c>; for a pty, not the process that
+    /// owns its master) is closed untouched and reported busy. Failures are <see cref="UartOpenException"/>s carrying the health state they mean.
     /// </summary>
     public static LinuxUart Open(string path, out string? warning)
     {
@@ -30,13 +34,32 @@ internal sealed unsafe class LinuxUart : IUartLine
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"Could not open {path}: {Native.ErrorText(errno)}", errno);
+            var failure = new IOException(string.Empty, errno);
+            DeviceHealthState state = UartOpenException.Classify(failure);
+            List<DeviceHolder> holders = state == DeviceHealthState.Busy ? DeviceInspector.Holders(path) : [];
+            string by = holders.Count > 0 ? $" (held by {string.Join(", ", holders)})" : string.Empty;
+            throw new UartOpenException($"Could not open {path}: {Native.ErrorText(errno)}{by}", errno, state, holders);
         }
 
         var uart = new LinuxUart(fd);
         try
         {
+            Native.Termios2 t;
+            if (Native.Ioctl(fd, Native.TcGets2, &t) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw new UartOpenException($"{path}: TCGETS2 failed (not a tty?): {Native.ErrorText(errno)}", errno, errno == Native.ENotty ? DeviceHealthState.NotATty : DeviceHealthState.OpenFailed);
+            }
+
+            // Before touching its settings: a tty in use by olad or a getty stays theirs.
+            List<DeviceHolder> holders = DeviceInspector.Holders(path);
+            if (holders.Count > 0)
+            {
+                throw new UartOpenException($"{path} is held by {string.Join(", ", holders)}", Native.EBusy, DeviceHealthState.Busy, holders);
+            }
+
             warning = uart.Configure(path);
+            _ = Native.Ioctl(fd, Native.TiocExcl, 0);
         }
         catch
         {
@@ -151,6 +174,8 @@ internal sealed unsafe class LinuxUart : IUartLine
         int fd = Interlocked.Exchange(ref _fd, -1);
         if (fd >= 0)
         {
+            // The exclusive flag outlives this descriptor while another one is open (a test's pty slave).
+            _ = Native.Ioctl(fd, Native.TiocNxcl, 0);
             _ = Native.Close(fd);
         }
     }

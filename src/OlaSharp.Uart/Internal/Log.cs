@@ -53,4 +53,11 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "{Path}: {Warning}")]
     public static partial void SetupWarning(ILogger logger, string path, string warning);
+
+    // Device health (UartHealth), 2024-2025.
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Warning, Message = "{Path}: {State}. {Problem} Fix: {Fix}")]
+    public static partial void HealthChanged(ILogger logger, string path, string state, string problem, string fix);
+
+    [LoggerMessage(EventId = 2025, Level = LogLevel.Information, Message = "{Path}: open, DMX output running")]
+    public static partial void HealthOpen(ILogger logger, string path);
 }
