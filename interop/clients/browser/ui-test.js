@@ -175,6 +175,14 @@ async function main() {
     result.outputPorts = await page.locator('#port-list tbody tr').count();
     result.header = (await page.locator('#server-info').innerText()).replace(/\s+/g, ' ');
     for (const term of ['Host', 'IP', 'Config']) if (!result.header.includes(term)) failures.push(`header lacks ${term}: ${result.header}`);
+    const icon = await page.evaluate(async () => {
+      const href = document.querySelector('link[rel=icon]')?.href;
+      if (!href) return null;
+      const r = await fetch(href);
+      return { status: r.status, type: r.headers.get('content-type'), svg: (await r.text()).startsWith('<svg') };
+    });
+    result.favicon = icon;
+    if (!icon || icon.status !== 200 || icon.type !== 'image/svg+xml' || !icon.svg) failures.push(`favicon: ${JSON.stringify(icon)}`);
     result.gridCell5 = (await page.locator('#slot-5').locator('..').innerText()).replace(/\s+/g, ' ');
     if (!/^5\b/.test(result.gridCell5)) failures.push(`live grid cell 5 does not show its channel: ${result.gridCell5}`);
 

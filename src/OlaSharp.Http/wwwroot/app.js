@@ -30,6 +30,8 @@ const state = {
   sending: false,
   pending: false,
   undo: null,
+  own: null, // HTP: the levels the UI last sent (its source's own frame)
+  mergeMode: 'LTP',
   sourceFrames: new Map(),
   seenSources: new Map(), // key -> { row data, lastActive }: keeps stopped senders listed for a while
   settingsEdited: false,
@@ -278,6 +280,7 @@ async function loadUniverse() {
   if (!got) return;
   const { id, data: info } = got;
   $('#universe-id').textContent = id;
+  state.mergeMode = info.merge_mode;
   // A reload that lands while the user edits the name or merge mode must not undo the edit before it is saved.
   if (!state.settingsEdited) {
     if (document.activeElement !== $('#universe-name')) $('#universe-name').value = info.name;
@@ -325,7 +328,7 @@ async function loadSources() {
     const senders = src.senders || [];
     // A port that merges its own senders (Art-Net IPs, sACN CIDs) is listed by its senders, one row each.
     if (senders.length === 0 || !src.active) {
-      entries.push({ key: `${src.kind}/${src.name}`, active: src.active,
+      entries.push({ key: `${src.kind}/${src.name}`, active: src.active, lastAt: src.last_seen_ms < 0 ? null : now - src.last_seen_ms,
         cells: [['Protocol', src.kind], ['Sender', src.name], ['Priority', src.priority], ['fps', rate(`${src.kind}/${src.name}`, src.frames).toFixed(1)], ['Last seen', seenText(src.last_seen_ms)]] });
     }
     for (const b of senders) {
@@ -333,25 +336,25 @@ async function loadSources() {
       // A node's name comes from its ArtPollReplies; keep the last one known if the node stops answering polls.
       const name = b.name || state.seenSources.get(key)?.entry.name || '';
       const who = [name, b.address && b.address !== name ? b.address : '', b.slot_priorities ? '(per-slot priority)' : ''].filter(Boolean).join(' · ') || b.id;
-      entries.push({ key, name, active: true, sender: true,
+      entries.push({ key, name, active: true, sender: true, lastAt: now - b.last_seen_ms,
         cells: [['Protocol', src.kind], ['Sender', who], ['Priority', b.priority], ['fps', rate(key, b.packets).toFixed(1)], ['Last seen', seenText(b.last_seen_ms)]] });
     }
   }
-  // Senders that left the list (timed out) stay, greyed, as stopped, until forgotten.
+  // Senders that left the list (timed out) stay, greyed, as stopped (since their last packet), until
+  // forgotten FORGET_STOPPED_MS after the UI saw them go.
   const listed = new Set(entries.map((e) => e.key));
-  for (const e of entries) state.seenSources.set(e.key, { entry: e, stoppedAt: e.active ? null : (state.seenSources.get(e.key)?.stoppedAt ?? now) });
+  for (const e of entries) state.seenSources.set(e.key, { entry: e, goneAt: e.active ? null : (state.seenSources.get(e.key)?.goneAt ?? now) });
   for (const [key, seen] of state.seenSources) {
     if (listed.has(key)) continue;
-    seen.stoppedAt ??= now;
-    if (now - seen.stoppedAt > FORGET_STOPPED_MS) { state.seenSources.delete(key); continue; }
-    entries.push({ ...seen.entry, active: false, stoppedAt: seen.stoppedAt });
+    seen.goneAt ??= now;
+    if (now - seen.goneAt > FORGET_STOPPED_MS) { state.seenSources.delete(key); continue; }
+    entries.push({ ...seen.entry, active: false });
   }
   const rows = entries.map((e) => {
     const cells = e.cells.map((c) => [...c]);
-    const stoppedAt = e.stoppedAt ?? state.seenSources.get(e.key)?.stoppedAt;
     if (!e.active) {
       cells[3][1] = '0.0';
-      cells[4][1] = stoppedAt === null || stoppedAt === undefined ? 'stopped' : `stopped ${Math.round((now - stoppedAt) / 1000)} s ago`;
+      cells[4][1] = e.lastAt === null ? 'stopped' : `stopped ${Math.round((now - e.lastAt) / 1000)} s ago`;
     }
     return sourceRow(cells, `${e.sender ? 'sender' : ''} ${e.active ? '' : 'stopped'}`.trim());
   });
@@ -449,8 +452,16 @@ function faderStart() {
   return Math.min(SLOTS - 15, Math.max(1, Math.round(Number($('#fader-start').value) || 1)));
 }
 
+// A channel's level for the faders and for sending. LTP: the live frame (what the line carries, and what the
+// UI's frame replaces). HTP: the UI's source adds to the others by maximum; basing it on the merged frame would
+// copy the other sources' levels into it and hold them up after those sources fade, so it is what the UI last
+// sent (state.own), which starts as the live frame at the first send after the universe is opened (OLA's API
+// has no way to read the HTTP source's own levels).
 function level(ch) {
-  return state.edits.get(ch)?.value ?? state.frame[ch - 1] ?? 0;
+  const edit = state.edits.get(ch);
+  if (edit) return edit.value;
+  if (state.mergeMode === 'HTP' && state.own) return state.own[ch - 1];
+  return state.frame[ch - 1] ?? 0;
 }
 
 function buildFaders() {
@@ -497,6 +508,7 @@ async function sendLevels() {
       state.pending = false;
       const d = new Array(SLOTS);
       for (let ch = 1; ch <= SLOTS; ch++) d[ch - 1] = level(ch);
+      state.own = d;
       await post('/set_dmx', { u: state.universe, d: d.join(',') });
     } while (state.pending);
     $('#levels-message').textContent = '';
@@ -510,15 +522,16 @@ async function sendLevels() {
 // Blackout is instant (what a lighting person expects of the button); Full asks first, since strobe, fog and
 // motor channels go to 255 too. Both can be undone: Undo sends the frame from before.
 async function setAll(value) {
-  const before = Array.from({ length: SLOTS }, (_, i) => state.frame[i] ?? 0);
-  const d = new Array(SLOTS).fill(value).join(',');
+  const before = Array.from({ length: SLOTS }, (_, i) => level(i + 1));
+  const all = new Array(SLOTS).fill(value);
   try {
-    await post('/set_dmx', { u: state.universe, d });
+    await post('/set_dmx', { u: state.universe, d: all.join(',') });
+    state.own = all;
     state.edits.clear();
     state.undo = before;
     $('#undo').disabled = false;
     const others = [...document.querySelectorAll('#source-list tbody tr:not(.stopped)')].filter((r) => r.cells[0].textContent !== 'http').length;
-    const htp = $('#universe-merge').value === 'HTP';
+    const htp = state.mergeMode === 'HTP';
     $('#levels-message').textContent = (value === 0 ? 'Blackout: the web UI sends 0 on all 512 channels.' : 'Full: the web UI sends 255 on all 512 channels.')
       + (others > 0 ? ` ${others} other source${others > 1 ? 's' : ''} send${others > 1 ? '' : 's'} to this universe: ${htp ? 'in HTP their levels still show' : 'the next frame from them takes over (LTP)'}.` : '');
   } catch (e) {
@@ -530,6 +543,7 @@ async function undoAll() {
   if (!state.undo) return;
   try {
     await post('/set_dmx', { u: state.universe, d: state.undo.join(',') });
+    state.own = state.undo;
     state.undo = null;
     state.edits.clear();
     $('#undo').disabled = true;
@@ -544,6 +558,7 @@ function selectUniverse(id) {
   state.universe = id;
   state.edits.clear();
   state.undo = null;
+  state.own = null;
   state.sourceFrames.clear();
   state.seenSources.clear();
   state.settingsEdited = false;
