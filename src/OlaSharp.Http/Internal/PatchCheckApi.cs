@@ -29,11 +29,6 @@ internal static class PatchCheckApi
     /// <summary>The reason in words, or empty.</summary>
     internal static string Problem(OlaHttpHost host, int universe, string portId)
     {
-        if (universe < 0)
-        {
-            return $"Universe {universe} is not a valid id: use 0 or more.";
-        }
-
         if (portId.Length == 0)
         {
             return "Choose a port to patch: a universe exists only while a port is patched to it.";
