@@ -241,7 +241,8 @@ async function main() {
     await page.selectOption('#universe-merge', 'HTP');
     await page.click('#universe-settings button[type=submit]');
     let info = {};
-    for (let i = 0; i < 100 && info.name !== 'Named in the browser'; i++) {
+    // The server sets the name, then the merge mode: wait for both.
+    for (let i = 0; i < 100 && (info.name !== 'Named in the browser' || info.merge_mode !== 'HTP'); i++) {
       await sleep(50);
       info = await (await fetch(`${base}/json/universe_info?id=${universe}`)).json();
     }
@@ -267,7 +268,15 @@ async function main() {
     await artRow.waitFor({ timeout: 5000 });
     result.artNetSender = (await artRow.innerText()).replace(/\s+/g, ' ');
     if (!result.artNetSender.includes('Desk node')) failures.push(`the Art-Net sender's name is missing: ${result.artNetSender}`);
+    // HTP (set in step 5): the live frame has the node's 1,2,3,4 on top of the UI's blackout. Fader 10 sends the
+    // UI's own levels, not the merged frame: once the node has gone, slots 1-4 fall back to 0.
+    await page.locator('#slot-4', { hasText: '4' }).waitFor({ timeout: 5000 });
+    await page.locator('input.slider[data-channel="10"]').fill('50');
+    await waitDmx((d) => d[9] === 50 && d[0] === 1, 'fader 10 in HTP');
     await page.locator('#source-list tbody tr.stopped', { hasText: '127.0.0.2' }).waitFor({ timeout: 20000 });
+    dmx = await waitDmx((d) => d[0] === 0, 'HTP after the Art-Net node stopped');
+    result.htpAfterNodeStopped = dmx.slice(0, 10);
+    if (dmx.length !== 512 || dmx.slice(0, 4).some((v) => v !== 0) || dmx[9] !== 50) failures.push(`HTP: the fader held other sources' levels: ${JSON.stringify(dmx.slice(0, 10))}`);
     await page.locator('#source-list tbody tr.stopped', { hasText: /stopped \d+ s ago/ }).waitFor({ timeout: 5000 });
     result.artNetStopped = (await page.locator('#source-list tbody tr.stopped', { hasText: '127.0.0.2' }).innerText()).replace(/\s+/g, ' ');
     if (!result.artNetStopped.includes('Desk node')) failures.push(`the stopped Art-Net sender lost its name: ${result.artNetStopped}`);
