@@ -13,6 +13,7 @@ public static class BrowserScripts
     public static string Script(string name) => Path.Combine(Directory, name);
 
     /// <summary>Installs the scripts' locked node_modules once (see <see cref="NodeModules"/>).</summary>
-    /// <returns>A task that completes when playwright-core is in place.</returns>
-    public static Task EnsureNodeModulesAsync() => NodeModules.EnsureAsync(Directory, "playwright-core");
+    /// <returns>A task that completes when playwright-core and axe-core are in place.</returns>
+    /// <remarks>The marker is the newest dependency (axe-core), so a node_modules from before it was added is reinstalled.</remarks>
+    public static Task EnsureNodeModulesAsync() => NodeModules.EnsureAsync(Directory, "axe-core");
 }

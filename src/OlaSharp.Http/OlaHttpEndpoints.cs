@@ -26,6 +26,7 @@ public static class OlaHttpEndpoints
         ["/json/universe_sources"] = "GET /json/universe_sources?id=[universe]",
         ["/json/plugin_info"] = "GET /json/plugin_info?id=[plugin]",
         ["/json/get_ports"] = "GET /json/get_ports[?id=[universe]]",
+        ["/json/patch_check"] = "GET /json/patch_check?id=[universe]&port=[port id]",
         ["/new_universe"] = "POST /new_universe with form fields id=[universe], name=[name], add_ports=[port ids]",
         ["/modify_universe"] = "POST /modify_universe with form fields id, name, merge_mode, add_ports, remove_ports, modify_ports",
         ["/set_plugin_state"] = "POST /set_plugin_state with form fields plugin_id=[plugin], state=[true|false]",
@@ -53,6 +54,7 @@ public static class OlaHttpEndpoints
         Get(app, "/json/plugin_info", api.PluginInfo);
         Get(app, "/json/notices", _ => NoticesApi.Notices(host));
         Get(app, "/json/health", _ => HealthApi.Health(host));
+        Get(app, "/json/patch_check", ctx => PatchCheckApi.Check(host, ctx));
         Get(app, "/quit", ctx => guard.Check(ctx) ?? api.Quit(ctx));
         Get(app, "/reload_pids", ctx => guard.Check(ctx) ?? OlaResults.Ok());
         app.MapGet("/reload", async (HttpContext ctx) => guard.Check(ctx) ?? await api.ReloadAsync(ctx).ConfigureAwait(false));

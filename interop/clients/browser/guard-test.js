@@ -110,7 +110,7 @@ async function tokenFlow(browser, result) {
   const statuses = [];
   page.on('response', (r) => { if (r.request().method() === 'POST') statuses.push(r.status()); });
   await page.goto(`${base}/`);
-  await page.locator(`#universe-list li[data-id="${universe}"]`).click();
+  await page.locator(`#universe-list button[data-id="${universe}"]`).click();
 
   // First change: 401, the dialog asks; a wrong token is refused and asked again; the right one applies.
   await moveSlider(page, 111);
@@ -129,7 +129,7 @@ async function tokenFlow(browser, result) {
 
   // After a reload the token is remembered: no dialog, the change and a rename apply.
   await page.reload();
-  await page.locator(`#universe-list li[data-id="${universe}"]`).click();
+  await page.locator(`#universe-list button[data-id="${universe}"]`).click();
   statuses.length = 0;
   await moveSlider(page, 222);
   if (!(await waitSlot(222))) throw new Error('after the reload the slider change did not apply');

@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Globalization;
 using OlaSharp.Core;
 
 namespace OlaSharp.ArtNet.Internal;
@@ -42,6 +43,36 @@ internal sealed class ArtNetInputPort : MergedInputPort
 
     /// <inheritdoc />
     protected override string SourceKind => "artnet";
+
+    /// <summary>
+    /// Its senders one by one (at most two, Art-Net 4): the IP as id and address, the name from the node's
+    /// ArtPollReply when one was heard ("short / long", or one of them when they match), else empty.
+    /// </summary>
+    public override IReadOnlyList<SenderInfo> DescribeSenders()
+    {
+        var found = new List<(uint Ip, int Length, long Packets, long LastSeen)>(ArtNetMerger.MaxSources);
+        lock (StateLock)
+        {
+            _merger.ForEachSource(found, static (list, ip, length, packets, lastSeen) => list.Add((ip, length, packets, lastSeen)));
+        }
+
+        TimeProvider time = _device.Node.Time;
+        long now = time.GetTimestamp();
+        var senders = new List<SenderInfo>(found.Count);
+        foreach ((uint ip, int length, long packets, long lastSeen) in found)
+        {
+            string address = string.Create(CultureInfo.InvariantCulture, $"{ip >> 24}.{(ip >> 16) & 0xFF}.{(ip >> 8) & 0xFF}.{ip & 0xFF}");
+            string name = _device.Node.TryGetNodeNames(ip, out string shortName, out string longName) ? NodeName(shortName, longName) : string.Empty;
+            senders.Add(new SenderInfo(address, name, address, OlaSharp.Core.Priority.Default, false, length, packets, time.GetElapsedTime(lastSeen, now)));
+        }
+
+        return senders;
+    }
+
+    internal static string NodeName(string shortName, string longName) =>
+        longName.Length == 0 || longName == shortName ? shortName
+        : shortName.Length == 0 || longName.StartsWith(shortName, StringComparison.Ordinal) ? longName
+        : $"{shortName} / {longName}";
 
     /// <summary>A packet for this port's address (receive thread).</summary>
     public void Receive(uint ip, byte sequence, ReadOnlySpan<byte> data, long now, bool hold, CounterTable counters)

@@ -78,6 +78,7 @@ internal sealed class ArtNetMerger
             source.InUse = true;
             source.Ip = ip;
             source.LastSequence = 0;
+            source.PacketCount = 0;
         }
         else if (sequence != 0 && source.LastSequence != 0)
         {
@@ -91,6 +92,7 @@ internal sealed class ArtNetMerger
 
         source.LastSequence = sequence;
         source.LastSeen = now;
+        source.PacketCount++;
         source.Length = Math.Min(data.Length, source.Data.Length);
         data[..source.Length].CopyTo(source.Data);
         source.Stamp = ++_stamp;
@@ -117,6 +119,22 @@ internal sealed class ArtNetMerger
         }
 
         return dropped && SourceCount > 0;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> for each live source: its IP (first octet most significant), slots in its
+    /// last frame, packets taken from it and its last packet's timestamp (for APIs; the caller holds the lock).
+    /// </summary>
+    public void ForEachSource<TState>(TState state, Action<TState, uint, int, long, long> visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        foreach (Source s in _sources)
+        {
+            if (s.InUse)
+            {
+                visit(state, s.Ip, s.Length, s.PacketCount, s.LastSeen);
+            }
+        }
     }
 
     /// <summary>Forgets every source (on unpatch).</summary>
@@ -176,5 +194,6 @@ internal sealed class ArtNetMerger
         public long Stamp;
         public byte LastSequence;
         public int Length;
+        public long PacketCount;
     }
 }

@@ -22,6 +22,7 @@ internal sealed partial class ArtNetNode
             }
 
             node.LastSeen = now;
+            node.UpdateNames(reply.ShortName, reply.LongName);
             Span<int> addresses = stackalloc int[4];
             int count = 0;
             for (int i = 0; i < 4; i++)
@@ -38,6 +39,29 @@ internal sealed partial class ArtNetNode
                 RebuildSubscribersLocked();
             }
         }
+    }
+
+    /// <summary>
+    /// The short and long name of the node at <paramref name="ip"/> from its last ArtPollReply (any bind index),
+    /// or false when no reply from it is known (nodes that only send ArtDmx, or not polled yet).
+    /// </summary>
+    public bool TryGetNodeNames(uint ip, out string shortName, out string longName)
+    {
+        lock (_nodesLock)
+        {
+            foreach (var kv in _nodes)
+            {
+                if (kv.Key.Ip == ip)
+                {
+                    shortName = kv.Value.ShortName;
+                    longName = kv.Value.LongName;
+                    return true;
+                }
+            }
+        }
+
+        shortName = longName = string.Empty;
+        return false;
     }
 
     private void RebuildSubscribersLocked()
@@ -190,5 +214,42 @@ internal sealed partial class ArtNetNode
         public bool SameAddresses(ReadOnlySpan<int> addresses) => addresses.SequenceEqual(Addresses);
 
         public void SetAddresses(ReadOnlySpan<int> addresses) => Addresses = addresses.ToArray();
+
+        public string ShortName { get; private set; } = string.Empty;
+
+        public string LongName { get; private set; } = string.Empty;
+
+        // Decoded only when the bytes change: a node repeats the same names every few seconds.
+        public void UpdateNames(ReadOnlySpan<byte> shortName, ReadOnlySpan<byte> longName)
+        {
+            if (!SameText(ShortName, shortName))
+            {
+                ShortName = ArtPollReplyPacket.Decode(shortName);
+            }
+
+            if (!SameText(LongName, longName))
+            {
+                LongName = ArtPollReplyPacket.Decode(longName);
+            }
+        }
+
+        private static bool SameText(string text, ReadOnlySpan<byte> bytes)
+        {
+            if (text.Length != bytes.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                // Decode is ASCII: other bytes read as '?'.
+                if (text[i] != (bytes[i] < 0x80 ? (char)bytes[i] : '?'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }

@@ -54,6 +54,9 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
     private long _unsolicited;
     private int _disposed;
 
+    /// <summary>The node's clock (timestamps of senders and nodes).</summary>
+    public TimeProvider Time => _time;
+
     public ArtNetNode(ArtNetOptions options, TimeProvider time, ILogger logger, CounterTable? counters = null)
     {
         Counters = counters ?? ArtNetCounters.Create();
