@@ -15,6 +15,8 @@ internal sealed unsafe partial class PtyPair : IDisposable
     private const short PollIn = 0x1;
     private const int EAgain = 11;
     private const int EIo = 5;
+    private const int FSetFd = 2;
+    private const int FdCloExec = 1;
     private int _master;
 
     public PtyPair()
@@ -25,6 +27,10 @@ internal sealed unsafe partial class PtyPair : IDisposable
             throw new IOException($"openpty failed: errno {Marshal.GetLastPInvokeError()}");
         }
 
+        // Children (olasharpd, a process holding the slave) must not inherit the master: a process with the
+        // master open owns the pty, and the server does not count it as another user of the line.
+        _ = Fcntl(master, FSetFd, FdCloExec);
+        _ = Fcntl(slave, FSetFd, FdCloExec);
         _master = master;
         SlavePath = Marshal.PtrToStringUTF8(PtsName(master)) ?? throw new IOException("ptsname failed");
 
@@ -122,6 +128,9 @@ internal sealed unsafe partial class PtyPair : IDisposable
 
     [LibraryImport("libc", EntryPoint = "openpty", SetLastError = true)]
     private static partial int OpenPty(int* master, int* slave, byte* name, void* termios, void* winsize);
+
+    [LibraryImport("libc", EntryPoint = "fcntl")]
+    private static partial int Fcntl(int fd, int command, int arg);
 
     [LibraryImport("libc", EntryPoint = "ptsname")]
     private static partial nint PtsName(int fd);
