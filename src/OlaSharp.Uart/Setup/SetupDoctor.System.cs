@@ -228,7 +228,11 @@ public static partial class SetupDoctor
             {
                 try
                 {
-                    units = [.. Directory.EnumerateFiles(systemd, "olasharpd*.service", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+                    // The unit files themselves, not their enablement links in *.wants (absolute links that
+                    // point outside a --root tree).
+                    units = [.. Directory.EnumerateFiles(systemd, "olasharpd*.service", SearchOption.AllDirectories)
+                        .Where(f => !Path.GetDirectoryName(f)!.EndsWith(".wants", StringComparison.Ordinal) && !Path.GetDirectoryName(f)!.EndsWith(".requires", StringComparison.Ordinal))
+                        .Order(StringComparer.Ordinal)];
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
