@@ -1,6 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using OlaSharp.Core.Security;
 using System.Text.Json;
+using OlaSharp.Core.Security;
 using OlaSharp.Http;
 using OlaSharp.Uart.Setup;
 
