@@ -281,7 +281,7 @@ public static partial class SetupDoctor
             }
 
             string elsewhere = Elsewhere(_boot.OverlaysElsewhere("disable-bt", "pi3-disable-bt", "miniuart-bt", "pi3-miniuart-bt"), _model.ShortName);
-            return Check(Id, Title, CheckOutcome.Fail, $"Bluetooth holds the PL011: no dtoverlay=disable-bt or miniuart-bt applies, so GPIO 14/15 carry the mini UART (ttyS0), which cannot do 250 kbaud reliably{elsewhere}", AddLine("dtoverlay=disable-bt") + "; then also: sudo systemctl disable hciuart");
+            return Check(Id, Title, CheckOutcome.Fail, $"Bluetooth holds the PL011: no dtoverlay=disable-bt or miniuart-bt applies, so GPIO 14/15 carry the mini UART (ttyS0), whose baud rate follows the changing VPU core clock{elsewhere}", AddLine("dtoverlay=disable-bt") + "; then also: sudo systemctl disable hciuart");
         }
 
         private SetupCheck CheckHciuart()
