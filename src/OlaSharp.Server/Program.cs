@@ -7,6 +7,12 @@ using OlaSharp.Server.Grpc;
 using OlaSharp.Server.Http;
 using OlaSharp.Server.Rpc;
 
+// `olasharpd doctor ...` checks the Pi's UART setup and exits; it starts nothing.
+if (args.Length > 0 && args[0] == "doctor")
+{
+    return DoctorCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
 if (!ServerOptions.TryParse(args, out ServerOptions options, out string? error))
 {
     await Console.Error.WriteLineAsync($"olasharpd: {error}\nTry 'olasharpd --help'.");

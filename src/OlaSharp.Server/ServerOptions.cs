@@ -40,6 +40,8 @@ internal sealed record ServerOptions
 
     public const string HelpText = """
         Usage: olasharpd [options]
+               olasharpd doctor [--root DIR] [--config-dir DIR] [--fix]   (check the Pi's UART setup;
+                                 olasharpd doctor --help for more)
 
         An OLA-compatible DMX512 server (Art-Net, sACN, gRPC, OLA RPC and HTTP in; merge; Art-Net, sACN, UART out).
 

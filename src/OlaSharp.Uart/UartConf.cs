@@ -17,6 +17,12 @@ internal static class UartConf
     public const string DefaultDevice = "/dev/ttyACM0";
     public const int MaxGpio = 1023;
 
+    /// <summary>Valid <c>&lt;path&gt;-break</c> values: 88..1,000,000 µs (olad's UartDmxDevice).</summary>
+    public static readonly UIntValidator BreakValidator = new(88, 1_000_000);
+
+    /// <summary>Valid <c>&lt;path&gt;-malf</c> values: 8..1,000,000 µs (olad's UartDmxDevice).</summary>
+    public static readonly UIntValidator MalfValidator = new(8, 1_000_000);
+
     public static string BreakKey(string path) => path + "-break";
 
     public static string MalfKey(string path) => path + "-malf";
@@ -45,8 +51,8 @@ internal static class UartConf
     /// <summary>olad's <c>UartDmxDevice::SetDefaults</c> plus ours (only when present); true when the file changed.</summary>
     public static bool SetDeviceDefaults(ConfFile preferences, string path)
     {
-        bool changed = preferences.SetDefaultValue(BreakKey(path), new UIntValidator(88, 1_000_000), Str(UartLineSettings.DefaultBreak));
-        changed |= preferences.SetDefaultValue(MalfKey(path), new UIntValidator(8, 1_000_000), Str(UartLineSettings.DefaultMalf));
+        bool changed = preferences.SetDefaultValue(BreakKey(path), BreakValidator, Str(UartLineSettings.DefaultBreak));
+        changed |= preferences.SetDefaultValue(MalfKey(path), MalfValidator, Str(UartLineSettings.DefaultMalf));
         changed |= preferences.FixIfPresent(MabKey(path), new UIntValidator(8, 1_000_000), Str(UartLineSettings.DefaultMab));
         changed |= preferences.FixIfPresent(RefreshKey(path), new UIntValidator(0, UartLineSettings.MaxRefreshHz), "0");
         changed |= preferences.FixIfPresent(DeActiveHighKey(path), BoolValidator.Instance, BoolValidator.True);

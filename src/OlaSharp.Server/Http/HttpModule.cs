@@ -1,6 +1,8 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Text.Json;
 using OlaSharp.Core.Security;
 using OlaSharp.Http;
+using OlaSharp.Uart.Setup;
 
 namespace OlaSharp.Server.Http;
 
@@ -42,6 +44,24 @@ internal sealed class HttpModule(BearerTokenSource authTokens) : IServerModule
             Counters = runtime.Counters,
             AuthTokens = authTokens,
         });
+        app.MapGet("/json/setup", () => SetupJsonAsync(runtime.ConfigDir));
         OlaHttpEndpoints.MapNotFound(app);
+    }
+
+    /// <summary>
+    /// <c>GET /json/setup</c>: <c>olasharpd doctor</c>'s checks of this machine and the server's conf dir, for the
+    /// web UI's setup page: <c>{"model", "boot_config", "checks": [{"id", "title", "outcome", "found", "fix"}], "ok"}</c>.
+    /// Run off the request thread: it reads files and scans <c>/proc</c>.
+    /// </summary>
+    private static async Task<IResult> SetupJsonAsync(string configDir)
+    {
+        SetupReport report = await Task.Run(() => SetupDoctor.Run(new SetupOptions { ConfigDir = configDir, ServerPid = Environment.ProcessId })).ConfigureAwait(false);
+        using var ms = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            SetupReportWriter.WriteJson(writer, report);
+        }
+
+        return Results.Text(ms.ToArray(), "application/json; charset=utf-8");
     }
 }
