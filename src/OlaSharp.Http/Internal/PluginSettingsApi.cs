@@ -127,6 +127,16 @@ internal sealed class PluginSettingsApi(OlaHttpHost host, ILogger logger)
             w.WriteBoolean("active", p.IsActive);
             w.WriteString("conf", p.ConfPrefix);
             w.WriteString("conf_path", path);
+            w.WriteStartArray("devices");
+            foreach (Device d in host.Core.Devices.Devices.Where(d => ReferenceEquals(d.Owner, p)))
+            {
+                w.WriteStartObject();
+                w.WriteString("id", d.UniqueId);
+                w.WriteString("name", d.Name);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteBoolean("enabled", p.IsEnabled);
             WriteFields(w, values, restart: []);
             w.WriteNumber("id", p.Id);

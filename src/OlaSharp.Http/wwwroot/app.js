@@ -82,7 +82,7 @@ async function loadLists() {
       await post('/set_plugin_state', { plugin_id: p.id, state: box.checked ? 'true' : 'false' });
       await loadLists();
     });
-    return el('tr', {}, el('td', { textContent: p.id }), el('td', { textContent: p.name }), el('td', { textContent: p.active ? 'yes' : 'no' }), el('td', {}, box));
+    return el('tr', {}, el('td', { textContent: p.id }), el('td', {}, window.olasharpPluginLink ? window.olasharpPluginLink(p) : p.name), el('td', { textContent: p.active ? 'yes' : 'no' }), el('td', {}, box));
   }));
   await fillPortSelect($('#new-universe-port'), '/json/get_ports');
   if (state.universe === null && list.universes.length > 0) selectUniverse(list.universes[0].id);

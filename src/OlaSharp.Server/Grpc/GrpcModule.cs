@@ -68,8 +68,8 @@ internal sealed class GrpcModule : IServerModule
             new ConfSetting
             {
                 Key = "port", Label = "Port", Kind = SettingKind.Number, Policy = DefaultPolicy.CheckedOnUse, RestartNeeded = true,
-                Default = ServerOptions.DefaultGrpcPort.ToString(CultureInfo.InvariantCulture), Validator = new UIntValidator(1, 65535),
-                Help = "TCP port of the gRPC listener. The --grpc-port flag wins over it (unless it gives the default, 50051).",
+                Default = ServerOptions.DefaultGrpcPort.ToString(CultureInfo.InvariantCulture), Validator = new UIntValidator(0, 65535),
+                Help = "TCP port of the gRPC listener (0: any free port). The --grpc-port flag wins over it (unless it gives the default, 50051).",
             },
         ]);
 
