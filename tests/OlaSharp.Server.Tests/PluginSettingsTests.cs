@@ -173,6 +173,78 @@ public sealed class PluginSettingsTests
         Assert.Equal(before, await File.ReadAllBytesAsync(conf));
     }
 
+    [Fact]
+    public async Task Post_ArtNetSubnet_PluginReloaded_PatchedPortTakesTheNewPortAddress()
+    {
+        // Art-Net runs only inside the server's own network namespace, bound to its loopback.
+        string dir = Directory.CreateTempSubdirectory("olas-artnet-page-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "ola-artnet.conf"), "enabled = true\nip = 127.0.0.1\nuse_loopback = true\n");
+            await File.WriteAllTextAsync(Path.Combine(dir, "ola-e131.conf"), "enabled = false\n");
+            await using ServerProcess server = ServerProcess.StartInNamespace(dir);
+            await server.WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+            using JsonDocument ports = JsonDocument.Parse((await NsCurlAsync(server, "/json/get_ports")).Body);
+            string portId = ports.RootElement.EnumerateArray()
+                .First(p => p.GetProperty("is_output").GetBoolean() && p.GetProperty("device").GetString()!.StartsWith("ArtNet", StringComparison.Ordinal))
+                .GetProperty("id").GetString()!;
+            Assert.Equal(200, (await NsCurlAsync(server, "/new_universe", $"id=1&name=Stage&add_ports={portId}")).Status);
+            Assert.Equal("ArtNet Universe 0:0:1", await PortDescriptionAsync(server, portId));
+
+            (int status, string body) = await NsCurlAsync(server, "/plugin_settings", "id=2&subnet=5&net=2");
+            Assert.True(status == 200, body);
+            using (JsonDocument page = JsonDocument.Parse(body))
+            {
+                Assert.True(page.RootElement.GetProperty("active").GetBoolean());
+                Assert.Equal("5", Field(page.RootElement, "subnet").GetProperty("value").GetString());
+            }
+
+            Assert.Equal("ArtNet Universe 2:5:1", await PortDescriptionAsync(server, portId));
+            string conf = await File.ReadAllTextAsync(Path.Combine(dir, "ola-artnet.conf"));
+            Assert.Contains("subnet = 5\n", conf, StringComparison.Ordinal);
+            Assert.Contains("ip = 127.0.0.1\n", conf, StringComparison.Ordinal);
+
+            // A subnet out of range is refused and changes nothing.
+            Assert.Equal(400, (await NsCurlAsync(server, "/plugin_settings", "id=2&subnet=16")).Status);
+            Assert.Equal(conf, await File.ReadAllTextAsync(Path.Combine(dir, "ola-artnet.conf")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static async Task<string?> PortDescriptionAsync(ServerProcess server, string portId)
+    {
+        using JsonDocument info = JsonDocument.Parse((await NsCurlAsync(server, "/json/universe_info?id=1")).Body);
+        return info.RootElement.GetProperty("output_ports").EnumerateArray().Single(p => p.GetProperty("id").GetString() == portId).GetProperty("description").GetString();
+    }
+
+    // curl inside the server's network namespace; returns the status and the body.
+    private static async Task<(int Status, string Body)> NsCurlAsync(ServerProcess server, string path, string? form = null)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("nsenter") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in new[] { "-t", server.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", "--", "curl", "-s", "-m", "20", "-w", "\n%{http_code}" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        if (form is not null)
+        {
+            psi.ArgumentList.Add("-d");
+            psi.ArgumentList.Add(form);
+        }
+
+        psi.ArgumentList.Add($"http://127.0.0.1:{server.HttpPort}{path}");
+        using System.Diagnostics.Process curl = System.Diagnostics.Process.Start(psi)!;
+        string text = await curl.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await curl.WaitForExitAsync(cts.Token);
+        int cut = text.LastIndexOf('\n');
+        return (int.Parse(text[(cut + 1)..], System.Globalization.CultureInfo.InvariantCulture), text[..Math.Max(cut, 0)]);
+    }
+
     private static JsonElement Field(JsonElement page, string key) =>
         page.GetProperty("fields").EnumerateArray().Single(f => f.GetProperty("key").GetString() == key);
 
