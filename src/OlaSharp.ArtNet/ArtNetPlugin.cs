@@ -57,26 +57,9 @@ public sealed partial class ArtNetPlugin : DevicePlugin, IProtocolCounterSource,
     internal static bool ApplyDefaults(ConfFile preferences)
     {
         ArgumentNullException.ThrowIfNull(preferences);
-        bool changed = false;
-
-        // olad 0.10.9 ArtNetPlugin::SetDefaultPreferences.
-        changed |= preferences.SetDefaultValue("ip", new StringValidator(allowEmpty: true), string.Empty);
-        changed |= preferences.SetDefaultValue("short_name", new StringValidator(), DefaultName);
-        changed |= preferences.SetDefaultValue("long_name", new StringValidator(), DefaultName);
-        changed |= preferences.SetDefaultValue("net", new UIntValidator(0, 127), "0");
-        changed |= preferences.SetDefaultValue("subnet", new UIntValidator(0, 15), "0");
-        changed |= preferences.SetDefaultValue("output_ports", new UIntValidator(0, 16), "4");
-        changed |= preferences.SetDefaultValue("always_broadcast", BoolValidator.Instance, "false");
-        changed |= preferences.SetDefaultValue("use_limited_broadcast", BoolValidator.Instance, "false");
-        changed |= preferences.SetDefaultValue("use_loopback", BoolValidator.Instance, "false");
-
-        // Ours (olad keeps unknown keys, so the file stays readable by olad).
-        changed |= preferences.SetDefaultValue("input_ports", new UIntValidator(0, 512), "4");
-        changed |= preferences.SetDefaultValue("merge_mode", new SetValidator("htp", "ltp"), "htp");
-        changed |= preferences.SetDefaultValue("send_artsync", BoolValidator.Instance, "false");
-        changed |= preferences.SetDefaultValue("universe_mapping", new SetValidator("ola", "direct"), "ola");
-        changed |= preferences.SetDefaultValue("output_hz", new UIntValidator(1, 44), "44");
-        return changed;
+        // olad 0.10.9 ArtNetPlugin::SetDefaultPreferences, then ours (olad keeps unknown keys, so the file
+        // stays readable by olad); "enabled" is the base class's and valid by now.
+        return Settings.ApplyDefaults(preferences);
     }
 
     /// <summary>Builds the node options from the preferences and the chosen interface.</summary>
@@ -110,11 +93,9 @@ public sealed partial class ArtNetPlugin : DevicePlugin, IProtocolCounterSource,
     internal static InterfaceChoice? PickInterface(ConfFile p)
     {
         string? ip = p.Get("ip");
-        InterfaceChoice? nic = InterfacePicker.Pick(ip, p.GetBool("use_loopback", false));
-        string wanted = ip?.Trim() ?? string.Empty;
-        if (wanted.Length != 0 && (nic is null || (nic.Name != wanted && nic.Address.ToString() != wanted)))
+        if (!TryPickInterface(ip, p.GetBool("use_loopback", false), out InterfaceChoice? nic))
         {
-            p.WarnInvalid("ip", ip!, "an IPv4 address or interface name of this host", nic is null ? "no interface" : $"{nic.Name} ({nic.Address})");
+            p.WarnInvalid("ip", ip!, IpExpected, nic is null ? "no interface" : $"{nic.Name} ({nic.Address})");
         }
 
         return nic;

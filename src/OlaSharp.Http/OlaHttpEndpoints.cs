@@ -30,6 +30,8 @@ public static class OlaHttpEndpoints
         ["/new_universe"] = "POST /new_universe with form fields id=[universe], name=[name], add_ports=[port ids]",
         ["/modify_universe"] = "POST /modify_universe with form fields id, name, merge_mode, add_ports, remove_ports, modify_ports",
         ["/set_plugin_state"] = "POST /set_plugin_state with form fields plugin_id=[plugin], state=[true|false]",
+        [PluginSettingsApi.GetPath] = "GET /json/plugin_settings?id=[plugin] or ?conf=[conf prefix, e.g. grpc]",
+        [PluginSettingsApi.PostPath] = "POST /plugin_settings with form fields id=[plugin] or conf=[conf prefix], then key=value for each setting to change, clear=[key] to remove one",
         ["/live"] = "GET /live?u=[universe] (server-sent events)",
     };
 
@@ -63,6 +65,10 @@ public static class OlaHttpEndpoints
         Post(app, guard, "/new_universe", ctx => api.PostAsync(ctx, "id", api.NewUniverse));
         Post(app, guard, "/modify_universe", ctx => api.PostAsync(ctx, "id", api.ModifyUniverse));
         Post(app, guard, "/set_plugin_state", ctx => api.PostAsync(ctx, "plugin_id", api.SetPluginStateAsync));
+
+        var settings = new PluginSettingsApi(host, logger);
+        Get(app, PluginSettingsApi.GetPath, settings.Get);
+        Post(app, guard, PluginSettingsApi.PostPath, settings.PostAsync);
 
         app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Core.Universes));
 

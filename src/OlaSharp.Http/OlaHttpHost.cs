@@ -43,6 +43,9 @@ public sealed class OlaHttpHost
     /// </summary>
     public BearerTokenSource? AuthTokens { get; init; }
 
+    /// <summary>Settings pages of conf files that are not a plugin's (<c>ola-grpc.conf</c>), by <c>conf=</c> id.</summary>
+    public IReadOnlyList<ConfSettingsPage> SettingsPages { get; init; } = [];
+
     /// <summary>The version reported in <c>server_stats</c>; olad 0.10.9's, so OLA's UIs and scripts accept it.</summary>
     public string Version { get; init; } = "0.10.9";
 }

@@ -88,35 +88,23 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
 
         // olad 0.10.9 E131Plugin::SetDefaultPreferences; a missing or invalid cid is generated and saved.
         string? cid = preferences.Get("cid");
-        if (!SacnRootLayer.TryParseCid(cid, out _))
+        IConfValidator cidRule = Settings.Find("cid")!.Validator;
+        if (cid is null || !cidRule.IsValid(cid))
         {
             string fresh = Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture);
             if (cid is not null)
             {
-                preferences.WarnInvalid("cid", cid, "a UUID", "a new one, " + ConfFile.Quote(fresh));
+                preferences.WarnInvalid("cid", cid, cidRule.Expected, "a new one, " + ConfFile.Quote(fresh));
             }
 
             preferences.Set("cid", fresh);
             changed = true;
         }
 
-        changed |= preferences.SetDefaultValue("draft_discovery", BoolValidator.Instance, "false");
-        changed |= preferences.SetDefaultValue("dscp", new UIntValidator(0, 63), "0");
-        changed |= preferences.SetDefaultValue("ignore_preview", BoolValidator.Instance, "true");
-        // olad caps both at 512; we take up to MaxPorts so one server can carry more universes (olad, reading
-        // such a file, puts its default 5 back).
-        changed |= preferences.SetDefaultValue("input_ports", new UIntValidator(0, MaxPorts), "5");
-        changed |= preferences.SetDefaultValue("ip", new StringValidator(allowEmpty: true), string.Empty);
-        changed |= preferences.SetDefaultValue("output_ports", new UIntValidator(0, MaxPorts), "5");
-        changed |= preferences.SetDefaultValue("prepend_hostname", BoolValidator.Instance, "true");
-        changed |= preferences.SetDefaultValue("revision", new SetValidator("0.2", "0.46"), "0.46");
-
-        // Ours (olad keeps unknown keys, so the file stays readable by olad).
-        changed |= preferences.SetDefaultValue("output_hz", new UIntValidator(1, 44), "44");
-        changed |= preferences.SetDefaultValue("unicast_destinations", new StringValidator(allowEmpty: true), string.Empty);
-        changed |= preferences.SetDefaultValue("sync_address", new UIntValidator(0, 63999), "0");
-        changed |= preferences.SetDefaultValue("per_address_priority", BoolValidator.Instance, "true");
-        changed |= preferences.SetDefaultValue("per_address_priority_wait", new SetValidator("auto", "always", "never"), "auto");
+        // The rest of olad 0.10.9's keys, then ours (olad keeps unknown keys, so the file stays readable by
+        // olad). olad caps the port counts at 512; we take up to MaxPorts so one server can carry more
+        // universes (olad, reading such a file, puts its default 5 back).
+        changed |= Settings.ApplyDefaults(preferences);
         return changed;
     }
 
@@ -156,21 +144,20 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
         int outputs = p.GetInt("output_ports") ?? 5;
         for (int i = 0; i < outputs; i++)
         {
-            string key = $"output_{i}_sync_address";
+            string key = OutputKey(i, "sync_address");
             string? text = p.Get(key);
             if (text is null)
             {
                 continue;
             }
 
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int address)
-                && address <= SacnDataPacket.MaxUniverse)
+            if (PortSyncAddress.IsValid(text))
             {
-                result[i] = address;
+                result[i] = int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
             }
             else
             {
-                p.WarnInvalid(key, text, $"an integer 0..{SacnDataPacket.MaxUniverse}", "sync_address");
+                p.WarnInvalid(key, text, PortSyncAddress.Expected, "sync_address");
             }
         }
 
@@ -184,7 +171,7 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
         int outputs = p.GetInt("output_ports") ?? 5;
         for (int i = 0; i < outputs; i++)
         {
-            IReadOnlyList<IPEndPoint> list = ParseDestinations(p, $"output_{i}_unicast");
+            IReadOnlyList<IPEndPoint> list = ParseDestinations(p, OutputKey(i, "unicast"));
             if (list.Count > 0)
             {
                 result[i] = list;
@@ -205,7 +192,7 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
         if (bad.Count > 0)
         {
             string used = list.Count == 0 ? "no destination" : string.Join(", ", list);
-            p.WarnInvalid(key, text!, "a list of IPv4 a.b.c.d[:port]", $"{used} (skipping {string.Join(", ", bad)})");
+            p.WarnInvalid(key, text!, Destinations.Expected, $"{used} (skipping {string.Join(", ", bad)})");
         }
 
         return list;
@@ -237,11 +224,9 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
     internal static IPAddress? PickInterface(ConfFile p)
     {
         string? ip = p.Get("ip");
-        IPAddress? address = PickInterface(ip, out string? name);
-        string wanted = ip?.Trim() ?? string.Empty;
-        if (wanted.Length != 0 && (address is null || (name != wanted && address.ToString() != wanted)))
+        if (!TryPickInterface(ip, out IPAddress? address, out string? name))
         {
-            p.WarnInvalid("ip", ip!, "a non-loopback IPv4 address or interface name of this host", address is null ? "no interface" : $"{name} ({address})");
+            p.WarnInvalid("ip", ip!, IpExpected, address is null ? "no interface" : $"{name} ({address})");
         }
 
         return address;
@@ -249,6 +234,14 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
 
     /// <summary>olad's choice: the conf's ip (address or interface name), else the first non-loopback IPv4 address; never loopback.</summary>
     internal static IPAddress? PickInterface(string? ip) => PickInterface(ip, out _);
+
+    /// <summary>The address <paramref name="ip"/> selects; false when <paramref name="ip"/> is set but names no usable address or interface.</summary>
+    private static bool TryPickInterface(string? ip, out IPAddress? address, out string? chosenName)
+    {
+        address = PickInterface(ip, out chosenName);
+        string wanted = ip?.Trim() ?? string.Empty;
+        return wanted.Length == 0 || (address is not null && (chosenName == wanted || address.ToString() == wanted));
+    }
 
     private static IPAddress? PickInterface(string? ip, out string? chosenName)
     {

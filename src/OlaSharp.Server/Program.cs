@@ -46,7 +46,7 @@ using ILoggerFactory earlyLogging = LoggerFactory.Create(b => b.AddSimpleConsole
 var grpcModule = new GrpcModule(configDir, earlyLogging.CreateLogger<GrpcModule>());
 
 // Each module owns its listener(s); the ready line reports them by name.
-IServerModule[] modules = [new HttpModule(grpcModule.AuthTokens), new RpcModule(), grpcModule];
+IServerModule[] modules = [new HttpModule(grpcModule.AuthTokens, grpcModule.SettingsPage), new RpcModule(), grpcModule];
 var listeners = new ListenerSet();
 foreach (IServerModule module in modules)
 {

@@ -9,7 +9,8 @@ namespace OlaSharp.Uart;
 /// gets <c>/dev/ttyACM0</c> when its first value is missing or empty; <c>&lt;path&gt;-break</c> (88..1,000,000,
 /// default 100) and <c>&lt;path&gt;-malf</c> (8..1,000,000, default 100) are inserted or reset only for a
 /// device that opened. Our keys are never inserted, so a file olad wrote is rewritten byte for byte as olad
-/// would; when present and invalid they are reset to their defaults (<c>-de_gpio</c> is removed).
+/// would; when present and invalid they are reset to their defaults (<c>-de_gpio</c> is removed). The rules
+/// are written once, in <see cref="Description"/>, which the settings page uses too.
 /// </summary>
 internal static class UartConf
 {
@@ -23,42 +24,109 @@ internal static class UartConf
     /// <summary>Valid <c>&lt;path&gt;-malf</c> values: 8..1,000,000 µs (olad's UartDmxDevice).</summary>
     public static readonly UIntValidator MalfValidator = new(8, 1_000_000);
 
-    public static string BreakKey(string path) => path + "-break";
+    private const string BreakSuffix = "break";
+    private const string MalfSuffix = "malf";
+    private const string MabSuffix = "mab";
+    private const string RefreshSuffix = "refresh_hz";
+    private const string DeGpioSuffix = "de_gpio";
+    private const string DeActiveHighSuffix = "de_active_high";
 
-    public static string MalfKey(string path) => path + "-malf";
+    /// <summary>
+    /// The keys of <c>ola-uartdmx.conf</c> as this reader reads them: the settings page shows and checks
+    /// them, and <see cref="SetPluginDefaults"/> and <see cref="SetDeviceDefaults"/> apply them.
+    /// </summary>
+    public static ConfDescription Description { get; } = new(
+        "uartdmx",
+        [
+            ConfDescriptions.Enabled(byDefault: false, "Drive the UARTs below (off in a fresh conf, as in olad)."),
+            new ConfSetting
+            {
+                Key = DeviceKey,
+                Label = "Devices",
+                Help = "The UARTs to drive, one per line (the Raspberry Pi's header UART is /dev/ttyAMA0). A new device's own settings appear after saving.",
+                Kind = SettingKind.List,
+                Repeated = true,
+                Default = DefaultDevice,
+                Validator = new StringValidator(),
+                UseValidator = DevicePathValidator.Instance,
+            },
+            PerDevice(BreakSuffix, "Break (µs)", "Length of the break before each frame, in microseconds (DMX needs at least 88).", BreakValidator, UartLineSettings.DefaultBreak, DefaultPolicy.Insert),
+            PerDevice(MalfSuffix, "Mark after frame (µs)", "Idle time after the frame has left the UART and before the next break, in microseconds.", MalfValidator, UartLineSettings.DefaultMalf, DefaultPolicy.Insert),
+            PerDevice(MabSuffix, "Mark after break (µs)", "Idle time between the break and the start code, in microseconds (DMX needs at least 8).", new UIntValidator(8, 1_000_000), UartLineSettings.DefaultMab, DefaultPolicy.FixIfPresent),
+            PerDevice(RefreshSuffix, "Refresh rate (Hz)", "Frames started per second; 0 sends as fast as break, frame and marks allow.", new UIntValidator(0, UartLineSettings.MaxRefreshHz), 0, DefaultPolicy.FixIfPresent),
+            new ConfSetting
+            {
+                Key = DeGpioSuffix,
+                Label = "Driver-enable GPIO",
+                Help = "BCM number of the RS-485 transceiver's driver-enable pin (18 on common Pi DMX hats), driven while the line runs. Empty: none.",
+                Kind = SettingKind.Number,
+                PerDevice = true,
+                Validator = new UIntValidator(0, MaxGpio),
+                Policy = DefaultPolicy.RemoveIfInvalid,
+                Instead = "no driver-enable pin (the key is removed)",
+            },
+            new ConfSetting
+            {
+                Key = DeActiveHighSuffix,
+                Label = "Driver-enable active high",
+                Help = "Whether the driver-enable pin is high (on) or low (off) while sending.",
+                Kind = SettingKind.Bool,
+                PerDevice = true,
+                Default = BoolValidator.True,
+                Validator = BoolValidator.Instance,
+                Policy = DefaultPolicy.FixIfPresent,
+            },
+        ],
+        Devices,
+        static (path, suffix) => path + "-" + suffix);
 
-    public static string MabKey(string path) => path + "-mab";
+    public static string BreakKey(string path) => path + "-" + BreakSuffix;
 
-    public static string RefreshKey(string path) => path + "-refresh_hz";
+    public static string MalfKey(string path) => path + "-" + MalfSuffix;
 
-    public static string DeGpioKey(string path) => path + "-de_gpio";
+    public static string MabKey(string path) => path + "-" + MabSuffix;
 
-    public static string DeActiveHighKey(string path) => path + "-de_active_high";
+    public static string RefreshKey(string path) => path + "-" + RefreshSuffix;
+
+    public static string DeGpioKey(string path) => path + "-" + DeGpioSuffix;
+
+    public static string DeActiveHighKey(string path) => path + "-" + DeActiveHighSuffix;
 
     public static string DeGpioChipKey(string path) => path + "-de_gpiochip";
 
     /// <summary>olad's <c>UartDmxPlugin::SetDefaultPreferences</c> (the <c>device</c> key).</summary>
     public static bool SetPluginDefaults(ConfFile preferences) =>
-        preferences.SetDefaultValue(DeviceKey, new StringValidator(), DefaultDevice);
+        Description.Find(DeviceKey)!.ApplyDefault(preferences, DeviceKey);
 
     /// <summary>
     /// The configured paths in file order, empty entries skipped (olad logs and skips them) and repeats
-    /// dropped (one device per path: its id is <c>20-&lt;path&gt;</c>).
+    /// dropped (one device per path: its id is <c>20-&lt;path&gt;</c>). A path with <c>=</c> or spaces cannot
+    /// name its own keys (<c>&lt;path&gt;-break</c>): it is skipped with a warning.
     /// </summary>
-    public static IReadOnlyList<string> Devices(ConfFile preferences) =>
-        [.. preferences.GetAll(DeviceKey).Where(d => d.Length != 0).Distinct(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Devices(ConfFile preferences)
+    {
+        var paths = new List<string>();
+        foreach (string path in preferences.GetAll(DeviceKey))
+        {
+            if (path.Length == 0 || paths.Contains(path, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            if (!DevicePathValidator.Instance.IsValid(path))
+            {
+                preferences.WarnInvalid(DeviceKey, path, DevicePathValidator.Instance.Expected, "nothing (the device is skipped)");
+                continue;
+            }
+
+            paths.Add(path);
+        }
+
+        return paths;
+    }
 
     /// <summary>olad's <c>UartDmxDevice::SetDefaults</c> plus ours (only when present); true when the file changed.</summary>
-    public static bool SetDeviceDefaults(ConfFile preferences, string path)
-    {
-        bool changed = preferences.SetDefaultValue(BreakKey(path), BreakValidator, Str(UartLineSettings.DefaultBreak));
-        changed |= preferences.SetDefaultValue(MalfKey(path), MalfValidator, Str(UartLineSettings.DefaultMalf));
-        changed |= preferences.FixIfPresent(MabKey(path), new UIntValidator(8, 1_000_000), Str(UartLineSettings.DefaultMab));
-        changed |= preferences.FixIfPresent(RefreshKey(path), new UIntValidator(0, UartLineSettings.MaxRefreshHz), "0");
-        changed |= preferences.FixIfPresent(DeActiveHighKey(path), BoolValidator.Instance, BoolValidator.True);
-        changed |= preferences.RemoveIfInvalid(DeGpioKey(path), new UIntValidator(0, MaxGpio), "no driver-enable pin (the key is removed)");
-        return changed;
-    }
+    public static bool SetDeviceDefaults(ConfFile preferences, string path) => Description.ApplyDeviceDefaults(preferences, path);
 
     /// <summary>Reads the settings of <paramref name="path"/> (after <see cref="SetDeviceDefaults"/>).</summary>
     public static UartLineSettings Read(ConfFile preferences, string path)
@@ -74,5 +142,26 @@ internal static class UartConf
             DeGpioChip: string.IsNullOrWhiteSpace(preferences.Get(DeGpioChipKey(path))) ? null : preferences.Get(DeGpioChipKey(path))!.Trim());
     }
 
-    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+    private static ConfSetting PerDevice(string suffix, string label, string help, IConfValidator validator, int defaultValue, DefaultPolicy policy) => new()
+    {
+        Key = suffix,
+        Label = label,
+        Help = help,
+        Kind = SettingKind.Number,
+        PerDevice = true,
+        Default = defaultValue.ToString(CultureInfo.InvariantCulture),
+        Validator = validator,
+        Policy = policy,
+    };
+
+    /// <summary>A device path that can name its own keys: not empty, no <c>=</c>, no spaces or control characters.</summary>
+    private sealed class DevicePathValidator : IConfValidator
+    {
+        public static DevicePathValidator Instance { get; } = new();
+
+        public string Expected => "a device path such as /dev/ttyAMA0 (no '=' or spaces)";
+
+        public bool IsValid(string value) =>
+            value.Length != 0 && !value.Any(c => c == '=' || char.IsWhiteSpace(c) || char.IsControl(c));
+    }
 }

@@ -80,7 +80,7 @@ public sealed class ConfWarningTests
         Assert.EndsWith(address is null ? "no interface" : $"({address})", warning, StringComparison.Ordinal);
     }
 
-    private sealed class RecordingLogger : ILogger
+    internal sealed class RecordingLogger : ILogger
     {
         private readonly List<string> _warnings = [];
 

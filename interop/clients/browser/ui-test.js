@@ -29,6 +29,9 @@ const VIEWS = [
   { name: 'home', hash: '#/', ready: '#universe-list button' },
   { name: 'universe', hash: `#/universe/${universe}`, ready: '#port-list tbody tr' },
   { name: 'plugins', hash: '#/plugins', ready: '#plugin-list tbody tr' },
+  { name: 'plugin-dummy', hash: '#/plugin-page/1', ready: '#plugin-fields input' },
+  { name: 'plugin-grpc', hash: '#/plugin-page/grpc', ready: '#plugin-fields input' },
+  { name: 'setup', hash: '#/setup', ready: '#setup-summary' },
   ...JSON.parse(process.env.OLASHARP_UI_VIEWS || '[]'),
 ];
 const SIZES = [{ name: 'desktop', width: 1280, height: 900 }, { name: 'phone', width: 390, height: 844 }];

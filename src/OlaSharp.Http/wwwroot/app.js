@@ -230,7 +230,7 @@ async function loadLists() {
       }
       await loadLists();
     });
-    const row = el('tr', {}, td('Id', p.id), td('Name', p.name), td('Active', p.active ? 'yes' : 'no'), td('Enabled', box));
+    const row = el('tr', {}, td('Id', p.id), td('Name', window.olasharpPluginLink ? window.olasharpPluginLink(p) : p.name), td('Active', p.active ? 'yes' : 'no'), td('Enabled', box));
     row.dataset.plugin = p.id;
     return row;
   }));

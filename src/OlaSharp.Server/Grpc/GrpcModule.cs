@@ -1,15 +1,19 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Globalization;
 using Grpc.AspNetCore.Server;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Security;
 using OlaSharp.Grpc;
+using OlaSharp.Http;
 
 namespace OlaSharp.Server.Grpc;
 
 /// <summary>
 /// The gRPC API (package <c>olasharp.v1</c>, health checking, reflection) on <c>--grpc-port</c>
 /// (default 50051), HTTP/2 without TLS, at <c>--bind</c> or 127.0.0.1. <c>ola-grpc.conf</c>:
-/// <c>enabled</c> (default true) and <c>auth_token</c> (empty: no token needed; it guards the HTTP API too).
+/// <c>enabled</c> (default true), <c>auth_token</c> (empty: no token needed; it guards the HTTP API too),
+/// <c>bind</c> and <c>port</c> (used when <c>--bind</c> and <c>--grpc-port</c> are not given); see
+/// <see cref="Settings"/>, which the settings page (<c>conf=grpc</c>) shows and edits.
 /// </summary>
 internal sealed class GrpcModule : IServerModule
 {
@@ -17,6 +21,7 @@ internal sealed class GrpcModule : IServerModule
     public const string ListenerName = "grpc";
 
     private readonly string _configDir;
+    private readonly ConfStore _store;
     private readonly ConfFile _conf;
     private ListenerSet? _listeners;
 
@@ -26,12 +31,71 @@ internal sealed class GrpcModule : IServerModule
     public GrpcModule(string configDir, ILogger? logger = null)
     {
         _configDir = configDir;
-        _conf = AuthTokens.Reload(new ConfStore(configDir, logger));
-        string? enabled = _conf.Get("enabled");
-        if (enabled is not null && !BoolValidator.Instance.IsValid(enabled))
+        _store = new ConfStore(configDir, logger);
+        _conf = AuthTokens.Reload(_store);
+        foreach (ConfSetting s in Settings.Settings)
         {
-            _conf.WarnInvalid("enabled", enabled, BoolValidator.Instance.Expected, "'true'");
+            string? value = _conf.Get(s.Key);
+            if (value is not null && s.Check(value) is not null)
+            {
+                _conf.WarnInvalid(s.Key, value, s.Validator.Expected, s.Default.Length == 0 ? "the default" : ConfFile.Quote(s.Default));
+            }
         }
+    }
+
+    /// <summary>The keys of <c>ola-grpc.conf</c>, for this reader and the settings page.</summary>
+    public static ConfDescription Settings { get; } = new(
+        BearerToken.ConfPrefix,
+        [
+            new ConfSetting
+            {
+                Key = "enabled", Label = "Enabled", Kind = SettingKind.Bool, Default = BoolValidator.True, Validator = BoolValidator.Instance,
+                Policy = DefaultPolicy.CheckedOnUse, RestartNeeded = true,
+                Help = "Run the gRPC API listener.",
+            },
+            new ConfSetting
+            {
+                Key = BearerToken.ConfKey, Label = "Access token", Secret = true, Policy = DefaultPolicy.CheckedOnUse,
+                Validator = new StringValidator(allowEmpty: true),
+                Help = "When set, changes through gRPC and through this web UI need 'Authorization: Bearer <token>'; reads stay open. Applies at once. Never shown: type a new one to replace it.",
+            },
+            new ConfSetting
+            {
+                Key = "bind", Label = "Listen address", Kind = SettingKind.Ip, Policy = DefaultPolicy.CheckedOnUse, RestartNeeded = true,
+                Validator = new IPv4Validator(allowEmpty: true),
+                Help = "IPv4 address the gRPC listener binds (0.0.0.0: every interface). Empty: 127.0.0.1. The --bind flag wins over it.",
+            },
+            new ConfSetting
+            {
+                Key = "port", Label = "Port", Kind = SettingKind.Number, Policy = DefaultPolicy.CheckedOnUse, RestartNeeded = true,
+                Default = ServerOptions.DefaultGrpcPort.ToString(CultureInfo.InvariantCulture), Validator = new UIntValidator(0, 65535),
+                Help = "TCP port of the gRPC listener (0: any free port). The --grpc-port flag wins over it (unless it gives the default, 50051).",
+            },
+        ]);
+
+    /// <summary>The settings page of <c>ola-grpc.conf</c> (<c>conf=grpc</c>): the token applies at once, the rest at the next start.</summary>
+    public ConfSettingsPage SettingsPage => new()
+    {
+        Id = BearerToken.ConfPrefix,
+        Name = "gRPC API",
+        Description = Settings,
+        Store = _store,
+        Applied = file =>
+        {
+            AuthTokens.Set(BearerToken.FromConf(file));
+            return PendingRestart(file);
+        },
+        PendingRestart = PendingRestart,
+    };
+
+    private IReadOnlyList<string> PendingRestart(ConfFile file) =>
+        [.. Settings.Settings.Where(s => s.RestartNeeded && (Used(file, s.Key) ?? s.Default) != (Used(_conf, s.Key) ?? s.Default)).Select(s => s.Key)];
+
+    // The value a key has for this reader: an invalid one counts as missing.
+    private static string? Used(ConfFile file, string key)
+    {
+        string? value = file.Get(key);
+        return value is not null && Settings.Find(key)!.Check(value) is null && value.Length != 0 ? value : null;
     }
 
     /// <summary>
@@ -42,6 +106,17 @@ internal sealed class GrpcModule : IServerModule
 
     /// <summary>True when the gRPC listener will run.</summary>
     public bool Enabled => _conf.GetBool("enabled", true);
+
+    /// <summary>The listener's address: <c>--bind</c>, else <c>bind</c>, else 127.0.0.1.</summary>
+    public IPAddress BindAddress(ServerOptions options) =>
+        options?.Bind ?? (Used(_conf, "bind") is string bind ? IPAddress.Parse(bind) : IPAddress.Loopback);
+
+    /// <summary>The listener's port: <c>--grpc-port</c> unless it is the default, else <c>port</c>, else 50051.</summary>
+    public int Port(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.GrpcPort == ServerOptions.DefaultGrpcPort && _conf.GetInt("port") is int port && Used(_conf, "port") is not null ? port : options.GrpcPort;
+    }
 
     public void ConfigureServices(IServiceCollection services, ServerOptions options)
     {
@@ -58,7 +133,7 @@ internal sealed class GrpcModule : IServerModule
         _listeners = listeners;
         if (Enabled)
         {
-            listeners.Listen(kestrel, ListenerName, options.Bind ?? IPAddress.Loopback, options.GrpcPort, lo => lo.Protocols = HttpProtocols.Http2);
+            listeners.Listen(kestrel, ListenerName, BindAddress(options), Port(options), lo => lo.Protocols = HttpProtocols.Http2);
         }
     }
 

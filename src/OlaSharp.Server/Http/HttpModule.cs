@@ -10,7 +10,7 @@ namespace OlaSharp.Server.Http;
 /// OLA's HTTP API on <c>--http-port</c> (default 9090), all interfaces like olad unless <c>--bind</c>;
 /// <paramref name="authTokens"/> (<c>auth_token</c> in <c>ola-grpc.conf</c>, re-read on reload) guards its state-changing endpoints.
 /// </summary>
-internal sealed class HttpModule(BearerTokenSource authTokens) : IServerModule
+internal sealed class HttpModule(BearerTokenSource authTokens, ConfSettingsPage? grpcSettings = null) : IServerModule
 {
     public void ConfigureServices(IServiceCollection services, ServerOptions options)
     {
@@ -43,6 +43,7 @@ internal sealed class HttpModule(BearerTokenSource authTokens) : IServerModule
             ClockStatistics = runtime.Clock.Statistics,
             Counters = runtime.Counters,
             AuthTokens = authTokens,
+            SettingsPages = grpcSettings is null ? [] : [grpcSettings],
         });
         app.MapGet("/json/setup", () => SetupJsonAsync(runtime.ConfigDir));
         OlaHttpEndpoints.MapNotFound(app);
