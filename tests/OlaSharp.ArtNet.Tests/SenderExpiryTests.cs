@@ -19,7 +19,7 @@ namespace OlaSharp.ArtNet.Tests;
 /// Also the port's other receive-path duties: the universe is updated outside the port's lock, and the node finds
 /// a Port-Address's ports by index among thousands.
 /// </summary>
-public sealed class SenderExpiryTests : IDisposable
+public sealed partial class SenderExpiryTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("olas-artnet-expiry-").FullName;
     private readonly UniverseRegistry _universes;

@@ -14,7 +14,7 @@
 'use strict';
 
 const http = require('node:http');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./launch');
 
 const [mode, base, universeText, token] = process.argv.slice(2);
 const universe = Number(universeText);
@@ -148,14 +148,8 @@ async function tokenFlow(browser, result) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-      // Keeps the sandboxed iframe in the page's process, so playwright reliably sees its request's answer.
-      '--disable-features=IsolateSandboxedIframes'],
-  });
+  // Keeps the sandboxed iframe in the page's process, so playwright reliably sees its request's answer.
+  const browser = await launchChromium(['--disable-features=IsolateSandboxedIframes']);
   const result = { mode };
   try {
     if (mode === 'cross-site') await crossSite(browser, result);

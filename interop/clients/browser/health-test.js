@@ -8,7 +8,7 @@
 // Prints one JSON line with the findings; exits non-zero on failure.
 'use strict';
 
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./launch');
 
 const [base, ...paths] = process.argv.slice(2);
 if (!base || !base.startsWith('http://127.0.0.1:') || paths.length === 0) {
@@ -17,12 +17,7 @@ if (!base || !base.startsWith('http://127.0.0.1:') || paths.length === 0) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const result = { ok: false, pageErrors: [] };
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -9,7 +9,7 @@
 // must show the device running. Prints one JSON line with the findings; exits non-zero on failure.
 'use strict';
 
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./launch');
 
 const [base, device] = process.argv.slice(2);
 if (!base || !base.startsWith('http://127.0.0.1:') || !device) {
@@ -66,12 +66,7 @@ function CSS_escape(id) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const result = {};
   try {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();

@@ -8,7 +8,7 @@
 // Prints one JSON line with the findings; exits non-zero on failure.
 'use strict';
 
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./launch');
 
 const [base] = process.argv.slice(2);
 if (!base || !base.startsWith('http://127.0.0.1:')) {
@@ -35,12 +35,7 @@ async function readPage(page) {
 
 async function main() {
   // launch() gives Chromium a fresh, empty temp profile (--user-data-dir) and removes it on close.
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const result = {};
   const pageErrors = [];
   try {

@@ -14,7 +14,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const dgram = require('node:dgram');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./launch');
 const { execFile } = require('node:child_process');
 
 const [base, universeText, shotDir] = process.argv.slice(2);
@@ -139,12 +139,7 @@ async function checkViews(context, result, failures) {
 async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   // launch() gives Chromium a fresh, empty temp profile (--user-data-dir) and removes it on close.
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const result = {};
   const pageErrors = [];
   const failures = [];

@@ -8,7 +8,7 @@
 // (a fetch that lands after load on a loaded machine).
 'use strict';
 
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./launch');
 
 const [url, selector, timeoutText] = process.argv.slice(2);
 const timeout = timeoutText === undefined ? 20000 : Number(timeoutText);
@@ -18,12 +18,7 @@ if (!url || !url.startsWith('http://127.0.0.1:') || !selector || !Number.isInteg
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(url);

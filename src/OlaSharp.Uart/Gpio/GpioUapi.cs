@@ -40,8 +40,6 @@ internal static unsafe partial class GpioUapi
 
     public const int ORdWr = 0x2;
     public const int OCloExec = 0x80000;
-    public const int AtFdCwd = -100;
-    public const uint StatxGid = 0x10;
 
     public const int EPerm = 1;
     public const int ENoEnt = 2;
@@ -64,12 +62,6 @@ internal static unsafe partial class GpioUapi
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, nuint request, void* arg);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Statx(int dirFd, string path, int flags, uint mask, StatxBuffer* buffer);
-
-    [LibraryImport("libc", EntryPoint = "getgrgid")]
-    public static partial nint GetGrGid(uint gid);
 
     /// <summary><c>struct gpiochip_info</c>: 68 bytes.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -139,22 +131,6 @@ internal static unsafe partial class GpioUapi
     {
         public ulong Bits;
         public ulong Mask;
-    }
-
-    /// <summary>
-    /// <c>struct statx</c> (256 bytes, the same on every architecture, unlike <c>struct stat</c>); only the
-    /// owner fields are named: uid at 20, gid at 24.
-    /// </summary>
-    [StructLayout(LayoutKind.Sequential, Size = 256)]
-    public struct StatxBuffer
-    {
-        public uint Mask;
-        public uint BlkSize;
-        public ulong Attributes;
-        public uint NLink;
-        public uint Uid;
-        public uint Gid;
-        public ushort Mode;
     }
 
     /// <summary>A NUL-terminated name field (at most <paramref name="max"/> bytes) as a string.</summary>

@@ -113,28 +113,8 @@ public sealed class LinuxGpioChips : IGpioChips
     }
 
     /// <inheritdoc />
-    public unsafe string? NodeGroup(string path)
-    {
-        GpioUapi.StatxBuffer st = default;
-        try
-        {
-            if (GpioUapi.Statx(GpioUapi.AtFdCwd, path, 0, GpioUapi.StatxGid, &st) != 0 || (st.Mask & GpioUapi.StatxGid) == 0)
-            {
-                return null;
-            }
-        }
-        catch (EntryPointNotFoundException)
-        {
-            // statx is in glibc from 2.28 (Debian Buster); without it the message just leaves the group out.
-            return null;
-        }
-
-        // struct group starts with char *gr_name on every ABI; the result is libc's static buffer, read at once.
-        nint group = GpioUapi.GetGrGid(st.Gid);
-        return group == 0
-            ? st.Gid.ToString(CultureInfo.InvariantCulture)
-            : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(group)) ?? st.Gid.ToString(CultureInfo.InvariantCulture);
-    }
+    public string? NodeGroup(string path) =>
+        Internal.Native.TryStat(path, out _, out uint gid, out _) ? Internal.Native.GroupName(gid, out _) : null;
 
     private sealed class Chip(int fd, string path, GpioChipInfo info) : IGpioChip
     {

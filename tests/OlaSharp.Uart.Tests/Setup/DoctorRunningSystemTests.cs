@@ -117,7 +117,7 @@ public sealed class DoctorRunningSystemTests
     }
 
     [Fact]
-    public void LinuxProbe_StatsAPty_FindsThisProcessHoldingIt_AndSets250k()
+    public void LinuxProbe_StatsAPty_OwnHoldIsNoConflict_AndSets250k()
     {
         using var pty = new PtyPair();
         NodeInfo? node = LinuxSystemProbe.Instance.Stat(pty.SlavePath, out string? error);
@@ -125,10 +125,11 @@ public sealed class DoctorRunningSystemTests
         Assert.True(node!.Value.IsCharDevice);
         Assert.Null(LinuxSystemProbe.Instance.TrySet250k(pty.SlavePath));
 
+        // The probe shares the health report's holder scan (RealDeviceHealthTests: another process is named):
+        // the process asking is never its own conflict (the server's /json/setup while its line runs).
         using (var held = new FileStream(pty.SlavePath, FileMode.Open, FileAccess.ReadWrite))
         {
-            Holder me = Assert.Single(LinuxSystemProbe.Instance.Holders(pty.SlavePath), h => h.Pid == Environment.ProcessId);
-            Assert.Equal(File.ReadAllText($"/proc/{Environment.ProcessId}/comm").Trim(), me.Name);
+            Assert.DoesNotContain(LinuxSystemProbe.Instance.Holders(pty.SlavePath), h => h.Pid == Environment.ProcessId);
         }
 
         Assert.Null(LinuxSystemProbe.Instance.Stat("/dev/olas-no-such-node", out string? missing));

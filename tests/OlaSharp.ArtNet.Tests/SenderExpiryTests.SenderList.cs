@@ -1,47 +1,19 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using OlaSharp.ArtNet.Internal;
 using OlaSharp.ArtNet.Packets;
 using OlaSharp.Core;
-using OlaSharp.Core.Clock;
-using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.ArtNet.Tests;
 
 /// <summary>
-/// Issue 14 part 5: an Art-Net input port lists its senders one by one for the web UI (<see cref="InputPort.DescribeSenders"/>):
+/// The sender list (on <see cref="SenderExpiryTests"/>' harness: a registered device on the fake clock). Issue 14 part 5: an Art-Net input port lists its senders one by one for the web UI (<see cref="InputPort.DescribeSenders"/>):
 /// the IP, the node's ArtPollReply names when a reply from that IP was heard, packets and last-seen; senders go
 /// when the merger expires them. Packets go through <see cref="ArtNetNode.Handle"/>; no socket, nothing is sent.
 /// </summary>
-public sealed class SenderListTests : IDisposable
+public sealed partial class SenderExpiryTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("olas-artnet-senders-").FullName;
-    private readonly UniverseRegistry _universes;
-    private readonly RefreshScheduler _clock = new();
-    private readonly DeviceRegistry _devices;
-    private readonly FakeTimeProvider _time = new();
-
-    public SenderListTests()
-    {
-        _universes = new UniverseRegistry(_time);
-        _devices = new DeviceRegistry(_universes, _clock, new ConfStore(_dir));
-    }
-
-    public void Dispose()
-    {
-        _clock.Dispose();
-        Directory.Delete(_dir, true);
-    }
-
-    private static byte[] Dmx(int portAddress, byte sequence, params byte[] slots)
-    {
-        var buffer = new byte[ArtDmxPacket.HeaderLength + ArtDmxPacket.MaxSlots];
-        int n = ArtDmxPacket.Write(buffer, sequence, 0, portAddress, slots);
-        return buffer[..n];
-    }
-
     private static byte[] PollReply(string ip, string shortName, string longName)
     {
         var f = new ArtPollReplyFields { Ip = IPAddress.Parse(ip), BindIp = IPAddress.Parse(ip), ShortName = shortName, LongName = longName, NumPorts = 1, BindIndex = 1 };
@@ -51,15 +23,10 @@ public sealed class SenderListTests : IDisposable
         return buffer;
     }
 
-    private static SocketAddress From(string ip) => new IPEndPoint(IPAddress.Parse(ip), 6454).Serialize();
-
     [Fact]
     public void DescribeSenders_TwoSendersOneNamedByPollReply_ListsEachWithIpNameAndPackets()
     {
-        var options = new ArtNetOptions();
-        var node = new ArtNetNode(options, _time, new ListLogger());
-        var device = new ArtNetDevice(new ArtNetPlugin(), options, node, _time.TimestampFrequency);
-        _devices.Register(device);
+        (ArtNetNode node, ArtNetDevice device) = NewDevice(new ArtNetOptions());
         Assert.True(_devices.TryPatch(device.Inputs[0], 1, out string? error), error);
         var port = (ArtNetInputPort)device.Inputs[0];
 
