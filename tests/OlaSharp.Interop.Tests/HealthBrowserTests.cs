@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Diagnostics;
 using System.Text.Json;
+using OlaSharp.Uart.Tests;
 using Xunit.Abstractions;
 
 namespace OlaSharp.Interop.Tests;
@@ -9,18 +10,22 @@ namespace OlaSharp.Interop.Tests;
 /// Issue 14's story in Debian's Chromium (interop/clients/browser/health-test.js): olasharpd runs as a service
 /// user without dialout, with a missing UART, a UART it may not open and one whose driver-enable GPIO fails
 /// (<see cref="HealthUiServer"/>). The home page shows each of them first, under the header, named, with the fix.
+/// Then the user does what the missing device's card says: on the UART plugin's page the device list gets the
+/// real UART (a pty here) instead of the missing one, saved; the card goes and the line comes up on the pty.
 /// </summary>
 [Collection(InteropCollection.Name)]
 public sealed class HealthBrowserTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task HomePage_ThreeBrokenUarts_EachNamedFirstWithItsFix()
+    public async Task HomePage_ThreeBrokenUarts_EachNamedFirstWithItsFix_ThenFixedOnThePluginPage_LineComesUp()
     {
         Assert.True(Environment.UserName == "root", "This test runs olasharpd as user nobody (setpriv) with ptys owned by root:dialout; run the interop tests as root, as CI does.");
         await using var ns = await NetworkNamespace.CreateAsync();
         await using HealthUiServer server = await HealthUiServer.StartAsync(ns, TimeSpan.FromSeconds(60));
 
-        using JsonDocument result = await RunAsync(ns, server.BaseUrl, HealthUiServer.MissingPath, server.DeniedPath, server.GpioPath);
+        using var uart = new PtyPair();
+        await Host.RunAsync("chmod", ["666", uart.SlavePath]);
+        using JsonDocument result = await RunAsync(ns, server.BaseUrl, HealthUiServer.MissingPath, server.DeniedPath, server.GpioPath, "--fix", HealthUiServer.MissingPath, uart.SlavePath);
 
         JsonElement r = result.RootElement;
         Assert.True(r.GetProperty("visible").GetBoolean());
@@ -51,6 +56,18 @@ public sealed class HealthBrowserTests(ITestOutputHelper output)
         Assert.Contains("sudo usermod -aG gpio nobody", text, StringComparison.Ordinal);
 
         Assert.Contains(r.GetProperty("pluginNotes").EnumerateArray(), n => n.GetString()!.StartsWith("Plugin UART native DMX is not active: none of its devices is usable", StringComparison.Ordinal));
+
+        // Fixed through the plugin page: saved, the UART plugin restarted with the pty, whose card never shows; the
+        // missing device's card is gone, the two others stay; the line runs (frames, start code first, on the pty).
+        JsonElement fix = r.GetProperty("fix");
+        Assert.Contains("Saved", fix.GetProperty("saved").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"20-{uart.SlavePath}", fix.GetProperty("status").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            new[] { $"Problem: {server.DeniedPath}: permission denied", $"Problem: {server.GpioPath}: driver-enable GPIO failed" }.Order(StringComparer.Ordinal),
+            fix.GetProperty("left").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Contains($"device = {uart.SlavePath}\n", await File.ReadAllTextAsync(server.ConfPath), StringComparison.Ordinal);
+        byte[] line = uart.Read(64, TimeSpan.FromSeconds(10));
+        Assert.True(line.Length > 0 && line[0] == 0, $"no DMX frames on {uart.SlavePath} ({line.Length} bytes)");
 
         // The GPIO failure is one line with the reason, not a stack trace.
         Assert.DoesNotContain("   at ", server.Output.StandardOutput + server.Output.StandardError, StringComparison.Ordinal);
