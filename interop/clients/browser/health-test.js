@@ -12,6 +12,7 @@
 'use strict';
 
 const { launchChromium } = require('./launch');
+const { checkAtBothSizes } = require('./page-checks');
 
 const args = process.argv.slice(2);
 const fixAt = args.indexOf('--fix');
@@ -35,6 +36,7 @@ async function fixDevice(page) {
   await list.fill(devices.join('\n'));
   await page.locator('#plugin-form button[type=submit]').click();
   await page.waitForFunction(() => /Saved/.test(document.getElementById('plugin-page-message').textContent), null, { timeout: 15000 });
+  const failures = await checkAtBothSizes(page, 'UART plugin page');
   const saved = await page.locator('#plugin-page-message').textContent();
   const status = await page.locator('#plugin-page-status').textContent();
   await page.goto(base + '/#/', { waitUntil: 'load' });
@@ -43,7 +45,7 @@ async function fixDevice(page) {
     return cards.length > 0 && !cards.some((c) => c.querySelector('h3').textContent.includes(old));
   }, fix.from, { timeout: 20000 });
   const left = await page.evaluate(() => [...document.querySelectorAll('#health article.problem h3')].map((h) => h.textContent));
-  return { saved, status, left };
+  return { saved, status, left, failures };
 }
 
 async function main() {
@@ -75,8 +77,13 @@ async function main() {
         pluginNotes: [...section.querySelectorAll('.health-plugin-state')].map((n) => n.textContent),
       };
     }, paths));
-    if (fix) result.fix = await fixDevice(page);
-    result.ok = result.pageErrors.length === 0;
+    // The home page as the user meets it here, its health cards shown: axe-core and no sideways scroll, both sizes.
+    result.failures = await checkAtBothSizes(page, 'home page with health cards');
+    if (fix) {
+      result.fix = await fixDevice(page);
+      result.failures.push(...result.fix.failures);
+    }
+    result.ok = result.pageErrors.length === 0 && result.failures.length === 0;
   } finally {
     await browser.close();
   }

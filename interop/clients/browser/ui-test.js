@@ -15,6 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const dgram = require('node:dgram');
 const { launchChromium } = require('./launch');
+const { SIZES, runAxe, isBad, sideways } = require('./page-checks');
 const { execFile } = require('node:child_process');
 
 const [base, universeText, shotDir] = process.argv.slice(2);
@@ -34,8 +35,6 @@ const VIEWS = [
   { name: 'setup', hash: '#/setup', ready: '#setup-summary' },
   ...JSON.parse(process.env.OLASHARP_UI_VIEWS || '[]'),
 ];
-const SIZES = [{ name: 'desktop', width: 1280, height: 900 }, { name: 'phone', width: 390, height: 844 }];
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -101,19 +100,6 @@ async function withArtNetSender(fn) {
 }
 
 // ------------------------------------------------------------------ checks on every view
-async function runAxe(page) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ content: AXE });
-  const r = await page.evaluate(async () => {
-    const res = await window.axe.run(document, { resultTypes: ['violations'] });
-    return res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  return r;
-}
-
-async function sideways(page) {
-  return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
-}
-
 async function checkViews(context, result, failures) {
   result.views = [];
   for (const size of SIZES) {
@@ -124,7 +110,7 @@ async function checkViews(context, result, failures) {
       await page.locator(view.ready).first().waitFor({ timeout: 10000 });
       await sleep(300); // a live frame and the first sources refresh
       const violations = await runAxe(page);
-      const bad = violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+      const bad = violations.filter(isBad);
       const w = await sideways(page);
       const shot = path.join(shotDir, `${view.name}-${size.name}.png`);
       await page.screenshot({ path: shot, fullPage: true });
@@ -275,7 +261,8 @@ async function main() {
     dmx = await waitDmx((d) => d[0] === 0, 'HTP after the Art-Net node stopped');
     result.htpAfterNodeStopped = dmx.slice(0, 10);
     if (dmx.length !== 512 || dmx.slice(0, 4).some((v) => v !== 0) || dmx[9] !== 50) failures.push(`HTP: the fader held other sources' levels: ${JSON.stringify(dmx.slice(0, 10))}`);
-    await page.locator('#source-list tbody tr.stopped', { hasText: /stopped \d+ s ago/ }).waitFor({ timeout: 5000 });
+    // The Art-Net sender's row (the earlier ola_set_dmx client's source may have stopped by now too).
+    await page.locator('#source-list tbody tr.stopped', { hasText: '127.0.0.2' }).filter({ hasText: /stopped \d+ s ago/ }).waitFor({ timeout: 5000 });
     result.artNetStopped = (await page.locator('#source-list tbody tr.stopped', { hasText: '127.0.0.2' }).innerText()).replace(/\s+/g, ' ');
     if (!result.artNetStopped.includes('Desk node')) failures.push(`the stopped Art-Net sender lost its name: ${result.artNetStopped}`);
     await page.screenshot({ path: path.join(shotDir, 'sources-stopped-desktop.png'), fullPage: true });
@@ -291,7 +278,7 @@ async function main() {
     await unpatch.click();
     await page.locator('#confirm-dialog[open]').waitFor({ timeout: 5000 });
     result.unpatchQuestion = await page.locator('#confirm-message').textContent();
-    const axeDialog = (await runAxe(page)).filter((v) => v.impact === 'critical' || v.impact === 'serious');
+    const axeDialog = (await runAxe(page)).filter(isBad);
     if (axeDialog.length > 0) failures.push(`unpatch dialog: axe ${JSON.stringify(axeDialog)}`);
     await page.screenshot({ path: path.join(shotDir, 'unpatch-confirm-desktop.png') });
     await page.click('#confirm-cancel');
