@@ -112,7 +112,10 @@ public sealed class PluginSettingsTests
         }
 
         Assert.Contains($"{pty.SlavePath}-break = 200\n", await File.ReadAllTextAsync(conf), StringComparison.Ordinal);
-        Assert.Contains("UART " + pty.SlavePath + " started: break 200 us, MAB 20 us", server.Output, StringComparison.Ordinal);
+        // The server logs it as the plugin starts; the line reaches this process through its stdout pipe a little
+        // later than the POST's answer (CI once read the output before it arrived).
+        string started = "UART " + pty.SlavePath + " started: break 200 us, MAB 20 us";
+        Assert.True(SpinWait.SpinUntil(() => server.Output.Contains(started, StringComparison.Ordinal), TimeSpan.FromSeconds(10)), server.Output);
         using JsonDocument info = JsonDocument.Parse(await http.GetStringAsync("/json/universe_info?id=1"));
         Assert.Contains(portId, info.RootElement.GetProperty("output_ports").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
         await HttpCrossSiteTests.SendFormAsync(http, "/set_dmx", [], ("u", "1"), ("d", "44,55,66"));
