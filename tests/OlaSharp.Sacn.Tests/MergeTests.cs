@@ -5,6 +5,8 @@ using OlaSharp.Core.Plugins;
 using OlaSharp.Sacn.Internal;
 using OlaSharp.Sacn.Packets;
 
+using OlaSharp.Tests.Shared;
+
 namespace OlaSharp.Sacn.Tests;
 
 /// <summary>
@@ -323,18 +325,16 @@ public sealed class MergeTests : IDisposable
             }
         }
 
-        for (int i = 0; i < 10; i++)
-        {
-            Round((byte)(2 * i));
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 10; i < 110; i++)
-        {
-            Round((byte)(2 * i));
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        int next = 0;
+        SteadyState.AssertAllocatesNothing(
+            () =>
+            {
+                // 100 rounds of 4 packets each.
+                for (int i = 0; i < 100; i++, next++)
+                {
+                    Round((byte)(2 * next));
+                }
+            });
         Assert.Equal(512, u.Length);
     }
 }

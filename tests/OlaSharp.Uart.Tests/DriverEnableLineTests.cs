@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.Tests.Shared;
 using OlaSharp.Uart.Gpio;
 
 namespace OlaSharp.Uart.Tests;
@@ -98,15 +99,14 @@ public sealed class DriverEnableLineTests
     {
         FakeGpioChips chips = FakeGpioChips.Pi5New();
         using DriverEnableLine de = DriverEnableLine.Open(chips, 18, activeHigh: true);
-        de.Set(false);
-        de.Set(true);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
-        {
-            de.Set((i & 1) == 0);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyState.AssertAllocatesNothing(
+            () =>
+            {
+                for (int i = 0; i < 10_000; i++)
+                {
+                    de.Set((i & 1) == 0);
+                }
+            });
     }
 
     [Fact]

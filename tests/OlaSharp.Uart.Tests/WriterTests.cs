@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.Extensions.Logging;
+using OlaSharp.Tests.Shared;
 using OlaSharp.Uart.Gpio;
 
 namespace OlaSharp.Uart.Tests;
@@ -269,16 +270,15 @@ public sealed class WriterTests
         var line = new NullLine();
         var clock = new StepClock();
         using var writer = new UartLineWriter("/dev/null0", new UartLineSettings(RefreshHz: 44), new SingleLineFactory(line), clock, s => { slots.CopyTo(s); return slots.Length; }, null, _logger);
-        writer.RunOnce(CancellationToken.None);
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            writer.RunOnce(CancellationToken.None);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(1001, writer.FramesSent);
+        SteadyState.AssertAllocatesNothing(
+            () =>
+            {
+                for (int i = 0; i < 1000; i++)
+                {
+                    writer.RunOnce(CancellationToken.None);
+                }
+            });
+        Assert.Equal(6000, writer.FramesSent);
     }
 
     private sealed class NullLine : IUartLine
