@@ -1,9 +1,14 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using Grpc.Health.V1;
+using Grpc.Reflection;
+using Grpc.Reflection.V1Alpha;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OlaSharp.Grpc.Internal;
+using OlaSharp.Grpc.V1;
+using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace OlaSharp.Grpc;
 
@@ -12,6 +17,18 @@ public static class OlaSharpGrpc
 {
     /// <summary>Name of the health check (and of the health service entry besides the overall "").</summary>
     public const string HealthServiceName = "olasharp.v1";
+
+    /// <summary>What server reflection describes: every service <see cref="MapOlaSharpGrpc"/> maps. Listed here rather
+    /// than found from the mapped types by reflection (Grpc.AspNetCore.Server.Reflection), which native AOT trims.</summary>
+    internal static readonly ProtoServiceDescriptor[] ReflectedServices =
+    [
+        FrameService.Descriptor,
+        UniverseService.Descriptor,
+        PortService.Descriptor,
+        DeviceService.Descriptor,
+        Health.Descriptor,
+        ServerReflection.Descriptor,
+    ];
 
     /// <summary>Adds the gRPC services; <paramref name="core"/> gives the server core once services resolve.</summary>
     public static IServiceCollection AddOlaSharpGrpc(this IServiceCollection services, Func<IServiceProvider, ServerCore> core, GrpcApiOptions? options = null)
@@ -29,7 +46,7 @@ public static class OlaSharpGrpc
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<BearerTokenInterceptor>();
         });
-        services.AddGrpcReflection();
+        services.AddSingleton(new ReflectionServiceImpl(ReflectedServices));
         services.AddGrpcHealthChecks(o => o.Services.Map(HealthServiceName, _ => true)).AddCheck(HealthServiceName, () => HealthCheckResult.Healthy());
         return services;
     }
@@ -46,7 +63,7 @@ public static class OlaSharpGrpc
         endpoints.MapGrpcService<PortServiceImpl>();
         endpoints.MapGrpcService<DeviceServiceImpl>();
         endpoints.MapGrpcHealthChecksService();
-        endpoints.MapGrpcReflectionService();
+        endpoints.MapGrpcService<ReflectionServiceImpl>();
         return endpoints;
     }
 }
