@@ -24,9 +24,6 @@ public sealed partial class OladArtNetInteropTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static string Dotnet =>
-        Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-
     private static async Task<bool> RetryAsync(Func<Task<bool>> attempt, TimeSpan timeout)
     {
         var sw = Stopwatch.StartNew();
@@ -91,8 +88,7 @@ public sealed partial class OladArtNetInteropTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-artnet.conf"), "enabled = true\nip = 198.18.0.2\n");
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-port.conf"), "2-1-I-0 = 1\n2-1-O-0 = 2\n1-1-O-0 = 1\n");
         var ours = new ProcessOutput();
-        string dll = Path.Combine(AppContext.BaseDirectory, "olasharpd.dll");
-        ourHost.Start(Dotnet, [dll, "-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"], output: ours);
+        ourHost.Start(OlasharpdCommand.FileName, OlasharpdCommand.Arguments("-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"), output: ours);
         Assert.True(await ourHost.WaitForTcpAsync(9090, TimeSpan.FromSeconds(30)), "olasharpd did not start:\n" + ours.StandardOutput + ours.StandardError);
 
         await using var olad = await OladInstance.StartAsync(oladHost, ["artnet"], extraConf: new Dictionary<string, string>
@@ -177,7 +173,7 @@ public sealed partial class OladArtNetInteropTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-artnet.conf"), "enabled = true\nip = 198.18.0.2\n");
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-port.conf"), "2-1-I-0 = 1\n");
         var ours = new ProcessOutput();
-        ourHost.Start(Dotnet, [Path.Combine(AppContext.BaseDirectory, "olasharpd.dll"), "-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"], output: ours);
+        ourHost.Start(OlasharpdCommand.FileName, OlasharpdCommand.Arguments("-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"), output: ours);
         Assert.True(await ourHost.WaitForTcpAsync(9090, TimeSpan.FromSeconds(30)), "olasharpd did not start:\n" + ours.StandardOutput + ours.StandardError);
 
         await using var olad = await OladInstance.StartAsync(oladHost, ["artnet"], extraConf: new Dictionary<string, string>

@@ -20,9 +20,6 @@ public sealed partial class QlcPlusSameHostTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static string Dotnet =>
-        Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-
     [GeneratedRegex(@"""dmx""\s*:\s*\[\s*44\s*,\s*55\s*,\s*66\b")]
     private static partial Regex SceneOnUniverse1();
 
@@ -90,7 +87,7 @@ public sealed partial class QlcPlusSameHostTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-e131.conf"), "enabled = false\n");
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-port.conf"), "2-1-I-0 = 1\n");
         var ours = new ProcessOutput();
-        host.Start(Dotnet, [Path.Combine(AppContext.BaseDirectory, "olasharpd.dll"), "-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"], output: ours);
+        host.Start(OlasharpdCommand.FileName, OlasharpdCommand.Arguments("-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"), output: ours);
         Assert.True(await host.WaitForTcpAsync(9090, TimeSpan.FromSeconds(30)), "olasharpd did not start:\n" + ours.StandardOutput + ours.StandardError);
 
         string home = Path.Combine(_dir, "home");

@@ -22,9 +22,6 @@ public sealed partial class SameHostConsoleTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static string Dotnet =>
-        Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-
     [GeneratedRegex(@"""dmx""\s*:\s*\[\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")]
     private static partial Regex DmxValues();
 
@@ -107,7 +104,7 @@ public sealed partial class SameHostConsoleTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-e131.conf"), "enabled = false\n");
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-port.conf"), "2-1-I-0 = 1\n2-1-I-1 = 2\n2-1-I-2 = 3\n");
         var ours = new ProcessOutput();
-        ourHost.Start(Dotnet, [Path.Combine(AppContext.BaseDirectory, "olasharpd.dll"), "-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"], output: ours);
+        ourHost.Start(OlasharpdCommand.FileName, OlasharpdCommand.Arguments("-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"), output: ours);
         Assert.True(await ourHost.WaitForTcpAsync(9090, TimeSpan.FromSeconds(30)), "olasharpd did not start:\n" + ours.StandardOutput + ours.StandardError);
         string Log() => "\nolasharpd:\n" + ours.StandardOutput + ours.StandardError;
 

@@ -86,10 +86,9 @@ internal sealed partial class HealthUiServer : IAsyncDisposable
         }
 
         var output = new ProcessOutput();
-        string dotnet = Environment.ProcessPath is string host && Path.GetFileName(host) == "dotnet" ? host : Peers.Require("dotnet", "dotnet-sdk-10.0");
         Process process = ns.Start(
             "env",
-            [$"HOME={dir}", "DOTNET_CLI_TELEMETRY_OPTOUT=1", dotnet, OlasharpdInNamespace.ServerDll, "-c", dir, "--rpc-port", "9010", "--http-port", "0", "--bind", "127.0.0.1", "-l", "3"],
+            [$"HOME={dir}", "DOTNET_CLI_TELEMETRY_OPTOUT=1", .. OlasharpdCommand.CommandLine("-c", dir, "--rpc-port", "9010", "--http-port", "0", "--bind", "127.0.0.1", "-l", "3")],
             user: User,
             output: output);
         var server = new HealthUiServer(process, dir, output, denied, gpio);

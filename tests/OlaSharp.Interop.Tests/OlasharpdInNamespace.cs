@@ -19,8 +19,6 @@ internal sealed class OlasharpdInNamespace : IAsyncDisposable
         Output = output;
     }
 
-    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "olasharpd.dll");
-
     public string ConfigDir { get; }
 
     public ProcessOutput Output { get; }
@@ -46,8 +44,7 @@ internal sealed class OlasharpdInNamespace : IAsyncDisposable
         }
 
         var output = new ProcessOutput();
-        string dotnet = Environment.ProcessPath is string host && Path.GetFileName(host) == "dotnet" ? host : Peers.Require("dotnet", "dotnet-sdk-10.0");
-        Process process = ns.Start(dotnet, [ServerDll, "-c", dir, "--rpc-port", "9010", "--http-port", "0", "--bind", "127.0.0.1", "-l", "3"], output: output);
+        Process process = ns.Start(OlasharpdCommand.FileName, OlasharpdCommand.Arguments("-c", dir, "--rpc-port", "9010", "--http-port", "0", "--bind", "127.0.0.1", "-l", "3"), output: output);
         var server = new OlasharpdInNamespace(process, dir, output);
         bool ready = await output.WaitForLineAsync(l => l.StartsWith("OLASHARPD_READY ", StringComparison.Ordinal), timeout)
             && await ns.WaitForTcpAsync(9010, TimeSpan.FromSeconds(10));

@@ -16,9 +16,6 @@ public sealed partial class QlcPlusConsoleTests
     private static readonly byte[] s_levels = [11, 22, 33];
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
-    private static string Dotnet =>
-        Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-
     [GeneratedRegex(@"""dmx""\s*:\s*\[\s*11\s*,\s*22\s*,\s*33\b")]
     private static partial Regex SceneLevels();
 
@@ -36,7 +33,7 @@ public sealed partial class QlcPlusConsoleTests
         await File.WriteAllTextAsync(Path.Combine(dir, pluginConf.Split('|')[0]), pluginConf.Split('|')[1]);
         await File.WriteAllTextAsync(Path.Combine(dir, "ola-port.conf"), portConf);
         var output = new ProcessOutput();
-        host.Start(Dotnet, [OlasharpdInNamespace.ServerDll, "-c", dir, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"], output: output);
+        host.Start(OlasharpdCommand.FileName, OlasharpdCommand.Arguments("-c", dir, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"), output: output);
         Assert.True(await host.WaitForTcpAsync(9090, s_wait), "olasharpd did not start:\n" + output.StandardOutput + output.StandardError);
         return (output, dir);
     }

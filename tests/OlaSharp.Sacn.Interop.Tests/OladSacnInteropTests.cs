@@ -19,9 +19,6 @@ public sealed partial class OladSacnInteropTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static string Dotnet =>
-        Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-
     private static async Task<bool> RetryAsync(Func<Task<bool>> attempt, TimeSpan timeout)
     {
         var sw = Stopwatch.StartNew();
@@ -116,7 +113,7 @@ public sealed partial class OladSacnInteropTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-e131.conf"), "enabled = true\nip = 198.18.0.2\noutput_1_sync_address = 7001\n");
         await File.WriteAllTextAsync(Path.Combine(conf, "ola-port.conf"), "11-1-I-0 = 1\n11-1-O-0 = 2\n11-1-O-1 = 3\n");
         var ours = new ProcessOutput();
-        ourHost.Start(Dotnet, [Path.Combine(AppContext.BaseDirectory, "olasharpd.dll"), "-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"], output: ours);
+        ourHost.Start(OlasharpdCommand.FileName, OlasharpdCommand.Arguments("-c", conf, "--http-port", "9090", "--rpc-port", "9010", "--grpc-port", "0", "-l", "3"), output: ours);
         Assert.True(await ourHost.WaitForTcpAsync(9090, TimeSpan.FromSeconds(30)), "olasharpd did not start:\n" + ours.StandardOutput + ours.StandardError);
 
         await using var olad = await OladInstance.StartAsync(oladHost, ["e131"], extraConf: new Dictionary<string, string>

@@ -116,8 +116,9 @@ public sealed class DoctorCliTests
 
     private static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(ServerProcess.ServerDll);
+        ProcessStartInfo psi = ServerProcess.ServerStartInfo();
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
         foreach (string a in args)
         {
             psi.ArgumentList.Add(a);

@@ -44,6 +44,28 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "olasharpd.dll");
 
+    /// <summary>
+    /// How these tests run olasharpd: <c>dotnet olasharpd.dll</c> (the JIT build next to the tests), or, when
+    /// <c>OLASHARPD_NATIVE</c> names a file, that native (AOT) binary, so the same tests check what the package
+    /// ships (.ci/run runs them both ways).
+    /// </summary>
+    public static IReadOnlyList<string> ServerCommand { get; } =
+        Environment.GetEnvironmentVariable("OLASHARPD_NATIVE") is { Length: > 0 } native
+            ? File.Exists(native) ? [Path.GetFullPath(native)] : throw new FileNotFoundException($"OLASHARPD_NATIVE={native}: no such file")
+            : ["dotnet", ServerDll];
+
+    /// <summary>A start info for <see cref="ServerCommand"/> (the arguments after it are the caller's).</summary>
+    public static ProcessStartInfo ServerStartInfo()
+    {
+        var psi = new ProcessStartInfo(ServerCommand[0]);
+        foreach (string a in ServerCommand.Skip(1))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return psi;
+    }
+
     public static ServerProcess Start(string? configDir = null, params string[] extraArgs)
     {
         bool owns = configDir is null;
@@ -61,8 +83,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             }
         }
 
-        var psi = new ProcessStartInfo("dotnet");
-        psi.ArgumentList.Add(ServerDll);
+        ProcessStartInfo psi = ServerStartInfo();
         foreach (string a in ServerArgs(configDir, extraArgs))
         {
             psi.ArgumentList.Add(a);
@@ -95,7 +116,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         var psi = new ProcessStartInfo("setpriv");
-        foreach (string a in new[] { $"--reuid={user}", $"--regid={group}", "--clear-groups", "env", $"HOME={configDir}", "DOTNET_CLI_TELEMETRY_OPTOUT=1", "dotnet", ServerDll })
+        foreach (string a in new[] { $"--reuid={user}", $"--regid={group}", "--clear-groups", "env", $"HOME={configDir}", "DOTNET_CLI_TELEMETRY_OPTOUT=1" }.Concat(ServerCommand))
         {
             psi.ArgumentList.Add(a);
         }
@@ -119,7 +140,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         string mount = readOnlyDir ? "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && " : string.Empty;
         var psi = new ProcessStartInfo("unshare");
-        foreach (string a in new[] { "-n", "-m", "--", "sh", "-c", $"ip link set lo up && {mount}shift && exec dotnet \"$@\"", "sh", configDir, ServerDll })
+        foreach (string a in new[] { "-n", "-m", "--", "sh", "-c", $"ip link set lo up && {mount}shift && exec \"$@\"", "sh", configDir }.Concat(ServerCommand))
         {
             psi.ArgumentList.Add(a);
         }
