@@ -19,7 +19,7 @@ sysroot=/usr/aarch64-linux-gnu
 say "$("$qemu" --version | head -n1)"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rc=$?; rm -rf "$work"; [ "$rc" -eq 0 ] || echo "test-arm64-qemu: FAILED (exit $rc)" >&2' EXIT
 
 cat > "$work/inner.sh" <<INNER
 set -euo pipefail
