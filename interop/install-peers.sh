@@ -4,11 +4,19 @@
 # grpc-tools (the Python gRPC client), nodejs/npm (the Node gRPC client; its npm deps come from package-lock.json),
 # Debian's chromium (the web UI tests drive /usr/bin/chromium with playwright-core from interop/clients/browser)
 # and qlcplus (QLC+ 4.12, run headless as the console on the same host as olasharpd).
+# The native builds and packages (packaging/, issue 15): clang, lld, gcc, libc6-dev, binutils (native AOT
+# links with clang; amd64 with the host's ld and crt files); gcc-aarch64-linux-gnu (the crt files and libgcc
+# clang's aarch64 target links with), binutils-aarch64-linux-gnu (objcopy, readelf for aarch64),
+# libc6-dev-arm64-cross (the arm64 libc to link against) and libc6-arm64-cross (to run it), qemu-user-static
+# (the arm64 binary runs under qemu-aarch64-static), systemd (systemd-analyze verify of the unit), file.
+# Not needed: dpkg-dev and fakeroot (dpkg-deb, in dpkg itself, builds with --root-owner-group), debhelper.
 # Needs root; without root it only lists what is missing. Never downloads anything but Debian packages.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
-for pkg in ola ola-python tshark socat curl iproute2 util-linux python3 python3-grpcio python3-grpc-tools chromium qlcplus; do
+for pkg in ola ola-python tshark socat curl iproute2 util-linux python3 python3-grpcio python3-grpc-tools chromium qlcplus \
+  clang lld gcc libc6-dev binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
+  libc6-arm64-cross qemu-user-static systemd file; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # Any node and npm will do (a NodeSource nodejs bundles npm and conflicts with Debian's npm package).
