@@ -22,13 +22,7 @@ esac
 [ -n "$out" ] || { echo "usage: $0 amd64|arm64 OUTDIR" >&2; exit 2; }
 
 props=(-p:PublishAot=true)
-# AOT and trim warnings fail the publish (IlcTreatWarningsAsErrors follows TreatWarningsAsErrors). Only while
-# the tree still references Grpc.AspNetCore.Server.Reflection (IL2104: its own trim warnings; being replaced
-# by Grpc.Reflection) are they let through; delete this once no branch has it.
-if grep -q 'Include="Grpc.AspNetCore.Server.Reflection"' src/OlaSharp.Grpc/OlaSharp.Grpc.csproj; then
-  echo "publish-native: Grpc.AspNetCore.Server.Reflection still referenced: AOT warnings are not errors in this publish" >&2
-  props+=(-p:IlcTreatWarningsAsErrors=false)
-fi
+# AOT and trim warnings fail the publish (IlcTreatWarningsAsErrors follows TreatWarningsAsErrors).
 if [ "$(uname -m)" != "$host" ]; then
   case "$arch" in
     arm64)

@@ -60,6 +60,11 @@ out=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify: $out
 [ -z "$out" ] || fail "systemd-analyze verify warns: $out"
 say "systemd-analyze verify $unit: clean"
 
+# olasharpd doctor finds the packaged unit (/usr/lib/systemd/system) and so checks its user, not root.
+doctor=$(olasharpd doctor 2>&1 || true)
+grep -q "$user (User= in $unit)" <<<"$doctor" || fail "olasharpd doctor does not name the packaged unit's user: $doctor"
+say "olasharpd doctor checks the service user $user (User= in $unit)"
+
 if [ -d /run/systemd/system ]; then
   say "systemd is PID 1 here: olasharpd.service $(systemctl is-active olasharpd.service || true)"
 else

@@ -217,13 +217,15 @@ public static partial class SetupDoctor
             string.Join(", ", holders.Select(h => $"{h.Name} (pid {h.Pid.ToString(CultureInfo.InvariantCulture)})"));
 
         /// <summary>
-        /// The service user: <c>User=</c> of an olasharpd unit under /etc/systemd (drop-ins included; a unit
-        /// without one runs as root), else <c>--user</c>, else the current user; plus the unit's <c>SupplementaryGroups=</c>.
+        /// The service user: <c>User=</c> of the olasharpd unit as systemd finds it (under /etc/systemd first, else
+        /// the package's in /usr/lib/systemd/system or /lib/systemd/system; its drop-ins there and under
+        /// /etc/systemd/system applied after it; a unit without one runs as root), else <c>--user</c>, else the
+        /// current user; plus the unit's <c>SupplementaryGroups=</c>.
         /// </summary>
         private (string User, string Source, List<string> Groups) ServiceUser()
         {
-            string systemd = Real("/etc/systemd");
             List<string> units = [];
+            string systemd = Real("/etc/systemd");
             if (Directory.Exists(systemd))
             {
                 try
@@ -240,17 +242,27 @@ public static partial class SetupDoctor
                 }
             }
 
+            string[] vendorDirs = [Real("/usr/lib/systemd/system"), Real("/lib/systemd/system")];
+            if (units.Count == 0)
+            {
+                units = [.. vendorDirs.Select(d => Path.Join(d, "olasharpd.service")).Where(File.Exists).Take(1)];
+            }
+
             if (units.Count > 0)
             {
                 string unit = units[0];
                 List<string> files = [unit];
-                string dropins = unit + ".d";
-                if (Directory.Exists(dropins))
+                string name = Path.GetFileName(unit);
+                foreach (string dropins in vendorDirs.Append(Real("/etc/systemd/system")).Select(d => Path.Join(d, name + ".d")).Append(unit + ".d").Distinct(StringComparer.Ordinal))
                 {
-                    files.AddRange(Directory.EnumerateFiles(dropins, "*.conf").Order(StringComparer.Ordinal));
+                    if (Directory.Exists(dropins))
+                    {
+                        files.AddRange(Directory.EnumerateFiles(dropins, "*.conf").Order(StringComparer.Ordinal));
+                    }
                 }
 
                 string? user = null;
+                string userFile = unit;
                 var groups = new List<string>();
                 foreach (string file in files)
                 {
@@ -270,6 +282,7 @@ public static partial class SetupDoctor
                         if (line.StartsWith("User=", StringComparison.Ordinal))
                         {
                             user = line[5..].Trim();
+                            userFile = file;
                         }
                         else if (line.StartsWith("SupplementaryGroups=", StringComparison.Ordinal))
                         {
@@ -285,10 +298,11 @@ public static partial class SetupDoctor
                 }
 
                 string shown = "/" + Path.GetRelativePath(_o.Root, unit).Replace('\\', '/');
-                return string.IsNullOrEmpty(user) ? ("root", $"root: {shown} has no User=", groups) : (user, $"User= in {shown}", groups);
+                string shownUser = "/" + Path.GetRelativePath(_o.Root, userFile).Replace('\\', '/');
+                return string.IsNullOrEmpty(user) ? ("root", $"root: {shown} has no User=", groups) : (user, $"User= in {shownUser}", groups);
             }
 
-            return _o.User is { Length: > 0 } named ? (named, "--user", []) : (_o.CurrentUser, "the current user; no olasharpd unit under /etc/systemd", []);
+            return _o.User is { Length: > 0 } named ? (named, "--user", []) : (_o.CurrentUser, "the current user; no olasharpd unit under /etc/systemd or /usr/lib/systemd", []);
         }
 
         private Dictionary<string, (uint Uid, uint Gid)> ReadPasswd()

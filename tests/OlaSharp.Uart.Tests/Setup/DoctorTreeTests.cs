@@ -293,6 +293,27 @@ public sealed class DoctorTreeTests
     }
 
     [Fact]
+    public void ServiceUser_PackagedUnitInUsrLib_ItsUserAndEtcDropInsCount()
+    {
+        // The .deb installs its unit as /usr/lib/systemd/system/olasharpd.service (packaging/build-deb.sh), with
+        // User=olasharp; a local drop-in under /etc/systemd/system/olasharpd.service.d still applies.
+        using var tree = PiTree.Clean(4, true);
+        string unit = File.ReadAllText(tree.Real("/etc/systemd/system/olasharpd.service")).Replace("User=olad\n", "User=olasharp\n", StringComparison.Ordinal);
+        File.Delete(tree.Real("/etc/systemd/system/olasharpd.service"));
+        File.Delete(tree.Real("/etc/systemd/system/multi-user.target.wants/olasharpd.service"));
+        tree.Write("/usr/lib/systemd/system/olasharpd.service", unit);
+        tree.Write("/etc/passwd", File.ReadAllText(tree.Real("/etc/passwd")) + "olasharp:x:995:995::/nonexistent:/usr/sbin/nologin\n");
+        SetupCheck packaged = tree.Run()["user-groups"];
+        Assert.Equal(CheckOutcome.Fail, packaged.Outcome);
+        Assert.StartsWith("olasharp (User= in /usr/lib/systemd/system/olasharpd.service) is not in dialout, gpio;", packaged.Found, StringComparison.Ordinal);
+
+        tree.Write("/etc/systemd/system/olasharpd.service.d/user.conf", "[Service]\nUser=olad\n");
+        SetupCheck overridden = tree.Run()["user-groups"];
+        Assert.Equal(CheckOutcome.Pass, overridden.Outcome);
+        Assert.Contains("olad (User= in /etc/systemd/system/olasharpd.service.d/user.conf)", overridden.Found, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ConfPatchNamesAnUnconfiguredDevice_Fails()
     {
         using var tree = PiTree.Clean(4, true);
