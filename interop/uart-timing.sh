@@ -25,7 +25,10 @@
 #                      dotnet publish src/OlaSharp.Server -c Release -r linux-x64 -p:PublishAot=true
 #                      -p:TreatWarningsAsErrors=false -o DIR, then OLASHARPD=DIR/olasharpd)
 #   SERVERS="olad olasharpd c-floor"   rows to run, in order (c-floor: interop/uart-timing-ref.c, a bare C
-#                      loop with the line thread's calls and waits, under the same tracepoints)
+#                      loop with the line thread's calls and waits, under the same tracepoints; LABEL=PATH: another
+#                      olasharpd binary, e.g. SERVERS="olad before=/tmp/old/olasharpd olasharpd" compares two builds)
+#   REF_SPIN_US=N      the c-floor's spin window (interop/uart-timing-ref.c; default -1: spin the whole break,
+#                      sleep malf with no spin)
 #   RUNS=N             repeat the rows N times, interleaved (default 1)
 #   TRACE_DIR=dir      keep each run's trace there ($name.$run.trace.txt)
 #   STALL_US=1000      stall threshold; STALL_LINES=8: how many of the worst stalls are printed
@@ -297,7 +300,8 @@ for run_no in $(seq "$runs"); do
     case $s in
       olad) run olad runuser -u olad -- olad -c "$work/olad.$run_no" --no-register-with-dns-sd -l 2 ;;
       olasharpd) run olasharpd "$(readlink -f "$olasharpd")" -c "$work/olasharpd.$run_no" -l 2 ;;
-      c-floor) run c-floor "$work/uart-timing-ref" "$tty" "$(( secs + 10 ))" 100 24000 ;;
+      c-floor) run c-floor "$work/uart-timing-ref" "$tty" "$(( secs + 10 ))" 100 24000 "${REF_SPIN_US:--1}" ;;
+      *=*) run "${s%%=*}" "$(readlink -f "${s#*=}")" -c "$work/${s%%=*}.$run_no" -l 2 ;;
       *) echo "uart-timing: unknown row $s" >&2 ;;
     esac
   done
