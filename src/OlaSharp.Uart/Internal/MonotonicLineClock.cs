@@ -7,8 +7,8 @@ namespace OlaSharp.Uart.Internal;
 /// The real line clock: <see cref="Stopwatch"/>, which is CLOCK_MONOTONIC in nanoseconds on Linux and read
 /// through the vDSO, so reading it makes no system call. A wait sleeps with one <c>clock_nanosleep</c> to an
 /// absolute CLOCK_MONOTONIC time (<c>TIMER_ABSTIME</c>) a spin window before the deadline, then spins. The
-/// window is the calling thread's own <see cref="WakeLatency"/>: the 90th percentile of how late its sleeps
-/// have ended, plus a margin, between 20 and 300 µs. A wait shorter than the window plus
+/// window is the calling thread's own <see cref="WakeLatency"/>: the 90th percentile of how late its last 64 sleeps
+/// ended, plus a margin, between 20 and 300 µs. A wait shorter than the window plus
 /// <see cref="MinSleepNanoseconds"/> is spun whole, with no system call (a 100 µs break on a machine that wakes
 /// 55 µs late); a 24 ms malf costs one wake-up plus the window. The line thread runs SCHED_FIFO with a 1 µs
 /// timer slack (<see cref="UartLineWriter"/>), so the kernel adds nothing to the sleep itself. The absolute
@@ -29,7 +29,7 @@ internal sealed unsafe class MonotonicLineClock : ILineClock
 
     // Each line thread learns its own wake-up latency (one writer per UART, each on its own thread).
     [ThreadStatic]
-    private static WakeLatency t_latency;
+    private static WakeLatency? t_latency;
 
     public static MonotonicLineClock Instance { get; } = new();
 
@@ -37,7 +37,7 @@ internal sealed unsafe class MonotonicLineClock : ILineClock
     public static bool AbsoluteSleep { get; } = ProbeAbsoluteSleep();
 
     /// <summary>The calling thread's spin window now, in nanoseconds.</summary>
-    public static long SpinNanoseconds => t_latency.SpinNanoseconds;
+    public static long SpinNanoseconds => t_latency?.SpinNanoseconds ?? WakeLatency.MaxSpinNanoseconds;
 
     /// <inheritdoc />
     public long NowNanoseconds => s_nanosecondTicks ? Stopwatch.GetTimestamp() : (long)(Stopwatch.GetTimestamp() * s_nsPerTick);
@@ -45,7 +45,7 @@ internal sealed unsafe class MonotonicLineClock : ILineClock
     /// <inheritdoc />
     public void WaitUntil(long deadlineNanoseconds, CancellationToken cancellationToken)
     {
-        ref WakeLatency latency = ref t_latency;
+        WakeLatency latency = t_latency ??= new WakeLatency();
         long window = latency.SpinNanoseconds;
         while (true)
         {
