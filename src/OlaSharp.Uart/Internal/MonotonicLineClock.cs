@@ -29,7 +29,7 @@ internal sealed unsafe class MonotonicLineClock : ILineClock
 
     // Each line thread learns its own wake-up latency (one writer per UART, each on its own thread).
     [ThreadStatic]
-    private static WakeLatency? t_latency;
+    private static WakeLatency? s_latency;
 
     public static MonotonicLineClock Instance { get; } = new();
 
@@ -37,7 +37,7 @@ internal sealed unsafe class MonotonicLineClock : ILineClock
     public static bool AbsoluteSleep { get; } = ProbeAbsoluteSleep();
 
     /// <summary>The calling thread's spin window now, in nanoseconds.</summary>
-    public static long SpinNanoseconds => t_latency?.SpinNanoseconds ?? WakeLatency.MaxSpinNanoseconds;
+    public static long SpinNanoseconds => s_latency?.SpinNanoseconds ?? WakeLatency.MaxSpinNanoseconds;
 
     /// <inheritdoc />
     public long NowNanoseconds => s_nanosecondTicks ? Stopwatch.GetTimestamp() : (long)(Stopwatch.GetTimestamp() * s_nsPerTick);
@@ -45,7 +45,7 @@ internal sealed unsafe class MonotonicLineClock : ILineClock
     /// <inheritdoc />
     public void WaitUntil(long deadlineNanoseconds, CancellationToken cancellationToken)
     {
-        WakeLatency latency = t_latency ??= new WakeLatency();
+        WakeLatency latency = s_latency ??= new WakeLatency();
         long window = latency.SpinNanoseconds;
         while (true)
         {
