@@ -1,19 +1,22 @@
-// The measurement floor for interop/uart-timing.sh: the smallest possible DMX line loop in C, with no
-// runtime, no other threads and nothing between the calls that strace sees. Per frame: TIOCSBRK, spin
-// BREAK us on CLOCK_MONOTONIC (vDSO, no syscall), TIOCCBRK, spin 16 us (MAB), one write of start code 0 and
-// 512 slots, tcdrain, sleep MALF us, as olasharpd's line thread does. It runs SCHED_FIFO 10 like that thread.
-// Whatever this loop shows under the script's strace beyond BREAK us is the tracer's cost, not a writer's.
+// The floor for interop/uart-timing.sh: the smallest possible DMX line loop in C, with no runtime and no
+// other threads, timed by the same tracepoints as the servers. Per frame: TIOCSBRK, wait BREAK us, TIOCCBRK,
+// spin 16 us (MAB), one write of start code 0 and 512 slots, tcdrain, wait MALF us, as olasharpd's line thread
+// does. It runs SCHED_FIFO 10 with a 1 us timer slack like that thread. A wait sleeps with
+// clock_nanosleep(TIMER_ABSTIME) to SPIN_US before its deadline, then spins on CLOCK_MONOTONIC (vDSO, no
+// system call); SPIN_US -1 (the default) spins the whole break and sleeps malf relative to now with no spin,
+// the loop the script has always used as its floor. Other SPIN_US values try the writer's strategies.
 //
 // With --stop-cost N it instead times N back-to-back ioctl(TIOCCBRK) calls on TTY in process (a 1 ms sleep
 // every 50 calls) and prints min/median/p90/p99/max: run bare, that is the system call; run under strace, the
 // excess is what the tracer's two stops (seccomp entry, exit) cost per traced call.
 //
 //   cc -O2 -o uart-timing-ref interop/uart-timing-ref.c
-//   uart-timing-ref TTY SECONDS [BREAK_US] [MALF_US]
+//   uart-timing-ref TTY SECONDS [BREAK_US] [MALF_US] [SPIN_US]
 //   uart-timing-ref TTY --stop-cost N
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +36,18 @@ static void spin(long long ns)
 {
     long long start = now_ns();
     while (now_ns() - start < ns) {
+    }
+}
+
+// Sleeps to SPIN ns before the absolute deadline, then spins to it.
+static void wait_until(long long deadline, long long spin_ns)
+{
+    long long wake = deadline - spin_ns;
+    if (wake > now_ns()) {
+        struct timespec ts = { wake / 1000000000LL, wake % 1000000000LL };
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    }
+    while (now_ns() < deadline) {
     }
 }
 
@@ -68,7 +83,7 @@ static int stop_cost(int fd, int n)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s TTY SECONDS [BREAK_US] [MALF_US]\n", argv[0]);
+        fprintf(stderr, "usage: %s TTY SECONDS [BREAK_US] [MALF_US] [SPIN_US]\n", argv[0]);
         return 2;
     }
     int fd = open(argv[1], O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -82,6 +97,8 @@ int main(int argc, char **argv)
     long long end = now_ns() + atoll(argv[2]) * 1000000000LL;
     long long brk = (argc > 3 ? atoll(argv[3]) : 100) * 1000;
     long long malf = (argc > 4 ? atoll(argv[4]) : 24000) * 1000;
+    long long window = (argc > 5 ? atoll(argv[5]) : -1) * 1000;
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
     struct sched_param p = { .sched_priority = 10 };
     if (sched_setscheduler(0, SCHED_FIFO, &p) != 0) {
         perror("SCHED_FIFO 10");
@@ -92,7 +109,11 @@ int main(int argc, char **argv)
     }
     while (now_ns() < end) {
         ioctl(fd, TIOCSBRK, 0);
-        spin(brk);
+        if (window < 0) {
+            spin(brk);
+        } else {
+            wait_until(now_ns() + brk, window);
+        }
         ioctl(fd, TIOCCBRK, 0);
         spin(16000);
         if (write(fd, frame, sizeof frame) != (ssize_t)sizeof frame) {
@@ -100,8 +121,12 @@ int main(int argc, char **argv)
             return 1;
         }
         tcdrain(fd);
-        struct timespec ts = { malf / 1000000000LL, malf % 1000000000LL };
-        clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+        if (window < 0) {
+            struct timespec ts = { malf / 1000000000LL, malf % 1000000000LL };
+            clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+        } else {
+            wait_until(now_ns() + malf, window);
+        }
     }
     return 0;
 }

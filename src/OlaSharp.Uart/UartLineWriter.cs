@@ -163,16 +163,22 @@ public sealed partial class UartLineWriter : IDisposable
         }
     }
 
-    // A real-time policy keeps ordinary load from preempting the break spin; at 44 fps the thread spins about
-    // break + MAB + 300 us per frame and sleeps the rest, and the kernel's RT throttling caps it anyway.
+    // A real-time policy keeps ordinary load from preempting the break spin; at 44 fps the thread spins the
+    // break, the MAB and its clock's spin window per frame (20-300 us, learnt from how late it wakes:
+    // MonotonicLineClock) and sleeps the rest, and the kernel's RT throttling caps it anyway.
     // pid 0 in sched_setscheduler is the calling thread on Linux. Needs root, CAP_SYS_NICE or RLIMIT_RTPRIO
     // (LimitRTPRIO= in the systemd unit); without it the thread stays SCHED_OTHER, which is logged once.
+    // The timer slack (default 50 us: the kernel may end a sleep that much later, to batch wake-ups) goes to
+    // 1 us first, for a thread left SCHED_OTHER; a SCHED_FIFO thread's sleeps get no slack anyway (the
+    // tracefs run shows softexpires == expires: docs/uart-timing.md).
     private unsafe void RaisePriority()
     {
         if (!OperatingSystem.IsLinux())
         {
             return;
         }
+
+        _ = Internal.Native.Prctl(Internal.Native.PrSetTimerSlack, 1000, 0, 0, 0);
 
         int priority = RealtimePriority;
         if (Internal.Native.SchedSetScheduler(0, Internal.Native.SchedFifo, &priority) == 0)

@@ -170,7 +170,7 @@ public sealed class PtyTests(ITestOutputHelper output) : IDisposable
         }
 
         Array.Sort(late);
-        output.WriteLine($"wake-up after deadline us: min {late[0]:F1} median {late[late.Length / 2]:F1} p99 {late[(int)(late.Length * 0.99)]:F1} max {late[^1]:F1}");
+        output.WriteLine($"wake-up after deadline us: min {late[0]:F1} median {late[late.Length / 2]:F1} p99 {late[(int)(late.Length * 0.99)]:F1} max {late[^1]:F1}; spin window now {MonotonicLineClock.SpinNanoseconds / 1000.0:F0} us");
         Assert.True(late[0] >= 0, $"returned {-late[0]} us early");
     }
 

@@ -65,6 +65,12 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
     public static partial int ClockGettime(int clockId, Timespec* time);
 
+    /// <summary><c>PR_SET_TIMERSLACK</c>: the calling thread's timer slack, in nanoseconds (linux/prctl.h).</summary>
+    public const int PrSetTimerSlack = 29;
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
     public const int SchedFifo = 1;
     public const int EPerm = 1;
 
