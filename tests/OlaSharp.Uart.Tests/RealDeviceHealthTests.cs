@@ -4,6 +4,7 @@ using OlaSharp.Core;
 using OlaSharp.Core.Clock;
 using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Uart.Internal;
 
 namespace OlaSharp.Uart.Tests;
 
@@ -60,6 +61,17 @@ public sealed class RealDeviceHealthTests : IDisposable
         {
             await plugins.StopAllAsync();
         }
+    }
+
+    [Fact]
+    public void TcGets2Failed_NamesTheCause_NotATtyOrNoTermios2()
+    {
+        // qemu-user 7.2 answers TCGETS2 with ENOSYS (packaging/test-arm64-qemu.sh): "not a tty?" misled there.
+        Assert.Equal("/dev/x: TCGETS2 failed: Inappropriate ioctl for device (not a serial port)", LinuxUart.TcGets2Failed("/dev/x", 25));
+        string noTermios2 = LinuxUart.TcGets2Failed("/dev/ttyAMA0", 38);
+        Assert.StartsWith("/dev/ttyAMA0: TCGETS2 failed: Function not implemented (", noTermios2, StringComparison.Ordinal);
+        Assert.Contains("lacks termios2", noTermios2, StringComparison.Ordinal);
+        Assert.DoesNotContain("tty?", noTermios2, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ internal sealed unsafe class LinuxUart : IUartLine
             if (Native.Ioctl(fd, Native.TcGets2, &t) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                throw new UartOpenException($"{path}: TCGETS2 failed (not a tty?): {Native.ErrorText(errno)}", errno, errno == Native.ENotty ? DeviceHealthState.NotATty : DeviceHealthState.OpenFailed);
+                throw new UartOpenException(TcGets2Failed(path, errno), errno, errno == Native.ENotty ? DeviceHealthState.NotATty : DeviceHealthState.OpenFailed);
             }
 
             // Before touching its settings: a tty in use by olad or a getty stays theirs.
@@ -70,12 +70,17 @@ internal sealed unsafe class LinuxUart : IUartLine
         return uart;
     }
 
+    /// <summary>Why TCGETS2 failed: not a tty (ENOTTY), or a kernel or emulator without termios2 (qemu-user 7.2: ENOSYS).</summary>
+    internal static string TcGets2Failed(string path, int errno) => errno == Native.ENotty
+        ? $"{path}: TCGETS2 failed: {Native.ErrorText(errno)} (not a serial port)"
+        : $"{path}: TCGETS2 failed: {Native.ErrorText(errno)} (this kernel, or an emulator such as qemu-user, lacks termios2, which 250000 baud needs)";
+
     private string? Configure(string path)
     {
         Native.Termios2 t;
         if (Native.Ioctl(_fd, Native.TcGets2, &t) != 0)
         {
-            throw Error($"{path}: TCGETS2 failed (not a tty?)");
+            throw Error($"{path}: TCGETS2 failed");
         }
 
         // cfmakeraw, then the DMX512 frame format.
