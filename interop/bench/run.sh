@@ -14,7 +14,7 @@
 #                 idle line; CPU s, RSS, frames/s on the line, wake-ups, start to HTTP 200 (interop/bench/pi.py)
 #
 # olasharpd is the native AOT binary for pi (published into artifacts/bench-aot), the JIT build for the
-# other modes; --aot / --jit (first option) chooses. pi's options: --duration S (20), --warmup S (3),
+# other modes; --aot / --jit (first option) chooses; OLASHARPD=PATH runs that binary, builds none. pi's options: --duration S (20), --warmup S (3),
 # --runs N (1), --servers olad,olasharpd, --olasharpd-env NAME=value,..., --json FILE, --olasharpd PATH.
 #
 # Options go to the tool: --duration S, --warmup S, --rate HZ, --universes A,B, --servers olad,olasharp,
@@ -32,7 +32,7 @@ cd "$(dirname "$0")/../.."
 mode=${1:-}
 case $mode in
   smoke | side-by-side | scale | soak | run | pi) shift ;;
-  *) sed -n '4,20p' "$0" >&2; exit 2 ;;
+  *) sed -n '4,/^set -euo/p' "$0" | sed '$d' >&2; exit 2 ;;
 esac
 command -v olad >/dev/null || { echo "run.sh: olad not found: apt-get install ola" >&2; exit 2; }
 
@@ -52,7 +52,9 @@ case ${1:-} in
   --aot) build=aot; shift ;;
   --jit) build=jit; shift ;;
 esac
-if [[ $build == aot ]]; then
+if [[ -n ${OLASHARPD:-} ]]; then
+  olasharpd=$OLASHARPD # a binary built before (e.g. artifacts/bench-aot/olasharpd): nothing is built
+elif [[ $build == aot ]]; then
   # The binary the Pi runs: Native AOT (TreatWarningsAsErrors off until the gRPC reflection library's IL2104
   # is gone). ~1.5 min on this machine; the output is reused by the next run only through --olasharpd.
   echo "run.sh: publishing olasharpd (Native AOT, linux-x64) into artifacts/bench-aot" >&2
