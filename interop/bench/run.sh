@@ -9,6 +9,13 @@
 #   side-by-side  N = 4, 64, 512, olad then olasharpd, 60 s windows (~8 min); table + OlaSharp/olad ratios
 #   scale         olasharpd alone: 512, 1000, 2000, 4000 universes' worth of load, 60 s each (~5 min)
 #   soak          olasharpd alone: 512 universes for 600 s; RSS every 60 s
+#   pi            the seed's Raspberry Pi workload (issue 15), olad then olasharpd, one namespace: a 44 Hz
+#                 Art-Net console into universe 1 and the UART on a pty (break 100, malf 24000), then the
+#                 idle line; CPU s, RSS, frames/s on the line, wake-ups, start to HTTP 200 (interop/bench/pi.py)
+#
+# olasharpd is the native AOT binary for pi (published into artifacts/bench-aot), the JIT build for the
+# other modes; --aot / --jit (first option) chooses; OLASHARPD=PATH runs that binary, builds none. pi's options: --duration S (20), --warmup S (3),
+# --runs N (1), --servers olad,olasharpd, --olasharpd-env NAME=value,..., --json FILE, --olasharpd PATH.
 #
 # Options go to the tool: --duration S, --warmup S, --rate HZ, --universes A,B, --servers olad,olasharp,
 # --json FILE, --olasharpd PATH (see `olasharp-bench --help`). Example, a quicker side-by-side:
@@ -24,8 +31,8 @@ cd "$(dirname "$0")/../.."
 [[ $(id -u) -eq 0 ]] || { echo "run.sh: needs root (network namespaces)" >&2; exit 2; }
 mode=${1:-}
 case $mode in
-  smoke | side-by-side | scale | soak | run) shift ;;
-  *) sed -n '4,20p' "$0" >&2; exit 2 ;;
+  smoke | side-by-side | scale | soak | run | pi) shift ;;
+  *) sed -n '4,/^set -euo/p' "$0" | sed '$d' >&2; exit 2 ;;
 esac
 command -v olad >/dev/null || { echo "run.sh: olad not found: apt-get install ola" >&2; exit 2; }
 
@@ -35,11 +42,39 @@ case $mode in
   side-by-side) limit=1200 ;;
   scale) limit=1800 ;;
   soak) limit=1500 ;;
+  pi) limit=1800 ;;
   *) limit=3600 ;;
 esac
 
-echo "run.sh: building olasharpd and olasharp-bench (Release)" >&2
-dotnet build src/OlaSharp.Server/OlaSharp.Server.csproj -c Release -v q -nologo >/dev/null
+build=jit
+[[ $mode == pi ]] && build=aot
+case ${1:-} in
+  --aot) build=aot; shift ;;
+  --jit) build=jit; shift ;;
+esac
+if [[ -n ${OLASHARPD:-} ]]; then
+  olasharpd=$OLASHARPD # a binary built before (e.g. artifacts/bench-aot/olasharpd): nothing is built
+elif [[ $build == aot ]]; then
+  # The binary the Pi runs: Native AOT (TreatWarningsAsErrors off until the gRPC reflection library's IL2104
+  # is gone). ~1.5 min on this machine; the output is reused by the next run only through --olasharpd.
+  echo "run.sh: publishing olasharpd (Native AOT, linux-x64) into artifacts/bench-aot" >&2
+  dotnet publish src/OlaSharp.Server -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false \
+    -o artifacts/bench-aot -v q -nologo >/dev/null
+  olasharpd=artifacts/bench-aot/olasharpd
+else
+  echo "run.sh: building olasharpd (Release, JIT)" >&2
+  dotnet build src/OlaSharp.Server/OlaSharp.Server.csproj -c Release -v q -nologo >/dev/null
+  olasharpd=src/OlaSharp.Server/bin/Release/net10.0/olasharpd
+fi
+
+if [[ $mode == pi ]]; then
+  command -v python3 >/dev/null || { echo "run.sh: python3 not found" >&2; exit 2; }
+  # One private network namespace (lo + a veth pair made inside it) for the whole run; it, the veths and
+  # everything the script started go away when it ends. timeout bounds the run.
+  exec timeout --kill-after=30 "$limit" unshare -n python3 interop/bench/pi.py --olasharpd "$olasharpd" "$@"
+fi
+
+echo "run.sh: building olasharp-bench (Release)" >&2
 dotnet build interop/bench/OlaSharp.Bench/OlaSharp.Bench.csproj -c Release -v q -nologo >/dev/null
 
 tool_pid=
@@ -70,7 +105,7 @@ trap 'exit 130' INT TERM
 
 # Started directly (no wrapper), so $! is the tool's own pid, which also names its namespaces.
 dotnet interop/bench/OlaSharp.Bench/bin/Release/net10.0/olasharp-bench.dll "$mode" \
-  --olasharpd src/OlaSharp.Server/bin/Release/net10.0/olasharpd "$@" &
+  --olasharpd "$olasharpd" "$@" &
 tool_pid=$!
 # Watchdog: SIGTERM after the mode's bound (the tool then removes its namespaces and exits).
 (

@@ -44,6 +44,10 @@ public sealed partial class Universe
     private MergeMode _mergeMode;
     private string _name;
     private int _activeSources;
+
+    // Active sources with a finite timeout (the ones SourceExpiryMonitor expires); written under _lock, read
+    // by the monitor without it to decide whether it needs to tick at all.
+    private int _activeExpirable;
     private byte[] _mergedPriorities = new byte[DmxFrame.MaxSlots];
     private byte[] _priorityScratch = new byte[DmxFrame.MaxSlots];
     private bool _hasMergedPriorities;
@@ -72,6 +76,12 @@ public sealed partial class Universe
     /// whose handle also detaches.
     /// </remarks>
     public event UniverseUpdatedHandler? Updated;
+
+    /// <summary>True while a source with a finite timeout is active (something for <see cref="SourceExpiryMonitor"/> to expire).</summary>
+    public bool HasActiveExpirableSources => Volatile.Read(ref _activeExpirable) > 0;
+
+    /// <summary>Called outside the lock when a source with a finite timeout becomes active; set by <see cref="UniverseRegistry"/>.</summary>
+    internal Action? ExpirableSourceActivated { get; set; }
 
     /// <summary>Raised when the name or merge mode changes (for persistence).</summary>
     public event Action<Universe>? SettingsChanged;
@@ -262,6 +272,7 @@ public sealed partial class Universe
 
         bool accepted;
         bool changed;
+        bool expirableActivated = false;
         lock (_lock)
         {
             if (source.IsRemoved)
@@ -293,6 +304,12 @@ public sealed partial class Universe
             bool wasActive = source.IsActive;
             source.IsActive = slots.Length > 0;
             _activeSources += (source.IsActive ? 1 : 0) - (wasActive ? 1 : 0);
+            if (source.IsActive != wasActive && source.TimeoutTicks != long.MaxValue)
+            {
+                Volatile.Write(ref _activeExpirable, _activeExpirable + (source.IsActive ? 1 : -1));
+                expirableActivated = source.IsActive;
+            }
+
             if (!source.IsActive)
             {
                 return false;
@@ -301,6 +318,12 @@ public sealed partial class Universe
             long before = Version;
             accepted = MergeLocked(forceMerge ? null : source, now);
             changed = Version != before;
+        }
+
+        if (expirableActivated)
+        {
+            // Rare (a timed source starting or coming back), outside the lock: the monitor may re-arm its timer.
+            ExpirableSourceActivated?.Invoke();
         }
 
         if (accepted)
@@ -566,6 +589,11 @@ public sealed partial class Universe
 
         source.IsActive = false;
         _activeSources--;
+        if (source.TimeoutTicks != long.MaxValue)
+        {
+            Volatile.Write(ref _activeExpirable, _activeExpirable - 1);
+        }
+
         long before = Version;
         int priorityBefore = ActivePriority;
         if (_activeSources > 0)

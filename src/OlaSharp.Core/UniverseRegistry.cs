@@ -28,6 +28,12 @@ public sealed class UniverseRegistry
     /// <summary>Raised after a universe is removed.</summary>
     public event Action<Universe>? Removed;
 
+    /// <summary>
+    /// Raised (on the producer's thread, outside every lock) when a source with a finite timeout becomes active
+    /// in one of the universes: <see cref="SourceExpiryMonitor"/> ticks only while there is something to expire.
+    /// </summary>
+    public event Action? ExpirableSourceActivated;
+
     /// <summary>Loss policy given to new universes.</summary>
     public LossPolicy DefaultLossPolicy { get; set; }
 
@@ -58,7 +64,7 @@ public sealed class UniverseRegistry
                 return existing;
             }
 
-            created = new Universe(id, _time, lossPolicy: DefaultLossPolicy);
+            created = new Universe(id, _time, lossPolicy: DefaultLossPolicy) { ExpirableSourceActivated = OnExpirableSourceActivated };
             _byId.Add(id, created);
             RebuildSnapshot();
         }
@@ -135,4 +141,6 @@ public sealed class UniverseRegistry
         Array.Sort(arr, static (a, b) => a.Id.CompareTo(b.Id));
         Volatile.Write(ref _snapshot, arr);
     }
+
+    private void OnExpirableSourceActivated() => ExpirableSourceActivated?.Invoke();
 }

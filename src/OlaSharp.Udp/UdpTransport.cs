@@ -24,13 +24,14 @@ namespace OlaSharp.Udp;
 /// </summary>
 public sealed class UdpTransport : IDisposable
 {
-    /// <summary>The longest wait between two ticks when nothing arrives.</summary>
+    /// <summary>The default longest wait between two ticks when nothing arrives.</summary>
     public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly IUdpHandler _handler;
     private readonly string _threadName;
     private readonly byte[] _buffer;
     private readonly TimeProvider _time;
+    private readonly int _tickMicros;
     private readonly List<Socket> _sockets = [];
     private readonly List<Socket> _readable = [];
     private Thread? _thread;
@@ -42,12 +43,17 @@ public sealed class UdpTransport : IDisposable
     /// <param name="threadName">The receive thread's name (tests find it in <c>/proc/self/task</c>).</param>
     /// <param name="bufferBytes">The receive buffer: at least the protocol's largest packet; longer datagrams are truncated and reported as <see cref="SocketError.MessageSize"/>.</param>
     /// <param name="time">The clock whose timestamps the handler gets.</param>
-    public UdpTransport(IUdpHandler handler, string threadName, int bufferBytes, TimeProvider? time = null)
+    /// <param name="tickInterval">The longest wait between two ticks (default <see cref="TickInterval"/>): the
+    /// finest timing the handler's housekeeping needs. Each tick on an idle line is a wake-up of its own.</param>
+    public UdpTransport(IUdpHandler handler, string threadName, int bufferBytes, TimeProvider? time = null, TimeSpan? tickInterval = null)
     {
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _threadName = threadName;
         _buffer = new byte[bufferBytes];
         _time = time ?? TimeProvider.System;
+        TimeSpan tick = tickInterval ?? TickInterval;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(tick, TimeSpan.Zero, nameof(tickInterval));
+        _tickMicros = (int)Math.Min(tick.TotalMicroseconds, int.MaxValue);
     }
 
     /// <summary>Wake-ups of the receive loop (each readable wake-up or tick); tests check it does not spin.</summary>
@@ -109,7 +115,7 @@ public sealed class UdpTransport : IDisposable
     private void ReceiveLoop()
     {
         var from = new SocketAddress(AddressFamily.InterNetwork);
-        int waitMicros = (int)TickInterval.TotalMicroseconds;
+        int waitMicros = _tickMicros;
         while (!_stopping)
         {
             Interlocked.Increment(ref _wakeups);
@@ -193,7 +199,7 @@ public sealed class UdpTransport : IDisposable
             socket.Dispose();
         }
 
-        // The wait in Select ends within TickInterval at the latest.
+        // The wait in Select ends within the tick interval at the latest.
         _thread?.Join(TimeSpan.FromSeconds(2));
     }
 }

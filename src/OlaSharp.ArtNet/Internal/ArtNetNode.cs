@@ -101,6 +101,15 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
         _outputs = outputs;
     }
 
+    /// <summary>
+    /// The longest wait between two housekeeping passes when nothing arrives. Everything housekeeping does is
+    /// timed in seconds (polls every 2.75 s, nodes 8.25 s, the merge 10 s, ArtSync's 4 s fallback, the
+    /// unpatched-universe scan every 1 s), or is a re-announcement after a patch, for which a quarter second
+    /// is prompt; at the transport's default 50 ms the idle Pi line woke this thread 20 times a second for
+    /// nothing (interop/bench/run.sh pi, docs/benchmarks.md).
+    /// </summary>
+    internal static readonly TimeSpan HousekeepingInterval = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The receive buffer the kernel granted (0 before <see cref="Start"/>); see <see cref="SocketBuffers"/>.</summary>
     public int ReceiveBufferBytes { get; private set; }
 
@@ -118,7 +127,7 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
             },
             out int receiveBufferBytes);
         ReceiveBufferBytes = receiveBufferBytes;
-        var transport = new UdpTransport(this, "artnet-rx", ArtNetHeader.MaxPacketLength, _time);
+        var transport = new UdpTransport(this, "artnet-rx", ArtNetHeader.MaxPacketLength, _time, HousekeepingInterval);
         transport.Add(socket);
         _socket = socket;
         int localPort = ((IPEndPoint)socket.LocalEndPoint!).Port;

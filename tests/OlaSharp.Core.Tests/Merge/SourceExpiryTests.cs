@@ -138,4 +138,54 @@ public class SourceExpiryTests
         Assert.True(registry.TryGet(2, out _));
         Assert.True(registry.TryGet(3, out _));
     }
+
+    [Fact]
+    public void Monitor_NothingToExpire_TicksOnlyForCollection_TimedSourceRearmsIt()
+    {
+        var registry = new UniverseRegistry(_time);
+        Universe u = registry.GetOrCreate(1);
+        DmxSource port = u.AddSource("artnet port", "artnet", Timeout.InfiniteTimeSpan);
+        u.Update(port, [1]);
+        using var monitor = new SourceExpiryMonitor(registry, _time);
+        monitor.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.True(monitor.IsIdle);
+
+        // A timed source starting re-arms the 100 ms tick: it expires 2.5 s later, not at the next 10 s tick.
+        DmxSource timed = u.AddSource("client", "dummy", s_sacn, 150);
+        u.Update(timed, [200]);
+        Assert.False(monitor.IsIdle);
+        _time.Advance(TimeSpan.FromSeconds(2.6));
+        Assert.False(timed.IsActive);
+        Assert.Equal(new byte[] { 1 }, u.GetMergedCopy());
+        Assert.True(monitor.IsIdle);
+
+        // And again after it went quiet: a source coming back counts as becoming active.
+        u.Update(timed, [201]);
+        Assert.False(monitor.IsIdle);
+        _time.Advance(TimeSpan.FromSeconds(2.6));
+        Assert.False(timed.IsActive);
+    }
+
+    [Fact]
+    public void Monitor_TimedSourceActive_KeepsTicking()
+    {
+        var registry = new UniverseRegistry(_time);
+        Universe u = registry.GetOrCreate(1);
+        DmxSource a = u.AddSource("a", "sacn", s_sacn);
+        using var monitor = new SourceExpiryMonitor(registry, _time);
+        monitor.Start();
+        u.Update(a, [7]);
+        for (int i = 0; i < 20; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            u.Update(a, [7]);
+            Assert.False(monitor.IsIdle);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(2.5));
+        Assert.False(a.IsActive);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.True(monitor.IsIdle);
+    }
 }

@@ -89,6 +89,21 @@ public sealed class UdpTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task IdleTransport_TicksAtItsOwnInterval()
+    {
+        // Art-Net asks for 250 ms (an idle line then wakes its thread 4 times a second, not 20). The bounds are
+        // loose: over 1.5 s at least one tick (it does tick), far fewer than the default's 30.
+        var handler = new Handler();
+        using var transport = new UdpTransport(handler, "udp-test-slow", 1024, tickInterval: TimeSpan.FromMilliseconds(250));
+        transport.Add(UdpSockets.Open(new UdpSocketOptions(new IPEndPoint(IPAddress.Loopback, 0)), out _));
+        transport.Start();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        int ticks = Volatile.Read(ref handler.Ticks);
+        Assert.InRange(ticks, 1, 12);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UdpTransport(handler, "udp-test-bad", 1024, tickInterval: TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task OversizedDatagram_TruncatedToTheBufferAndTheQueueMovesOn()
     {
         _sender.SendTo(new byte[4000], SocketFlags.None, _endPoints[0]);
