@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -65,8 +66,8 @@ public sealed class LoopbackNodeTests : IDisposable
 
     private static async Task<bool> WaitAsync(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + s_timeout;
-        while (DateTime.UtcNow < deadline)
+        var elapsed = Stopwatch.StartNew();
+        while (elapsed.Elapsed < s_timeout)
         {
             if (condition())
             {
@@ -83,8 +84,10 @@ public sealed class LoopbackNodeTests : IDisposable
     private byte[]? ReceiveUntil(Func<byte[], bool> match, TimeSpan? timeout = null)
     {
         var buffer = new byte[1024];
-        var deadline = DateTime.UtcNow + (timeout ?? s_timeout);
-        while (DateTime.UtcNow < deadline)
+        // Durations on the monotonic clock: the wall clock can be stepped under a running test (CI saw a 2 s
+        // test find "4 s" between two packets).
+        var elapsed = Stopwatch.StartNew();
+        while (elapsed.Elapsed < (timeout ?? s_timeout))
         {
             try
             {
@@ -264,9 +267,9 @@ public sealed class LoopbackNodeTests : IDisposable
         _peer.SendTo(reply, _nodeEndPoint);
 
         Assert.NotNull(ReceiveUntil(p => ArtDmxPacket.TryParse(p, out ArtDmxPacket d) && d.PortAddress == 5));
-        var started = DateTime.UtcNow;
+        var started = Stopwatch.StartNew();
         Assert.NotNull(ReceiveUntil(p => ArtDmxPacket.TryParse(p, out ArtDmxPacket d) && d.PortAddress == 5));
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(4), "no keep-alive within 4 s");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), $"no keep-alive within 4 s ({started.Elapsed.TotalMilliseconds:F0} ms)");
     }
 
     [Fact]
