@@ -1,5 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 
+using OlaSharp.Core.Standby;
+
 namespace OlaSharp.Core.Plugins;
 
 /// <summary>What a plugin gets from the server.</summary>
@@ -37,4 +39,7 @@ public sealed class PluginContext
 
     /// <summary>The server's instance name (ola-server.conf <c>instance-name</c>).</summary>
     public string InstanceName { get; }
+
+    /// <summary>Open while this server drives its outputs; closed while it is the standby of a hot-standby pair.</summary>
+    public OutputGate Outputs { get; init; } = new();
 }

@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Diagnostics.CodeAnalysis;
 using OlaSharp.Core.Plugins;
+using OlaSharp.Core.Standby;
 
 namespace OlaSharp.Core.Server;
 
@@ -45,6 +46,9 @@ public sealed class ServerCore
 
     /// <summary>Time source for timestamps and the watchers' refresh clock.</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>The hot-standby state and the manual switch-over; a standalone controller unless a partner is configured.</summary>
+    public IStandbyController Standby { get; init; } = new StandaloneController(DateTimeOffset.Now);
 
     /// <summary>Reloads the server as SIGHUP does (HTTP <c>/reload</c>, RPC ReloadPlugins).</summary>
     public Task ReloadAsync(CancellationToken cancellationToken) =>
