@@ -1,6 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using OlaSharp.Core.Conf;
 
 namespace OlaSharp.Uart.Setup;
