@@ -462,6 +462,21 @@ public sealed partial class Universe
     }
 
     /// <summary>
+    /// Like <see cref="CopyMerged(Span{byte})"/>, and gives a stamp of the state the copy stands for: it grows with
+    /// every accepted update and every other change of the merged frame (expiry, loss policy), so a consumer that
+    /// received copies out of order (queued before and after a coalesced one) can drop the older ones.
+    /// </summary>
+    public int CopyMerged(Span<byte> destination, out long stamp)
+    {
+        lock (_lock)
+        {
+            _merged.AsSpan(0, _mergedLength).CopyTo(destination);
+            stamp = UpdateCount + Version;
+            return _mergedLength;
+        }
+    }
+
+    /// <summary>
     /// Copies the per-slot priorities of the last merge into <paramref name="destination"/> (at least 512
     /// long) and returns their count (the merged length), or -1 when the last merge was whole-frame (no
     /// source carries per-slot priorities; every slot is at <see cref="ActivePriority"/>). A slot's value
