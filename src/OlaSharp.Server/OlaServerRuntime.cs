@@ -38,7 +38,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         string? lossText = ServerConf.Get("universe_loss_policy");
         if (lossText is not null && !MergeModeText.TryParseLossPolicy(lossText, out loss))
         {
-            ServerConf.WarnInvalid("universe_loss_policy", lossText, "hold or blackout", "hold");
+            ServerConf.WarnInvalid("universe_loss_policy", lossText, "hold, blackout or full", "hold");
         }
 
         if (options.LossPolicy is LossPolicy fromFlag)

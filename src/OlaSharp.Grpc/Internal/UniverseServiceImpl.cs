@@ -6,7 +6,7 @@ using CoreUniverse = OlaSharp.Core.Universe;
 namespace OlaSharp.Grpc.Internal;
 
 /// <summary>UniverseService: lists and edits universes through <see cref="Core.UniverseRegistry"/>.</summary>
-internal sealed class UniverseServiceImpl : UniverseService.UniverseServiceBase
+internal sealed partial class UniverseServiceImpl : UniverseService.UniverseServiceBase
 {
     private readonly ServerCore _core;
 
