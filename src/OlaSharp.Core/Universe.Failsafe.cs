@@ -24,6 +24,10 @@ public sealed partial class Universe
     private bool _hadData;
     private long _failsafeActivations;
 
+    // Set under _lock when the failsafe starts or ends; the public method that did it takes it (under the lock)
+    // and raises FailsafeChanged outside it.
+    private bool _failsafeToggled;
+
     // Timestamp at which the failsafe acts (last frame + After), long.MaxValue when none is pending. Written
     // under _lock; read by the monitor without it to decide whether it must keep ticking.
     private long _failsafeDeadline = long.MaxValue;
@@ -76,6 +80,12 @@ public sealed partial class Universe
         }
     }
 
+    /// <summary>
+    /// Called outside the lock when the failsafe starts acting or ends (a source sent again); set by
+    /// <see cref="UniverseRegistry"/>, which logs one line per change.
+    /// </summary>
+    internal Action<Universe>? FailsafeChanged { get; set; }
+
     /// <summary>True while a failsafe deadline (last frame + After) is pending: <see cref="SourceExpiryMonitor"/> keeps ticking.</summary>
     public bool HasPendingFailsafe => Volatile.Read(ref _failsafeDeadline) != long.MaxValue;
 
@@ -122,6 +132,7 @@ public sealed partial class Universe
         string? scene = settings.Mode == LossPolicy.Scene ? settings.Scene : null;
         bool pendingStarted = false;
         bool notify;
+        bool toggled;
         long before;
         lock (_lock)
         {
@@ -164,9 +175,16 @@ public sealed partial class Universe
                     notify = true;
                 }
             }
+
+            toggled = TakeFailsafeToggleLocked();
         }
 
         SettingsChanged?.Invoke(this);
+        if (toggled)
+        {
+            FailsafeChanged?.Invoke(this);
+        }
+
         if (pendingStarted)
         {
             ExpirableSourceActivated?.Invoke();
@@ -316,6 +334,7 @@ public sealed partial class Universe
             return false;
         }
 
+        _failsafeToggled |= _inFailsafe;
         _inFailsafe = false;
         _failsafeSince = null;
         _startupShown = false;
@@ -374,6 +393,7 @@ public sealed partial class Universe
             _failsafeSince ??= _time.GetUtcNow();
         }
 
+        _failsafeToggled |= !_inFailsafe;
         _inFailsafe = true;
         _activeMode = mode;
         if (countActivation)
@@ -381,6 +401,13 @@ public sealed partial class Universe
             _failsafeActivations++;
             _failsafeSince = _time.GetUtcNow();
         }
+    }
+
+    private bool TakeFailsafeToggleLocked()
+    {
+        bool toggled = _failsafeToggled;
+        _failsafeToggled = false;
+        return toggled;
     }
 
     private void ShowFilledLocked(byte value, int length)

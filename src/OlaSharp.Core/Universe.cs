@@ -300,6 +300,7 @@ public sealed partial class Universe
         bool accepted;
         bool changed;
         bool expirableActivated = false;
+        bool failsafeToggled;
         lock (_lock)
         {
             if (source.IsRemoved)
@@ -349,6 +350,12 @@ public sealed partial class Universe
             long before = Version;
             accepted = MergeLocked(forceMerge ? null : source, now);
             changed = Version != before;
+            failsafeToggled = TakeFailsafeToggleLocked();
+        }
+
+        if (failsafeToggled)
+        {
+            FailsafeChanged?.Invoke(this);
         }
 
         if (expirableActivated)
@@ -419,6 +426,7 @@ public sealed partial class Universe
     {
         CheckOwnership(source);
         bool notify;
+        bool failsafeToggled;
         lock (_lock)
         {
             if (source.IsRemoved)
@@ -429,6 +437,12 @@ public sealed partial class Universe
             source.IsRemoved = true;
             _sources.Remove(source);
             notify = DeactivateLocked(source, _time.GetTimestamp());
+            failsafeToggled = TakeFailsafeToggleLocked();
+        }
+
+        if (failsafeToggled)
+        {
+            FailsafeChanged?.Invoke(this);
         }
 
         if (notify)
@@ -446,6 +460,7 @@ public sealed partial class Universe
     {
         int expired = 0;
         bool notify = false;
+        bool failsafeToggled;
         long before;
         lock (_lock)
         {
@@ -467,6 +482,12 @@ public sealed partial class Universe
             }
 
             notify |= CheckDeadlineLocked(now);
+            failsafeToggled = TakeFailsafeToggleLocked();
+        }
+
+        if (failsafeToggled)
+        {
+            FailsafeChanged?.Invoke(this);
         }
 
         if (notify)

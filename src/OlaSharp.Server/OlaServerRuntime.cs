@@ -52,7 +52,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         }
 
         InstanceName = ServerConf.Get("instance-name") ?? "OLA Server";
-        Universes = new UniverseRegistry(Time, loss);
+        Universes = new UniverseRegistry(Time, loss, loggerFactory.CreateLogger<UniverseRegistry>());
         UniverseSettings = new UniverseSettingsStore(Universes, Conf);
         Clock = new RefreshScheduler(Time, loggerFactory.CreateLogger<RefreshScheduler>());
         Expiry = new SourceExpiryMonitor(Universes, Time);

@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.Extensions.Time.Testing;
+using OlaSharp.Tests.Shared;
 
 namespace OlaSharp.Core.Tests.Merge;
 
@@ -353,5 +354,54 @@ public sealed class FailsafeTests : IDisposable
         Assert.False(MergeModeText.TryParseLossPolicy("scene", out _));
         Assert.True(MergeModeText.TryParseFailsafeMode("Scene", out p));
         Assert.Equal(LossPolicy.Scene, p);
+    }
+
+    [Fact]
+    public void FramePath_WithAfterDeadline_AndFailsafeCycles_AllocatesNothing()
+    {
+        // The merge hot path with a failsafe deadline moving on every frame, the failsafe acting (full) and a
+        // source resuming: no allocation per frame or per episode.
+        var u = new Universe(9, _time);
+        u.SetFailsafe(new FailsafeSettings(LossPolicy.Full, TimeSpan.FromMilliseconds(500)));
+        DmxSource a = u.AddSource("a", "sacn", s_sacn);
+        byte[] frame = new byte[DmxFrame.MaxSlots];
+        u.Update(a, frame);
+        int episodes = 0;
+        SteadyState.AssertAllocatesNothing(() =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                frame[0] = (byte)i;
+                u.Update(a, frame);
+            }
+
+            u.ExpireSources(_time.GetTimestamp() + _time.TimestampFrequency);
+            episodes += u.InFailsafe ? 1 : 0;
+            u.Update(a, frame);
+        });
+        Assert.Equal(6, episodes);
+        Assert.False(u.InFailsafe);
+    }
+
+    [Fact]
+    public void Log_OneLinePerStateChange()
+    {
+        var log = new Conf.ListLogger();
+        var registry = new UniverseRegistry(_time, logger: log);
+        using var monitor = new SourceExpiryMonitor(registry, _time);
+        monitor.Start();
+        Universe u = registry.GetOrCreate(5);
+        u.SetFailsafe(new FailsafeSettings(LossPolicy.Blackout, TimeSpan.FromSeconds(1)));
+        DmxSource a = u.AddSource("a", "olarpc", Timeout.InfiniteTimeSpan);
+        u.Update(a, [1]);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        u.Update(a, [2]);
+        u.Update(a, [3]);
+
+        Assert.Equal(
+            ["Universe 5: data lost (no frame for 1 s); failsafe blackout is the output until a source sends again",
+             "Universe 5: a source sends again; failsafe ended"],
+            log.Entries.Select(e => e.Message));
+        Assert.Equal([1200, 1201], log.Entries.Select(e => e.Id.Id));
     }
 }
