@@ -17,7 +17,7 @@ internal sealed partial class UniverseServiceImpl
     public override Task<Failsafe> GetFailsafe(GetFailsafeRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Task.FromResult(ToMessage(Validate.ExistingUniverse(_core.Universes, request.Universe)));
+        return Task.FromResult(ToMessage(Validate.ExistingUniverse(Server.Universes, request.Universe)));
     }
 
     public override Task<Failsafe> SetFailsafe(SetFailsafeRequest request, ServerCallContext context)
@@ -33,21 +33,21 @@ internal sealed partial class UniverseServiceImpl
         };
         TimeSpan? after = request.HasAfterMs ? TimeSpan.FromMilliseconds(request.AfterMs) : null;
         int id = Validate.UniverseId(request.Universe);
-        Check(_core.SetFailsafe(id, new CoreFailsafeSettings(mode, after, request.Scene.Length == 0 ? null : request.Scene)));
+        Check(Server.SetFailsafe(id, new CoreFailsafeSettings(mode, after, request.Scene.Length == 0 ? null : request.Scene)));
         return GetFailsafe(new GetFailsafeRequest { Universe = request.Universe }, context);
     }
 
     public override Task<Failsafe> CaptureScene(CaptureSceneRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Check(_core.CaptureScene(Validate.UniverseId(request.Universe), request.Name));
+        Check(Server.CaptureScene(Validate.UniverseId(request.Universe), request.Name));
         return GetFailsafe(new GetFailsafeRequest { Universe = request.Universe }, context);
     }
 
     public override Task<ListScenesResponse> ListScenes(ListScenesRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        CoreUniverse u = Validate.ExistingUniverse(_core.Universes, request.Universe);
+        CoreUniverse u = Validate.ExistingUniverse(Server.Universes, request.Universe);
         var response = new ListScenesResponse();
         foreach (CoreSceneInfo scene in u.GetScenes())
         {
@@ -60,14 +60,14 @@ internal sealed partial class UniverseServiceImpl
     public override Task<Failsafe> DeleteScene(DeleteSceneRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Check(_core.DeleteScene(Validate.UniverseId(request.Universe), request.Name));
+        Check(Server.DeleteScene(Validate.UniverseId(request.Universe), request.Name));
         return GetFailsafe(new GetFailsafeRequest { Universe = request.Universe }, context);
     }
 
     public override Task<Failsafe> SetStartupScene(SetStartupSceneRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Check(_core.SetStartupScene(Validate.UniverseId(request.Universe), request.Name));
+        Check(Server.SetStartupScene(Validate.UniverseId(request.Universe), request.Name));
         return GetFailsafe(new GetFailsafeRequest { Universe = request.Universe }, context);
     }
 
