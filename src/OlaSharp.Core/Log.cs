@@ -41,4 +41,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1110, EventName = "ConfValueReplaced", Level = LogLevel.Warning, Message = "{FileName}: {Key} = '{Value}' is not {Expected}; using {Replacement}")] public static partial void ValueReplaced(ILogger logger, string fileName, string key, string value, string expected, string replacement);
     [LoggerMessage(EventId = 1111, EventName = "ConfStaleTempFilesRemoved", Level = LogLevel.Information, Message = "Removed {Count} temp files left in {Directory} by a server that was killed while saving")] public static partial void StaleTempFilesRemoved(ILogger logger, int count, string directory);
     [LoggerMessage(EventId = 1112, EventName = "ConfOversizeBackup", Level = LogLevel.Warning, Message = "Copied oversized config file {Path} to {Backup} before saving the part that was read")] public static partial void OversizeBackup(ILogger logger, string path, string backup);
+
+    // Failsafe (issue 17), 1200-1299: one line when a universe's failsafe starts acting and one when a source ends it.
+    [LoggerMessage(EventId = 1200, EventName = "FailsafeActing", Level = LogLevel.Warning, Message = "Universe {Universe}: data lost ({Reason}); failsafe {Mode} is the output until a source sends again")] public static partial void FailsafeActing(ILogger logger, int universe, string reason, string mode);
+    [LoggerMessage(EventId = 1201, EventName = "FailsafeEnded", Level = LogLevel.Information, Message = "Universe {Universe}: a source sends again; failsafe ended")] public static partial void FailsafeEnded(ILogger logger, int universe);
 }

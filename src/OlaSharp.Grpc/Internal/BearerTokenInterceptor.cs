@@ -18,6 +18,10 @@ internal sealed class BearerTokenInterceptor : Interceptor
         "/olasharp.v1.FrameService/ReleaseSource",
         "/olasharp.v1.UniverseService/SetUniverseName",
         "/olasharp.v1.UniverseService/SetMergeMode",
+        "/olasharp.v1.UniverseService/SetFailsafe",
+        "/olasharp.v1.UniverseService/CaptureScene",
+        "/olasharp.v1.UniverseService/DeleteScene",
+        "/olasharp.v1.UniverseService/SetStartupScene",
         "/olasharp.v1.PortService/PatchPort",
         "/olasharp.v1.PortService/UnpatchPort",
     };

@@ -6,8 +6,12 @@ using CoreUniverse = OlaSharp.Core.Universe;
 namespace OlaSharp.Grpc.Internal;
 
 /// <summary>UniverseService: lists and edits universes through <see cref="Core.UniverseRegistry"/>.</summary>
-internal sealed class UniverseServiceImpl(ServerCore core) : UniverseService.UniverseServiceBase
+internal sealed partial class UniverseServiceImpl(ServerCore core) : UniverseService.UniverseServiceBase
 {
+    // For the other part (UniverseServiceImpl.Failsafe.cs): a primary constructor's parameters are in scope
+    // only in the declaration that has them.
+    private ServerCore Server => core;
+
     public override Task<ListUniversesResponse> ListUniverses(ListUniversesRequest request, ServerCallContext context)
     {
         var response = new ListUniversesResponse();
