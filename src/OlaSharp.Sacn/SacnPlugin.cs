@@ -269,7 +269,7 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
 
         SacnOptions options = OptionsFrom(Preferences, address, Environment.MachineName, Context.InstanceName);
         var node = new SacnNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.Sacn.Node"), _counters);
-        var device = new SacnDevice(this, options, node, Context.Time.TimestampFrequency);
+        var device = new SacnDevice(this, options, node, Context.Time.TimestampFrequency) { Gate = Context.Outputs };
         node.Start();
         _node = node;
         return device;
