@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using OlaSharp.Core.Conf;
 
@@ -27,7 +28,7 @@ public static class StandbyConf
             new ConfSetting
             {
                 Key = "partner", Label = "Partner", Policy = DefaultPolicy.CheckedOnUse, Validator = s_partner,
-                Help = "The partner server: its IPv4 address (heartbeats by unicast), or its sACN CID (heartbeats to multicast 239.255.250.17, TTL 1).",
+                Help = "The partner server: its IPv4 address, a.b.c.d[:port] (heartbeats by unicast), or its sACN CID (heartbeats to multicast 239.255.250.17, TTL 1).",
             },
             new ConfSetting
             {
@@ -87,11 +88,13 @@ public static class StandbyConf
         string partner = file.Get("partner")?.Trim() ?? string.Empty;
         IPAddress? partnerAddress = null;
         UInt128? partnerCid = null;
+        int? partnerPort = null;
         if (partner.Length > 0)
         {
-            if (IPAddress.TryParse(partner, out IPAddress? address) && address.AddressFamily == AddressFamily.InterNetwork && s_partner.IsValid(partner))
+            if (TryParseAddress(partner, out IPAddress? address, out int? port))
             {
                 partnerAddress = address;
+                partnerPort = port;
             }
             else if (StandbySettings.TryParseCid(partner, out UInt128 c))
             {
@@ -124,6 +127,7 @@ public static class StandbyConf
             Partner = partner,
             PartnerAddress = partnerAddress,
             PartnerCid = partnerCid,
+            PartnerPort = partnerPort,
             Cid = cid,
             ConfRole = file.Get("role") == "backup" ? ConfRole.Backup : ConfRole.Primary,
             Heartbeat = TimeSpan.FromMilliseconds(Int(file, "heartbeat_ms")),
@@ -143,12 +147,27 @@ public static class StandbyConf
     private static ConfSetting Number(string key, string label, string help, uint min, uint max, string defaultValue) =>
         new() { Key = key, Label = label, Help = help, Kind = SettingKind.Number, Default = defaultValue, Validator = new UIntValidator(min, max) };
 
+    // a.b.c.d or a.b.c.d:port.
+    private static bool TryParseAddress(string text, [NotNullWhen(true)] out IPAddress? address, out int? port)
+    {
+        port = null;
+        address = null;
+        if (IPEndPoint.TryParse(text, out IPEndPoint? endPoint) && endPoint.AddressFamily == AddressFamily.InterNetwork
+            && text.Count(c => c == '.') == 3 && !text.Contains('[', StringComparison.Ordinal))
+        {
+            address = endPoint.Address;
+            port = endPoint.Port == 0 ? null : endPoint.Port;
+            return true;
+        }
+
+        return false;
+    }
+
     private sealed class PartnerValidator : IConfValidator
     {
-        public string Expected => "the partner's IPv4 address or sACN CID (a UUID)";
+        public string Expected => "the partner's IPv4 address (a.b.c.d[:port]) or sACN CID (a UUID)";
 
-        public bool IsValid(string value) =>
-            new IPv4Validator(allowEmpty: false).IsValid(value.Trim()) || StandbySettings.TryParseCid(value, out _);
+        public bool IsValid(string value) => TryParseAddress(value.Trim(), out _, out _) || StandbySettings.TryParseCid(value, out _);
     }
 
     private sealed class CidValidator : IConfValidator

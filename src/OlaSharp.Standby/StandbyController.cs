@@ -134,7 +134,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
     {
         IPAddress bindAddress = _settings.Interface ?? IPAddress.Any;
         IPEndPoint destination = _settings.PartnerAddress is { } partner
-            ? new IPEndPoint(partner, _settings.Port)
+            ? new IPEndPoint(partner, _settings.PartnerPort ?? _settings.Port)
             : new IPEndPoint(StandbySettings.MulticastGroup, _settings.Port);
         Socket socket;
         try

@@ -18,6 +18,9 @@ public sealed record StandbySettings
     /// <summary>The partner's address (<c>partner = ADDRESS</c>), or null.</summary>
     public IPAddress? PartnerAddress { get; init; }
 
+    /// <summary>The partner's heartbeat port: <see cref="Port"/>, or the port of <c>partner = ADDRESS:PORT</c> (two servers on one host).</summary>
+    public int? PartnerPort { get; init; }
+
     /// <summary>The partner's CID (<c>partner = CID</c>), or null.</summary>
     public UInt128? PartnerCid { get; init; }
 
