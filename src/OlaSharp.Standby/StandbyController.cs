@@ -23,10 +23,10 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
     private readonly OutputGate _gate;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly StandbyStateMachine _machine;
+    private StandbyStateMachine _machine;
     private readonly object _lock = new();
     private readonly byte[] _sendBuffer = new byte[HeartbeatPacket.Length];
-    private readonly long _started;
+    private long _started;
     private readonly long _periodTicks;
     private readonly DateTimeOffset _startedAt;
     private readonly byte[]? _partnerAddressBytes;
@@ -160,6 +160,16 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 5, _settings.Heartbeat.Ticks / 2));
         _transport = new UdpTransport(this, "standby-rx", 256, _time, tick);
         _transport.Add(socket);
+
+        // The start-up wait (takeover_ms of listening) counts from now, not from construction: the plugins
+        // started in between, which takes seconds under JIT on a Pi, and a server must not go active before it
+        // had the chance to hear an active partner.
+        lock (_lock)
+        {
+            _started = _time.GetTimestamp();
+            _machine = new StandbyStateMachine(_settings, _started, _time.TimestampFrequency);
+        }
+
         Log.Started(_logger, "starting", _settings.ConfRole.ToString().ToLowerInvariant(), StandbySettings.FormatCid(_settings.Cid),
             _settings.Partner, _settings.Heartbeat.TotalMilliseconds, LocalPort, destination.ToString(), _settings.Takeover.TotalMilliseconds);
         lock (_lock)

@@ -30,7 +30,7 @@ public sealed class ControllerTests : IDisposable
 
         // Active -> standby: the active one yields, the partner opens on hearing it.
         Assert.True(primary.Controller.TrySwitchOver(out string? error), error);
-        WaitFor(() => backup.Gate.IsOpen && primary.Controller.Status.Role == StandbyRole.Standby, "backup active after the primary yielded");
+        WaitFor(() => backup.Gate.IsOpen && primary.Controller.Announced == AnnouncedRole.Standby, "backup active after the primary yielded");
         Assert.False(primary.Gate.IsOpen);
 
         // Standby -> active: the standby takes over with the next term; the other goes standby.
@@ -75,6 +75,29 @@ public sealed class ControllerTests : IDisposable
         TimeSpan takeover = Stopwatch.GetElapsedTime(stopped);
         Assert.InRange(takeover, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(1000));
         Assert.Contains("silent for", backup.Controller.Status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_LongAfterConstruction_StillListensForTheTakeoverTime()
+    {
+        // The server builds the controller, then starts its plugins (seconds under JIT on a Pi), then Start():
+        // the start-up wait counted from construction was over at once, so a restarted server went active
+        // before hearing its active partner (found by the kill test: "starting -> active" 44 ms after start).
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var gate = new OutputGate();
+        var controller = new StandbyController(new StandbySettings
+        {
+            Enabled = true, Cid = 1, PartnerAddress = IPAddress.Loopback, PartnerPort = FreePort(), Interface = IPAddress.Loopback,
+            Port = FreePort(), Takeover = TimeSpan.FromMilliseconds(300), Heartbeat = TimeSpan.FromMilliseconds(20),
+        }, gate, time);
+        _owned.Add(controller);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(controller.Start());
+        Thread.Sleep(200);
+        Assert.Equal(AnnouncedRole.Starting, controller.Announced);
+        time.Advance(TimeSpan.FromMilliseconds(310));
+        WaitFor(() => controller.Announced == AnnouncedRole.Active, "active after the take-over time from Start");
+        Assert.True(gate.IsOpen);
     }
 
     [Fact]
