@@ -132,7 +132,9 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
     /// <summary>Opens the heartbeat socket and starts the receive loop; false (outputs opened, logged) when the socket cannot be opened.</summary>
     public bool Start()
     {
-        IPAddress bindAddress = _settings.Interface ?? IPAddress.Any;
+        // Linux hands multicast only to sockets bound to the wildcard (or the group), never to one bound to a
+        // unicast address: with the partner named by CID the interface only picks where the group is joined.
+        IPAddress bindAddress = _settings.PartnerCid is null ? _settings.Interface ?? IPAddress.Any : IPAddress.Any;
         IPEndPoint destination = _settings.PartnerAddress is { } partner
             ? new IPEndPoint(partner, _settings.PartnerPort ?? _settings.Port)
             : new IPEndPoint(StandbySettings.MulticastGroup, _settings.Port);
