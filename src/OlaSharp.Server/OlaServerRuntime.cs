@@ -6,9 +6,9 @@ using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Plugins.Dummy;
 using OlaSharp.Core.Server;
+using OlaSharp.Core.Standby;
 using OlaSharp.Core.Stats;
 using OlaSharp.Sacn;
-using OlaSharp.Core.Standby;
 using OlaSharp.Standby;
 using OlaSharp.Uart;
 

@@ -87,8 +87,14 @@ public sealed class ControllerTests : IDisposable
         var gate = new OutputGate();
         var controller = new StandbyController(new StandbySettings
         {
-            Enabled = true, Cid = 1, PartnerAddress = IPAddress.Loopback, PartnerPort = FreePort(), Interface = IPAddress.Loopback,
-            Port = FreePort(), Takeover = TimeSpan.FromMilliseconds(300), Heartbeat = TimeSpan.FromMilliseconds(20),
+            Enabled = true,
+            Cid = 1,
+            PartnerAddress = IPAddress.Loopback,
+            PartnerPort = FreePort(),
+            Interface = IPAddress.Loopback,
+            Port = FreePort(),
+            Takeover = TimeSpan.FromMilliseconds(300),
+            Heartbeat = TimeSpan.FromMilliseconds(20),
         }, gate, time);
         _owned.Add(controller);
         time.Advance(TimeSpan.FromSeconds(2));
