@@ -124,6 +124,8 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A graceful stop of the active server hands the outputs over at once (a kill leaves it to the take-over time).
+        (Standby as StandbyController)?.YieldForShutdown();
         await Plugins.StopAllAsync(cancellationToken).ConfigureAwait(false);
         (Standby as StandbyController)?.Dispose();
         Expiry.Dispose();

@@ -207,6 +207,27 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         return ok;
     }
 
+    /// <summary>
+    /// Before a graceful stop: an active server with a heard standby partner announces that it yields and closes
+    /// its outputs, so the partner takes over at once rather than after <c>takeover_ms</c>. True when it yielded.
+    /// </summary>
+    public bool YieldForShutdown()
+    {
+        RoleChange? change;
+        lock (_lock)
+        {
+            long now = _time.GetTimestamp();
+            change = _machine.YieldForShutdown(now);
+            if (change is not null)
+            {
+                SendLocked(now);
+            }
+        }
+
+        Apply(change, partnerChanged: false);
+        return change is not null;
+    }
+
     /// <inheritdoc />
     void IUdpHandler.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from, long now)
     {

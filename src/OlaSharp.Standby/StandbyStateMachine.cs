@@ -240,6 +240,21 @@ public sealed class StandbyStateMachine
         }
     }
 
+    /// <summary>
+    /// Before a graceful stop (SIGTERM, a restart of the service): an active node whose partner is a heard standby
+    /// yields, so the partner opens at once instead of after <c>takeover_ms</c> of silence. Null otherwise.
+    /// </summary>
+    public RoleChange? YieldForShutdown(long now)
+    {
+        if (Role != AnnouncedRole.Active || !IsPartnerHeard(now) || Partner is not { Role: AnnouncedRole.Standby })
+        {
+            return null;
+        }
+
+        _yieldingSince = now;
+        return Become(AnnouncedRole.Yielding, now, "shutting down: handing the outputs to the partner", graceful: true);
+    }
+
     // Both active: the higher term keeps the outputs; a tie goes to the election.
     private bool KeepsActive(in HeartbeatPacket partner) =>
         Term != partner.Term ? Term > partner.Term : WinsElection(partner);

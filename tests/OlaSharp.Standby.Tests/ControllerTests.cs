@@ -45,6 +45,22 @@ public sealed class ControllerTests : IDisposable
     }
 
     [Fact]
+    public void YieldForShutdown_Active_PartnerTakesOverOnTheYieldNotOnSilence()
+    {
+        (Node primary, Node backup) = StartPair();
+        WaitFor(() => primary.Gate.IsOpen && primary.Controller.Status.PartnerRole == StandbyRole.Standby, "pair settled");
+        Assert.True(primary.Controller.YieldForShutdown());
+        Assert.False(primary.Gate.IsOpen);
+        WaitFor(() => backup.Gate.IsOpen, "backup active");
+        Assert.Equal("the partner hands the outputs over", backup.Controller.Status.Reason);
+
+        // Now standby, the primary has nothing to hand over.
+        WaitFor(() => primary.Controller.Announced == AnnouncedRole.Standby, "primary standby");
+        Assert.False(primary.Controller.YieldForShutdown());
+        Assert.False(primary.Gate.IsOpen);
+    }
+
+    [Fact]
     public void SwitchOver_PartnerUnheard_RefusedAndStaysActive()
     {
         (Node primary, Node backup) = StartPair();
