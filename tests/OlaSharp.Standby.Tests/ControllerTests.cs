@@ -123,6 +123,40 @@ public sealed class ControllerTests : IDisposable
     }
 
     [Fact]
+    public void HeartbeatPath_SteadyState_AllocatesNothing()
+    {
+        // The standby's per-heartbeat work (parse, rules, the reply heartbeat on the socket) at 20 Hz for months.
+        int partnerPort = FreePort();
+        var controller = new StandbyController(new StandbySettings
+        {
+            Enabled = true, Cid = 1, PartnerAddress = IPAddress.Loopback, PartnerPort = partnerPort, Interface = IPAddress.Loopback,
+            Port = FreePort(), Heartbeat = TimeSpan.FromMilliseconds(20),
+        }, new OutputGate());
+        _owned.Add(controller);
+        Assert.True(controller.Start());
+        IUdpHandler handler = controller;
+        var from = new IPEndPoint(IPAddress.Loopback, partnerPort).Serialize();
+        byte[] buffer = new byte[HeartbeatPacket.Length];
+        uint sequence = 0;
+        void Round()
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                new HeartbeatPacket(AnnouncedRole.Active, ConfRole.Backup, 3, ++sequence, 2, 0).Write(buffer);
+                long now = Stopwatch.GetTimestamp();
+                handler.OnDatagram(buffer, from, now);
+
+                // A tick late enough to send the reply heartbeat, too early for a take-over.
+                handler.OnTick(now + (Stopwatch.Frequency / 10));
+            }
+        }
+
+        Round();
+        Assert.Equal(AnnouncedRole.Standby, controller.Announced);
+        OlaSharp.Tests.Shared.SteadyState.AssertAllocatesNothing(Round);
+    }
+
+    [Fact]
     public void OnDatagram_NotPartnerOrGarbage_CountedAndIgnored()
     {
         UInt128 partnerCid = 0x1234;
