@@ -129,8 +129,13 @@ public sealed class ControllerTests : IDisposable
         int partnerPort = FreePort();
         var controller = new StandbyController(new StandbySettings
         {
-            Enabled = true, Cid = 1, PartnerAddress = IPAddress.Loopback, PartnerPort = partnerPort, Interface = IPAddress.Loopback,
-            Port = FreePort(), Heartbeat = TimeSpan.FromMilliseconds(20),
+            Enabled = true,
+            Cid = 1,
+            PartnerAddress = IPAddress.Loopback,
+            PartnerPort = partnerPort,
+            Interface = IPAddress.Loopback,
+            Port = FreePort(),
+            Heartbeat = TimeSpan.FromMilliseconds(20),
         }, new OutputGate());
         _owned.Add(controller);
         Assert.True(controller.Start());
