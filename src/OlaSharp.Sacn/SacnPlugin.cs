@@ -263,7 +263,7 @@ public sealed partial class SacnPlugin : NodePlugin
 
         SacnOptions options = OptionsFrom(Preferences, address, Environment.MachineName, Context.InstanceName);
         var node = new SacnNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.Sacn.Node"), Counters);
-        var device = new SacnDevice(this, options, node, Context.Time.TimestampFrequency);
+        var device = new SacnDevice(this, options, node, Context.Time.TimestampFrequency) { Gate = Context.Outputs };
         node.Start();
         return Run(node, device);
     }

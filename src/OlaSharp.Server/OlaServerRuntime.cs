@@ -6,8 +6,10 @@ using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Plugins.Dummy;
 using OlaSharp.Core.Server;
+using OlaSharp.Core.Standby;
 using OlaSharp.Core.Stats;
 using OlaSharp.Sacn;
+using OlaSharp.Standby;
 using OlaSharp.Uart;
 
 namespace OlaSharp.Server;
@@ -54,13 +56,15 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         InstanceName = ServerConf.Get("instance-name") ?? "OLA Server";
         Universes = new UniverseRegistry(Time, loss, loggerFactory.CreateLogger<UniverseRegistry>());
         UniverseSettings = new UniverseSettingsStore(Universes, Conf);
-        Clock = new RefreshScheduler(Time, loggerFactory.CreateLogger<RefreshScheduler>());
+        Outputs = new OutputGate();
+        Standby = CreateStandby(Conf, Outputs, Time, loggerFactory);
+        Clock = new RefreshScheduler(Time, loggerFactory.CreateLogger<RefreshScheduler>(), Outputs);
         Expiry = new SourceExpiryMonitor(Universes, Time);
         Expiry.UniverseCollected += id => Log.UniverseCollected(_logger, id);
         Devices = new DeviceRegistry(Universes, Clock, Conf, loggerFactory.CreateLogger<DeviceRegistry>());
-        Context = new PluginContext(Universes, Clock, Conf, Devices, loggerFactory, Time, InstanceName);
+        Context = new PluginContext(Universes, Clock, Conf, Devices, loggerFactory, Time, InstanceName) { Outputs = Outputs };
         Plugins = new PluginManager(CreatePlugins(), Context);
-        Core = new ServerCore(Universes, Devices, Plugins, Conf, ReloadAsync, Time);
+        Core = new ServerCore(Universes, Devices, Plugins, Conf, ReloadAsync, Time) { Standby = Standby };
         foreach (IProtocolCounterSource counted in Plugins.Plugins.OfType<IProtocolCounterSource>())
         {
             Counters.Register(counted);
@@ -91,6 +95,12 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
 
     public PluginContext Context { get; }
 
+    /// <summary>Open while this server drives its outputs (always, without a standby partner).</summary>
+    public OutputGate Outputs { get; }
+
+    /// <summary>The hot-standby controller: <see cref="StandbyController"/> with a partner in <c>ola-standby.conf</c>, else standalone.</summary>
+    public IStandbyController Standby { get; }
+
     public PluginManager Plugins { get; }
 
     /// <summary>What the front ends (HTTP, OLA RPC, gRPC) adapt: one context for all three.</summary>
@@ -109,11 +119,15 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         Clock.Start();
         Expiry.Start();
         await Plugins.StartAllAsync(cancellationToken).ConfigureAwait(false);
+        (Standby as StandbyController)?.Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A graceful stop of the active server hands the outputs over at once (a kill leaves it to the take-over time).
+        (Standby as StandbyController)?.YieldForShutdown();
         await Plugins.StopAllAsync(cancellationToken).ConfigureAwait(false);
+        (Standby as StandbyController)?.Dispose();
         Expiry.Dispose();
         Clock.Stop();
     }
@@ -146,8 +160,39 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
 
     public void Dispose()
     {
+        (Standby as StandbyController)?.Dispose();
         Expiry.Dispose();
         Clock.Dispose();
         UniverseSettings.Dispose();
     }
+
+    // ola-standby.conf: without enabled = true and a partner, the standalone controller (gate always open, no
+    // socket). The node's id is the sACN CID (ola-e131.conf), so partner = CID names the same id the sACN
+    // plugin sends; a missing one is generated and saved there first, as the plugin itself would.
+    private static IStandbyController CreateStandby(ConfStore conf, OutputGate gate, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        ConfFile file = conf.Load(StandbyConf.Prefix);
+        ConfFile e131 = conf.Load("e131");
+        string? sacnCid = e131.Get("cid");
+        bool enabled = file.GetBool(ConfDescriptions.EnabledKey, false);
+        if (enabled && !StandbySettings.TryParseCid(sacnCid, out _))
+        {
+            sacnCid = StandbySettings.FormatCid(BinaryPrimitivesCid());
+            e131.Set("cid", sacnCid);
+            conf.TrySave("e131", e131);
+        }
+
+        StandbySettings settings = StandbyConf.Read(file, enabled ? sacnCid : null, out bool changed);
+        if (changed)
+        {
+            conf.TrySave(StandbyConf.Prefix, file);
+        }
+
+        return settings.Enabled
+            ? new StandbyController(settings, gate, time, loggerFactory.CreateLogger<StandbyController>())
+            : new StandaloneController(DateTimeOffset.Now);
+    }
+
+    private static UInt128 BinaryPrimitivesCid() =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(Guid.NewGuid().ToByteArray(bigEndian: true));
 }

@@ -40,7 +40,7 @@ public sealed partial class ConfDirTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(200, await server.CurlAsync("/new_universe", "-d", "id=2&name=Two"));
             Assert.Equal(200, await server.CurlAsync("/modify_universe", "-d", "id=1&name=Uno&merge_mode=HTP"));
         });
-        string[] files = ["ola-server.conf", "ola-dummy.conf", "ola-universe.conf", "ola-port.conf", "ola-artnet.conf", "ola-e131.conf", "ola-uartdmx.conf"];
+        string[] files = ["ola-server.conf", "ola-standby.conf", "ola-dummy.conf", "ola-universe.conf", "ola-port.conf", "ola-artnet.conf", "ola-e131.conf", "ola-uartdmx.conf"];
         foreach (string file in files)
         {
             Assert.True(WarningLines(log).Count(l => l.Contains($"{dir}/{file} (Read-only file system)", StringComparison.Ordinal)) == 1, $"{file} must be named in exactly one warning:\n{log}");

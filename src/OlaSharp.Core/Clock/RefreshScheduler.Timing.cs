@@ -158,6 +158,13 @@ public sealed partial class RefreshScheduler
             return;
         }
 
+        if (Silenced(s))
+        {
+            // The standby keeps its schedule but sends nothing; the version is taken so no change stays pending.
+            s.LastVersion = u.Version;
+            return;
+        }
+
         s.LastVersion = u.CopyMerged(_scratch, out int priority);
         try
         {

@@ -1,5 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 
+using OlaSharp.Core.Standby;
+
 namespace OlaSharp.Core.Clock;
 
 /// <summary>
@@ -37,9 +39,11 @@ public sealed partial class RefreshScheduler : IDisposable
     private long _lastErrorLog = long.MinValue;
     private int _disposed;
 
-    /// <summary>Creates a scheduler; its grid starts now.</summary>
-    public RefreshScheduler(TimeProvider? time = null, ILogger<RefreshScheduler>? logger = null)
+    /// <summary>Creates a scheduler; its grid starts now. It emits only while <paramref name="gate"/> is open (default: always).</summary>
+    public RefreshScheduler(TimeProvider? time = null, ILogger<RefreshScheduler>? logger = null, OutputGate? gate = null)
     {
+        Gate = gate ?? new OutputGate();
+        Gate.Changed += OnGateChanged;
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _frequency = _time.TimestampFrequency;
@@ -122,6 +126,7 @@ public sealed partial class RefreshScheduler : IDisposable
     /// </summary>
     public long RunDue(long now)
     {
+        RunGateEvents(now);
         List<TargetState> batch;
         lock (_lock)
         {
@@ -217,6 +222,7 @@ public sealed partial class RefreshScheduler : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             Stop();
+            Gate.Changed -= OnGateChanged;
             lock (_lock)
             {
                 foreach (TargetState s in _states.Values)

@@ -18,12 +18,24 @@ public sealed class OutputGate
 {
     private volatile bool _open = true;
     private long _changes;
+    private int _standbyPriority;
 
     /// <summary>True while outputs are driven.</summary>
     public bool IsOpen => _open;
 
     /// <summary>How many times the gate opened or closed.</summary>
     public long Changes => Interlocked.Read(ref _changes);
+
+    /// <summary>
+    /// What sACN outputs do while the gate is closed: 0 (the default), nothing, like every network output; 1..200,
+    /// they keep sending at this priority, so receivers arbitrate between the pair themselves
+    /// (<c>sacn_standby_priority</c> of <c>ola-standby.conf</c>). Set by the standby controller before it starts.
+    /// </summary>
+    public int StandbyPriority
+    {
+        get => Volatile.Read(ref _standbyPriority);
+        set => Volatile.Write(ref _standbyPriority, Math.Clamp(value, 0, 200));
+    }
 
     /// <summary>Raised after <see cref="IsOpen"/> changed, with the new value.</summary>
     public event Action<bool>? Changed;

@@ -26,6 +26,9 @@ internal sealed class SacnDevice : PortArrayDevice<SacnInputPort, SacnOutputPort
 
     public SacnNode Node { get; }
 
+    /// <summary>The hot-standby gate (the server's <see cref="PluginContext.Outputs"/>): closed, the outputs are silent or at its standby priority.</summary>
+    public Core.Standby.OutputGate Gate { get; init; } = new();
+
     /// <summary>E1.31 data universes are 1..63999 (olad refuses the rest at the port).</summary>
     public static bool CheckUniverse(int universeId, out string? reason)
     {

@@ -10,8 +10,11 @@ namespace OlaSharp.Sacn.Internal;
 /// When the universe's merge has per-slot priorities it also sends them as a 0xDD packet before the
 /// levels: on each change of them, 3 repeats, then at least every 800 ms (ETC per_address_priority.md,
 /// E1.31's keep-alive range). Emit runs on the clock thread and only writes to a non-blocking socket.
+/// As the standby of a hot-standby pair (the device's gate closed) it is silent, after three stream-terminated
+/// packets so receivers drop it at once, or, with a standby priority, keeps sending at that priority without
+/// per-address priorities, so receivers prefer the active server and fall back to this one by themselves.
 /// </summary>
-internal sealed class SacnOutputPort : OutputPort, IClockBurstTarget
+internal sealed class SacnOutputPort : OutputPort, IClockBurstTarget, IGatedClockTarget
 {
     /// <summary>The per-address priority start code.</summary>
     public const byte PerAddressStartCode = 0xDD;
@@ -25,6 +28,7 @@ internal sealed class SacnOutputPort : OutputPort, IClockBurstTarget
     private int _perAddressStatic = -1;
     private int _perAddressRepeats;
     private long _perAddressLastSent;
+    private bool _sentSinceTerminate;
 
     public SacnOutputPort(SacnDevice device, int index)
         : base(device, index, "E1.31 Output port")
@@ -83,13 +87,35 @@ internal sealed class SacnOutputPort : OutputPort, IClockBurstTarget
             return;
         }
 
-        LastPriority = (byte)Math.Clamp(OutputPriority(priority), 0, SacnDataPacket.MaxPriority);
-        if (_device.Options.SendPerAddressPriority)
+        bool open = _device.Gate.IsOpen;
+        LastPriority = (byte)Math.Clamp(open ? OutputPriority(priority) : _device.Gate.StandbyPriority, 0, SacnDataPacket.MaxPriority);
+        if (_device.Options.SendPerAddressPriority && open)
         {
             EmitPerAddress();
         }
+        else if (!open)
+        {
+            // Per-slot priorities would override the standby's packet priority at receivers that honour 0xDD.
+            _perAddressVersion = -1;
+        }
 
+        _sentSinceTerminate = true;
         _device.Node.SendData(this, frame.Slots, LastPriority, SacnFramingOptions.None);
+    }
+
+    /// <inheritdoc />
+    public bool EmitsWhileGateClosed => _device.Gate.StandbyPriority > 0;
+
+    /// <inheritdoc />
+    /// <remarks>E1.31 §6.2.6, as when unpatched: receivers drop this source at once instead of after 2.5 s.</remarks>
+    public void OnGateClosed()
+    {
+        if (EmitsWhileGateClosed || _universe < 0 || !_sentSinceTerminate)
+        {
+            return;
+        }
+
+        SendTerminate();
     }
 
     /// <inheritdoc />
@@ -153,13 +179,18 @@ internal sealed class SacnOutputPort : OutputPort, IClockBurstTarget
     /// <inheritdoc />
     protected override void OnUnpatched(Universe universe)
     {
-        // E1.31 §6.2.6: three packets with Stream_Terminated, so receivers drop us at once.
+        SendTerminate();
+        _universe = -1;
+        Description = "E1.31 Output port";
+    }
+
+    // E1.31 §6.2.6: three packets with Stream_Terminated, so receivers drop us at once.
+    private void SendTerminate()
+    {
+        _sentSinceTerminate = false;
         for (int i = 0; i < 3; i++)
         {
             _device.Node.SendData(this, [], LastPriority, SacnFramingOptions.StreamTerminated);
         }
-
-        _universe = -1;
-        Description = "E1.31 Output port";
     }
 }

@@ -1,0 +1,369 @@
+// Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.Standby.Internal;
+using OlaSharp.Udp;
+
+namespace OlaSharp.Standby;
+
+/// <summary>
+/// One half of a hot-standby pair: sends this node's heartbeat every <c>heartbeat_ms</c> (unicast to the partner's
+/// address, or to <see cref="StandbySettings.MulticastGroup"/> when the partner is named by CID), hears the
+/// partner's through a <see cref="UdpTransport"/> (the server's one UDP receive loop), runs the rules
+/// (<see cref="StandbyStateMachine"/>) and opens or closes the <see cref="OutputGate"/> the outputs read.
+/// <para>
+/// Threads: heartbeats and ticks arrive on the transport's thread (<c>standby-rx</c>), the manual switch-over on
+/// an API thread; the machine and the send buffer are guarded by one lock. The gate is set, the role change
+/// logged (one line) and <see cref="StatusChanged"/> raised after the lock is released.
+/// </para>
+/// </summary>
+public sealed class StandbyController : IStandbyController, IUdpHandler, IDisposable
+{
+    private static readonly TimeSpan s_ignoredLogInterval = TimeSpan.FromMinutes(1);
+
+    private readonly StandbySettings _settings;
+    private readonly OutputGate _gate;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private StandbyStateMachine _machine;
+    private readonly object _lock = new();
+    private readonly byte[] _sendBuffer = new byte[HeartbeatPacket.Length];
+    private long _started;
+    private readonly long _periodTicks;
+    private readonly DateTimeOffset _startedAt;
+    private readonly byte[]? _partnerAddressBytes;
+    private UdpTransport? _transport;
+    private Socket? _socket;
+    private SocketAddress? _destination;
+    private long _nextSend;
+    private uint _sequence;
+    private AnnouncedRole _lastPartnerRole;
+    private DateTimeOffset _since;
+    private long _ignored;
+    private long _malformed;
+    private long _sent;
+    private long _sendErrors;
+    private long _lastIgnoredLog = long.MinValue;
+
+    /// <summary>Creates the controller and closes <paramref name="gate"/> (this node starts listening).</summary>
+    public StandbyController(StandbySettings settings, OutputGate gate, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(gate);
+        if (!settings.Enabled)
+        {
+            throw new ArgumentException("The settings name no partner: use StandaloneController.", nameof(settings));
+        }
+
+        _settings = settings;
+        _gate = gate;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _started = _time.GetTimestamp();
+        _startedAt = _time.GetUtcNow();
+        _since = _startedAt;
+        _periodTicks = (long)(settings.Heartbeat.TotalSeconds * _time.TimestampFrequency);
+        _machine = new StandbyStateMachine(settings, _started, _time.TimestampFrequency);
+        _partnerAddressBytes = settings.PartnerAddress?.GetAddressBytes();
+        gate.StandbyPriority = settings.SacnStandbyPriority;
+        gate.Set(false);
+    }
+
+    /// <inheritdoc />
+    public event Action<StandbyStatus>? StatusChanged;
+
+    /// <summary>The rules' settings.</summary>
+    public StandbySettings Settings => _settings;
+
+    /// <summary>The local port the heartbeats are received on (after <see cref="Start"/>).</summary>
+    public int LocalPort { get; private set; }
+
+    /// <summary>Heartbeats ignored because they were not the partner's.</summary>
+    public long Ignored => Interlocked.Read(ref _ignored);
+
+    /// <summary>Datagrams that were not heartbeats.</summary>
+    public long Malformed => Interlocked.Read(ref _malformed);
+
+    /// <summary>Heartbeats sent.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>The role this node announces (with the hand-over's Yielding).</summary>
+    public AnnouncedRole Announced
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _machine.Role;
+            }
+        }
+    }
+
+    /// <summary>The current term.</summary>
+    public uint Term
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _machine.Term;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public StandbyStatus Status
+    {
+        get
+        {
+            lock (_lock)
+            {
+                long heard = _machine.PartnerLastHeard;
+                return new StandbyStatus(
+                    ToStandbyRole(_machine.Role),
+                    _settings.Partner,
+                    _machine.Partner is { } p ? ToStandbyRole(p.Role) : StandbyRole.Starting,
+                    heard == long.MinValue ? null : _time.GetElapsedTime(heard),
+                    _since,
+                    _machine.Reason,
+                    _machine.Transitions);
+            }
+        }
+    }
+
+    /// <summary>Opens the heartbeat socket and starts the receive loop; false (outputs opened, logged) when the socket cannot be opened.</summary>
+    public bool Start()
+    {
+        // Linux hands multicast only to sockets bound to the wildcard (or the group), never to one bound to a
+        // unicast address: with the partner named by CID the interface only picks where the group is joined.
+        IPAddress bindAddress = _settings.PartnerCid is null ? _settings.Interface ?? IPAddress.Any : IPAddress.Any;
+        IPEndPoint destination = _settings.PartnerAddress is { } partner
+            ? new IPEndPoint(partner, _settings.PartnerPort ?? _settings.Port)
+            : new IPEndPoint(StandbySettings.MulticastGroup, _settings.Port);
+        Socket socket;
+        try
+        {
+            socket = UdpSockets.Open(new UdpSocketOptions(new IPEndPoint(bindAddress, _settings.Port)) { MulticastInterface = _settings.Interface }, out _);
+            if (_settings.PartnerCid is not null)
+            {
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 1);
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership,
+                    new MulticastOption(StandbySettings.MulticastGroup, _settings.Interface ?? IPAddress.Any));
+            }
+        }
+        catch (SocketException ex)
+        {
+            Log.SocketFailed(_logger, _settings.Port, ex.SocketErrorCode.ToString());
+            _gate.Set(true);
+            return false;
+        }
+
+        _socket = socket;
+        LocalPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        _destination = destination.Serialize();
+        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 5, _settings.Heartbeat.Ticks / 2));
+        _transport = new UdpTransport(this, "standby-rx", 256, _time, tick);
+        _transport.Add(socket);
+
+        // The start-up wait (takeover_ms of listening) counts from now, not from construction: the plugins
+        // started in between, which takes seconds under JIT on a Pi, and a server must not go active before it
+        // had the chance to hear an active partner.
+        lock (_lock)
+        {
+            _started = _time.GetTimestamp();
+            _machine = new StandbyStateMachine(_settings, _started, _time.TimestampFrequency);
+        }
+
+        Log.Started(_logger, "starting", _settings.ConfRole.ToString().ToLowerInvariant(), StandbySettings.FormatCid(_settings.Cid),
+            _settings.Partner, _settings.Heartbeat.TotalMilliseconds, LocalPort, destination.ToString(), _settings.Takeover.TotalMilliseconds);
+        lock (_lock)
+        {
+            SendLocked(_time.GetTimestamp());
+        }
+
+        _transport.Start();
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool TrySwitchOver(out string? error)
+    {
+        RoleChange? change;
+        bool ok;
+        lock (_lock)
+        {
+            long now = _time.GetTimestamp();
+            ok = _machine.TrySwitchOver(now, out change, out error);
+            if (change is not null)
+            {
+                SendLocked(now);
+            }
+        }
+
+        if (!ok)
+        {
+            Log.SwitchOverRefused(_logger, error ?? "?");
+        }
+
+        Apply(change, partnerChanged: false);
+        return ok;
+    }
+
+    /// <summary>
+    /// Before a graceful stop: an active server with a heard standby partner announces that it yields and closes
+    /// its outputs, so the partner takes over at once rather than after <c>takeover_ms</c>. True when it yielded.
+    /// </summary>
+    public bool YieldForShutdown()
+    {
+        RoleChange? change;
+        lock (_lock)
+        {
+            long now = _time.GetTimestamp();
+            change = _machine.YieldForShutdown(now);
+            if (change is not null)
+            {
+                SendLocked(now);
+            }
+        }
+
+        Apply(change, partnerChanged: false);
+        return change is not null;
+    }
+
+    /// <inheritdoc />
+    void IUdpHandler.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from, long now)
+    {
+        if (!HeartbeatPacket.TryParse(datagram, out HeartbeatPacket packet))
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+
+        if (packet.Cid == _settings.Cid)
+        {
+            // Our own multicast, looped back.
+            return;
+        }
+
+        if (!IsPartner(packet, from))
+        {
+            long count = Interlocked.Increment(ref _ignored);
+            if (_lastIgnoredLog == long.MinValue || _time.GetElapsedTime(_lastIgnoredLog, now) >= s_ignoredLogInterval)
+            {
+                _lastIgnoredLog = now;
+                Log.NotPartner(_logger, FromText(from), StandbySettings.FormatCid(packet.Cid), _settings.Partner, count);
+            }
+
+            return;
+        }
+
+        RoleChange? change;
+        bool partnerChanged;
+        lock (_lock)
+        {
+            change = _machine.OnHeartbeat(packet, now);
+            partnerChanged = packet.Role != _lastPartnerRole;
+            _lastPartnerRole = packet.Role;
+            if (change is not null)
+            {
+                SendLocked(now);
+            }
+        }
+
+        Apply(change, partnerChanged);
+    }
+
+    /// <inheritdoc />
+    void IUdpHandler.OnTick(long now)
+    {
+        RoleChange? change;
+        lock (_lock)
+        {
+            change = _machine.OnTick(now);
+            if (change is not null || now >= _nextSend)
+            {
+                SendLocked(now);
+            }
+        }
+
+        Apply(change, partnerChanged: false);
+    }
+
+    /// <inheritdoc />
+    void IUdpHandler.OnReceiveError(SocketError error) => Log.SocketError(_logger, error.ToString());
+
+    /// <inheritdoc />
+    void IUdpHandler.OnSendError(SocketError error) => Log.SocketError(_logger, error.ToString());
+
+    /// <inheritdoc />
+    void IUdpHandler.OnLoopError(Exception exception) => Log.LoopFailed(_logger, exception);
+
+    /// <inheritdoc />
+    public void Dispose() => _transport?.Dispose();
+
+    private static StandbyRole ToStandbyRole(AnnouncedRole role) => role switch
+    {
+        AnnouncedRole.Active => StandbyRole.Active,
+        AnnouncedRole.Starting => StandbyRole.Starting,
+        _ => StandbyRole.Standby,
+    };
+
+    private static string FromText(SocketAddress from)
+    {
+        try
+        {
+            return new IPEndPoint(IPAddress.Any, 0).Create(from).ToString() ?? "?";
+        }
+        catch (ArgumentException)
+        {
+            return "?";
+        }
+    }
+
+    private bool IsPartner(in HeartbeatPacket packet, SocketAddress from)
+    {
+        if (_settings.PartnerCid is { } cid)
+        {
+            return packet.Cid == cid;
+        }
+
+        // AF_INET sockaddr: family (2 bytes), port (2), address (4).
+        return _partnerAddressBytes is not null && from.Family == AddressFamily.InterNetwork && from.Size >= 8
+            && from.Buffer.Span.Slice(4, 4).SequenceEqual(_partnerAddressBytes);
+    }
+
+    private void SendLocked(long now)
+    {
+        _nextSend = now + _periodTicks;
+        if (_socket is null || _transport is null || _destination is null)
+        {
+            return;
+        }
+
+        var packet = new HeartbeatPacket(_machine.Role, _settings.ConfRole, _machine.Term, unchecked(++_sequence), _settings.Cid,
+            (ulong)Math.Max(0, (now - _started) * 1000 / _time.TimestampFrequency));
+        int n = packet.Write(_sendBuffer);
+        _transport.Send(_socket, _sendBuffer.AsSpan(0, n), _destination, ref _sent, ref _sendErrors);
+    }
+
+    private void Apply(RoleChange? change, bool partnerChanged)
+    {
+        if (change is { } c)
+        {
+            bool open;
+            uint term;
+            lock (_lock)
+            {
+                open = _machine.OutputsOpen;
+                term = _machine.Term;
+                _since = _time.GetUtcNow();
+            }
+
+            _gate.Set(open);
+            Log.RoleChanged(_logger, c.From.ToString().ToLowerInvariant(), c.To.ToString().ToLowerInvariant(), term, c.Reason);
+        }
+
+        if (change is not null || partnerChanged)
+        {
+            StatusChanged?.Invoke(Status);
+        }
+    }
+}
