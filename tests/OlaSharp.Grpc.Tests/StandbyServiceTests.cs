@@ -120,4 +120,23 @@ public sealed class StandbyServiceTests
         await client.SwitchOverAsync(new SwitchOverRequest(), new Metadata { { "authorization", "Bearer s3cret" } });
         Assert.Equal(1, standby.SwitchOvers);
     }
+
+    [Fact]
+    public async Task PythonClient_StatusThenRefusedSwitch_StubsFromStandbyProto()
+    {
+        FakeStandbyController standby = FakeStandbyController.StandbyOf();
+        await using GrpcTestHost host = await GrpcTestHost.StartAsync(null, null, standby);
+
+        using ClientProcess status = ClientProcess.Python(host.Port, "standby");
+        await status.AssertExitZeroAsync();
+        System.Text.Json.JsonElement s = Assert.Single(status.Lines);
+        Assert.Equal(("standby", "198.18.0.2", "STANDBY_ROLE_ACTIVE", 40L), (s.GetProperty("role").GetString(), s.GetProperty("partner").GetString(), s.GetProperty("partner_role").GetString(), s.GetProperty("partner_last_heard_ms").GetInt64()));
+        Assert.Equal("standby: partner 198.18.0.2 active, outputs silent, UART line released", s.GetProperty("outputs").GetString());
+
+        standby.Refusal = "the partner 198.18.0.2 is not heard: handing over would leave the outputs dark";
+        using ClientProcess refused = ClientProcess.Python(host.Port, "standby", "--switch");
+        Assert.Equal(2, await refused.WaitExitAsync());
+        Assert.Contains("FAILED_PRECONDITION: the partner 198.18.0.2 is not heard: handing over would leave the outputs dark", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, standby.SwitchOvers);
+    }
 }
