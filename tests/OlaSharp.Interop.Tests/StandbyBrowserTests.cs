@@ -1,7 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Diagnostics;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace OlaSharp.Interop.Tests;
@@ -13,26 +11,16 @@ namespace OlaSharp.Interop.Tests;
 /// outputs are silent, and the button asks first, shows a refusal's reason and the new role after a switch.
 /// </summary>
 [Collection(InteropCollection.Name)]
-public sealed partial class StandbyBrowserTests(ITestOutputHelper output)
+public sealed class StandbyBrowserTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Badge_OnEveryPage_PanelSaysWhySilent_SwitchAsksFirstAndShowsTheOutcome()
     {
-        Peers.Require("/usr/bin/chromium", "chromium");
-        string node = Peers.Require("node", "nodejs");
-        await BrowserScripts.EnsureNodeModulesAsync();
+        string node = await BrowserRun.RequireAsync();
         await using var ns = await NetworkNamespace.CreateAsync();
         await using var server = await OlasharpdInNamespace.StartAsync(ns, TimeSpan.FromSeconds(60));
-        string baseUrl = $"http://127.0.0.1:{int.Parse(HttpPortInReadyLine().Match(server.Output.StandardOutput).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)}";
-
-        var sw = Stopwatch.StartNew();
-        CommandResult run = await ns.RunAsync(node, [Path.Combine(BrowserScripts.Directory, "standby-test.js"), baseUrl], TimeSpan.FromSeconds(120));
-        output.WriteLine($"standby-test.js ({sw.ElapsedMilliseconds} ms): {run.StandardOutput}\n{run.StandardError}");
-        Assert.False(run.TimedOut, "standby-test.js timed out");
-        string last = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "{}";
-        using JsonDocument result = JsonDocument.Parse(last);
+        using JsonDocument result = await BrowserRun.RunAsync(ns, node, output, "standby-test.js", BrowserRun.BaseUrl(server));
         JsonElement r = result.RootElement;
-        Assert.True(r.TryGetProperty("ok", out JsonElement ok) && ok.GetBoolean(), last + "\n" + run.StandardError);
 
         // The real server has no partner: nothing shown, and its JSON says so.
         Assert.False(r.GetProperty("real").GetProperty("badgeVisible").GetBoolean());
@@ -58,7 +46,4 @@ public sealed partial class StandbyBrowserTests(ITestOutputHelper output)
         Assert.Equal("Active — partner 198.18.0.2 standby", r.GetProperty("switched").GetProperty("badge").GetString());
         Assert.Equal("Hand the outputs to the partner", r.GetProperty("switched").GetProperty("button").GetString());
     }
-
-    [GeneratedRegex("\"http\":(\\d+)")]
-    private static partial Regex HttpPortInReadyLine();
 }
