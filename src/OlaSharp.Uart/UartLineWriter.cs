@@ -103,9 +103,18 @@ public sealed partial class UartLineWriter : IDisposable
         _guardNs = _breakNs + _mabNs + ((1 + DmxFrame.MaxSlots) * 44_000L) + _malfNs + TakeOverMarginNs;
         _onGateChanged = open =>
         {
-            if (open)
+            if (!open)
+            {
+                return;
+            }
+
+            try
             {
                 _gateOpened.Set();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Raised on the controller's thread while this writer was being disposed: nothing to wake.
             }
         };
     }
@@ -181,11 +190,6 @@ public sealed partial class UartLineWriter : IDisposable
         }
 
         _stop.Cancel();
-        if (_gateWatched)
-        {
-            _gate.Changed -= _onGateChanged;
-        }
-
         if (_thread is not null)
         {
             // A frame takes at most break + MAB + 513 slots + malf, about 2 s at the limits.
@@ -528,6 +532,13 @@ public sealed partial class UartLineWriter : IDisposable
     /// <summary>Leaves the line idle and releases everything; runs on the line thread at exit.</summary>
     internal void Shutdown()
     {
+        // On the thread that subscribed (the line thread; the caller of RunOnce in tests).
+        if (_gateWatched)
+        {
+            _gateWatched = false;
+            _gate.Changed -= _onGateChanged;
+        }
+
         IUartLine? line = Interlocked.Exchange(ref _line, null);
         if (line is not null)
         {

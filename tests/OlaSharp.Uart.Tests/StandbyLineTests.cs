@@ -156,6 +156,25 @@ public sealed class StandbyLineTests
     }
 
     [Fact]
+    public void Start_ReleasedThenDisposed_ThreadEndsAndTheGateNoLongerWakesIt()
+    {
+        FakeGpioChips gpio = FakeGpioChips.Pi4(_log);
+        var gate = new OutputGate();
+        gate.Set(false);
+        UartLineWriter writer = Create(new UartLineSettings(DeGpio: 18), gate, gpio);
+        writer.Start();
+        Assert.True(SpinWait.SpinUntil(() => writer.IsReleased, TimeSpan.FromSeconds(10)));
+
+        // The sleeping thread wakes for the stop (not only for the gate), releases the pin and unsubscribes.
+        writer.Dispose();
+        Assert.Empty(gpio["/dev/gpiochip0"].Requested);
+        gate.Set(true);
+        gate.Set(false);
+        Assert.Equal(0, writer.FramesSent);
+        Assert.DoesNotContain("break-on", Ops(_log));
+    }
+
+    [Fact]
     public void StandbyPair_SharedBus_NeverBothDriversOn_AndFramesBackWithinTheTakeOver()
     {
         var bus = new SharedBus();
