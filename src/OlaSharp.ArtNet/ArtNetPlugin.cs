@@ -1,5 +1,4 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using Microsoft.Extensions.Logging;
 using OlaSharp.ArtNet.Internal;
 using OlaSharp.Core.Conf;
 using OlaSharp.Udp;
@@ -10,18 +9,14 @@ namespace OlaSharp.ArtNet;
 /// The Art-Net 4 plugin (OLA id 2, <c>ola-artnet.conf</c>, device <c>2-1</c>). Reads every key olad writes,
 /// with olad's defaults and validators, plus keys of ours (see <see cref="Description"/>).
 /// </summary>
-public sealed partial class ArtNetPlugin : DevicePlugin, IProtocolCounterSource, INoticeSource
+public sealed partial class ArtNetPlugin : NodePlugin, INoticeSource
 {
     /// <summary>olad's default short and long name.</summary>
     public const string DefaultName = "OLA - ArtNet node";
 
-    private readonly CounterTable _counters = ArtNetCounters.Create();
-    private ArtNetNode? _node;
-    private ILogger? _logger;
-
     /// <summary>Creates the plugin.</summary>
     public ArtNetPlugin()
-        : base(PluginIds.ArtNet, "ArtNet", "artnet")
+        : base(PluginIds.ArtNet, "ArtNet", "artnet", ArtNetCounters.Schema)
     {
     }
 
@@ -104,27 +99,18 @@ public sealed partial class ArtNetPlugin : DevicePlugin, IProtocolCounterSource,
     /// <inheritdoc />
     protected override Device? OpenDevice()
     {
-        _logger = Context.LoggerFactory.CreateLogger<ArtNetPlugin>();
         InterfaceChoice? nic = PickInterface(Preferences);
         if (nic is null)
         {
-            Log.NoInterface(_logger);
+            Log.NoInterface(Logger);
             return null;
         }
 
         ArtNetOptions options = OptionsFrom(Preferences, nic);
-        var node = new ArtNetNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.ArtNet.Node"), _counters);
+        var node = new ArtNetNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.ArtNet.Node"), Counters);
         var device = new ArtNetDevice(this, options, node, Context.Time.TimestampFrequency);
         node.Start(nic.IsLoopback ? null : nic.Name);
-        _node = node;
-        return device;
-    }
-
-    /// <inheritdoc />
-    protected override void CloseDevice()
-    {
-        _node?.Dispose();
-        _node = null;
+        return Run(node, device);
     }
 
     /// <summary>
@@ -133,7 +119,7 @@ public sealed partial class ArtNetPlugin : DevicePlugin, IProtocolCounterSource,
     /// </summary>
     public IReadOnlyList<UnpatchedArtDmx> UnpatchedTraffic()
     {
-        ArtNetNode? node = _node;
+        var node = (ArtNetNode?)Node;
         return node is null ? [] : node.Unpatched.Snapshot(Context.Time.GetTimestamp());
     }
 
@@ -146,7 +132,4 @@ public sealed partial class ArtNetPlugin : DevicePlugin, IProtocolCounterSource,
             into.Add(new PluginNotice("artnet_unpatched", u.Address, u.Sender, u.Packets, u.LastSeen, u.Advice));
         }
     }
-
-    /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.CollectCounters(into);
 }

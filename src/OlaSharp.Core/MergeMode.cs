@@ -11,7 +11,10 @@ public enum MergeMode
     Ltp = 2,
 }
 
-/// <summary>What a universe does when its last live source goes away.</summary>
+/// <summary>
+/// A universe's failsafe mode: what its merged frame becomes when its data is lost (the last source goes
+/// away, or <see cref="FailsafeSettings.After"/> passes after the last frame). See <see cref="Universe.Failsafe"/>.
+/// </summary>
 public enum LossPolicy
 {
     /// <summary>Keep the last merged frame (OLA's behaviour).</summary>
@@ -19,6 +22,12 @@ public enum LossPolicy
 
     /// <summary>Set every slot to zero, keeping the length.</summary>
     Blackout = 1,
+
+    /// <summary>Set every slot to 255, keeping the length (512 slots when there is none).</summary>
+    Full = 2,
+
+    /// <summary>A named scene of the universe: its slots and its length (<see cref="FailsafeSettings.Scene"/>).</summary>
+    Scene = 3,
 }
 
 /// <summary>Parsing helpers for the text forms used in OLA's conf files and our own.</summary>
@@ -31,7 +40,31 @@ public static class MergeModeText
     /// <summary>The text OLA writes.</summary>
     public static string ToOlaConf(MergeMode mode) => mode == MergeMode.Htp ? "HTP" : "LTP";
 
-    /// <summary>Parses a loss policy name (<c>hold</c> or <c>blackout</c>, case-insensitive).</summary>
-    public static bool TryParseLossPolicy(string? value, out LossPolicy policy) =>
-        EnumText.TryParseName(value, LossPolicy.Hold, out policy);
+    /// <summary>Parses a failsafe mode name (<c>hold</c>, <c>blackout</c>, <c>full</c> or <c>scene</c>, case-insensitive).</summary>
+    public static bool TryParseFailsafeMode(string? value, out LossPolicy mode) =>
+        EnumText.TryParseName(value, LossPolicy.Hold, out mode);
+
+    /// <summary>
+    /// Parses a server-wide default (<c>--loss-policy</c>, <c>universe_loss_policy</c>): <c>hold</c>,
+    /// <c>blackout</c> or <c>full</c>; <c>scene</c> is refused, a scene belongs to one universe.
+    /// </summary>
+    public static bool TryParseLossPolicy(string? value, out LossPolicy policy)
+    {
+        if (EnumText.TryParseName(value, LossPolicy.Hold, out policy) && policy != LossPolicy.Scene)
+        {
+            return true;
+        }
+
+        policy = LossPolicy.Hold;
+        return false;
+    }
+
+    /// <summary>The text used in conf files and APIs: <c>hold</c>, <c>blackout</c>, <c>full</c>, <c>scene</c>.</summary>
+    public static string ToText(LossPolicy mode) => mode switch
+    {
+        LossPolicy.Blackout => "blackout",
+        LossPolicy.Full => "full",
+        LossPolicy.Scene => "scene",
+        _ => "hold",
+    };
 }

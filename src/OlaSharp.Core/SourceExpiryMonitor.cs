@@ -9,7 +9,9 @@ namespace OlaSharp.Core;
 /// It ticks every <see cref="Interval"/> only while some universe has an active source with a finite timeout
 /// (<see cref="Universe.HasActiveExpirableSources"/>: clients' and plain ports' sources; Art-Net and sACN ports
 /// expire their senders themselves). Otherwise it ticks every <see cref="CollectInterval"/>, and the first
-/// such source to become active re-arms it (<see cref="UniverseRegistry.ExpirableSourceActivated"/>). On the
+/// such source to become active re-arms it (<see cref="UniverseRegistry.ExpirableSourceActivated"/>). It also
+/// ticks while a universe has a failsafe deadline pending (<see cref="Universe.HasPendingFailsafe"/>: After
+/// set and a frame received since the failsafe last acted), and acts the failsafe when it passes. On the
 /// Pi's idle line and its 44 Hz Art-Net console the 100 ms tick did nothing but cost 10 timer and ~20
 /// thread-pool wake-ups a second (interop/bench/run.sh pi, docs/benchmarks.md).
 /// </para>
@@ -132,7 +134,7 @@ public sealed class SourceExpiryMonitor : IDisposable
         IReadOnlyList<Universe> all = _registry.All;
         for (int i = 0; i < all.Count; i++)
         {
-            if (all[i].HasActiveExpirableSources)
+            if (all[i].HasActiveExpirableSources || all[i].HasPendingFailsafe)
             {
                 return true;
             }

@@ -52,6 +52,9 @@ public sealed partial class Universe
     private byte[] _priorityScratch = new byte[DmxFrame.MaxSlots];
     private bool _hasMergedPriorities;
 
+    // Timestamp of the last accepted level frame from any source (the failsafe's After counts from it).
+    private long _lastFrame;
+
     /// <summary>Creates a universe. Use <see cref="UniverseRegistry"/> in a server; direct construction is for tests and tools.</summary>
     public Universe(int id, TimeProvider? time = null, string? name = null, MergeMode mergeMode = MergeMode.Ltp, LossPolicy lossPolicy = LossPolicy.Hold)
     {
@@ -80,10 +83,13 @@ public sealed partial class Universe
     /// <summary>True while a source with a finite timeout is active (something for <see cref="SourceExpiryMonitor"/> to expire).</summary>
     public bool HasActiveExpirableSources => Volatile.Read(ref _activeExpirable) > 0;
 
-    /// <summary>Called outside the lock when a source with a finite timeout becomes active; set by <see cref="UniverseRegistry"/>.</summary>
+    /// <summary>
+    /// Called outside the lock when a source with a finite timeout becomes active or a failsafe deadline starts
+    /// (something for the monitor to watch); set by <see cref="UniverseRegistry"/>.
+    /// </summary>
     internal Action? ExpirableSourceActivated { get; set; }
 
-    /// <summary>Raised when the name or merge mode changes (for persistence).</summary>
+    /// <summary>Raised when the name, merge mode, failsafe, scenes or startup scene change (for persistence).</summary>
     public event Action<Universe>? SettingsChanged;
 
     /// <summary>Universe number.</summary>
@@ -137,8 +143,29 @@ public sealed partial class Universe
         }
     }
 
-    /// <summary>What happens when the last live source goes away.</summary>
-    public LossPolicy LossPolicy { get; set; }
+    /// <summary>
+    /// The failsafe mode (<see cref="Failsafe"/>'s). Setting it gives the server-wide default (no After, not
+    /// <see cref="FailsafeConfigured"/>, never <see cref="LossPolicy.Scene"/>); use <see cref="SetFailsafe"/> for the rest.
+    /// </summary>
+    public LossPolicy LossPolicy
+    {
+        get => Failsafe.Mode;
+        set
+        {
+            if (value is < LossPolicy.Hold or > LossPolicy.Full)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "A default loss policy is hold, blackout or full (a scene belongs to one universe: SetFailsafe).");
+            }
+
+            lock (_lock)
+            {
+                _failsafe = new FailsafeSettings(value);
+                _afterTicks = long.MaxValue;
+                _failsafeConfigured = false;
+                Volatile.Write(ref _failsafeDeadline, long.MaxValue);
+            }
+        }
+    }
 
     /// <summary>Priority of the sources that won the last merge (0 before any data).</summary>
     public int ActivePriority { get; private set; }
@@ -273,6 +300,7 @@ public sealed partial class Universe
         bool accepted;
         bool changed;
         bool expirableActivated = false;
+        bool failsafeToggled;
         lock (_lock)
         {
             if (source.IsRemoved)
@@ -315,14 +343,25 @@ public sealed partial class Universe
                 return false;
             }
 
+            // Leaving the failsafe or the startup scene: the merged frame is not the sources' merge, so merge
+            // them all whoever sent (normal merging resumes at once).
+            forceMerge |= OnFrameLocked(now, out bool pendingStarted);
+            expirableActivated |= pendingStarted;
             long before = Version;
             accepted = MergeLocked(forceMerge ? null : source, now);
             changed = Version != before;
+            failsafeToggled = TakeFailsafeToggleLocked();
+        }
+
+        if (failsafeToggled)
+        {
+            FailsafeChanged?.Invoke(this);
         }
 
         if (expirableActivated)
         {
-            // Rare (a timed source starting or coming back), outside the lock: the monitor may re-arm its timer.
+            // Rare (a timed source starting or coming back, a failsafe deadline starting), outside the lock: the
+            // monitor may re-arm its timer.
             ExpirableSourceActivated?.Invoke();
         }
 
@@ -387,6 +426,7 @@ public sealed partial class Universe
     {
         CheckOwnership(source);
         bool notify;
+        bool failsafeToggled;
         lock (_lock)
         {
             if (source.IsRemoved)
@@ -397,6 +437,12 @@ public sealed partial class Universe
             source.IsRemoved = true;
             _sources.Remove(source);
             notify = DeactivateLocked(source, _time.GetTimestamp());
+            failsafeToggled = TakeFailsafeToggleLocked();
+        }
+
+        if (failsafeToggled)
+        {
+            FailsafeChanged?.Invoke(this);
         }
 
         if (notify)
@@ -406,19 +452,24 @@ public sealed partial class Universe
     }
 
     /// <summary>
-    /// Deactivates sources silent for longer than their timeout; called by <see cref="SourceExpiryMonitor"/>
-    /// on a timer so a source expires even when nobody else sends. Returns how many expired.
+    /// Deactivates sources silent for longer than their timeout, and acts the failsafe when its After deadline
+    /// passed; called by <see cref="SourceExpiryMonitor"/> on a timer so a source expires even when nobody
+    /// else sends. Returns how many sources expired.
     /// </summary>
     public int ExpireSources(long now)
     {
         int expired = 0;
         bool notify = false;
+        bool failsafeToggled;
+        long before;
         lock (_lock)
         {
-            if (_activeSources == 0)
+            if (_activeSources == 0 && _failsafeDeadline == long.MaxValue)
             {
                 return 0;
             }
+
+            before = Version;
 
             for (int i = 0; i < _sources.Count; i++)
             {
@@ -429,11 +480,19 @@ public sealed partial class Universe
                     notify |= DeactivateLocked(s, now);
                 }
             }
+
+            notify |= CheckDeadlineLocked(now);
+            failsafeToggled = TakeFailsafeToggleLocked();
+        }
+
+        if (failsafeToggled)
+        {
+            FailsafeChanged?.Invoke(this);
         }
 
         if (notify)
         {
-            Updated?.Invoke(this, true);
+            Updated?.Invoke(this, Version != before);
         }
 
         return expired;
@@ -457,6 +516,21 @@ public sealed partial class Universe
         lock (_lock)
         {
             _merged.AsSpan(0, _mergedLength).CopyTo(destination);
+            return _mergedLength;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="CopyMerged(Span{byte})"/>, and gives a stamp of the state the copy stands for: it grows with
+    /// every accepted update and every other change of the merged frame (expiry, loss policy), so a consumer that
+    /// received copies out of order (queued before and after a coalesced one) can drop the older ones.
+    /// </summary>
+    public int CopyMerged(Span<byte> destination, out long stamp)
+    {
+        lock (_lock)
+        {
+            _merged.AsSpan(0, _mergedLength).CopyTo(destination);
+            stamp = UpdateCount + Version;
             return _mergedLength;
         }
     }
@@ -559,7 +633,7 @@ public sealed partial class Universe
     private bool RemergeLocked()
     {
         long before = Version;
-        if (_activeSources > 0)
+        if (_activeSources > 0 && !_inFailsafe)
         {
             MergeLocked(null, _time.GetTimestamp());
         }
@@ -579,7 +653,7 @@ public sealed partial class Universe
         }
     }
 
-    // Returns true when listeners must hear about it (merged frame or priority changed, or the loss policy acted).
+    // Returns true when listeners must hear about it (merged frame or priority changed, or the failsafe acted).
     private bool DeactivateLocked(DmxSource source, long now)
     {
         if (!source.IsActive)
@@ -596,16 +670,20 @@ public sealed partial class Universe
 
         long before = Version;
         int priorityBefore = ActivePriority;
+        bool wasInFailsafe = _inFailsafe;
         if (_activeSources > 0)
         {
-            MergeLocked(null, now);
+            // In failsafe the merged frame is the failsafe's until a source sends again.
+            if (!_inFailsafe)
+            {
+                MergeLocked(null, now);
+            }
         }
-        else if (LossPolicy == LossPolicy.Blackout && _mergedLength > 0)
+        else
         {
-            Array.Clear(_merged, 0, _mergedLength);
-            Version++;
+            OnLastSourceGoneLocked();
         }
 
-        return Version != before || ActivePriority != priorityBefore;
+        return Version != before || ActivePriority != priorityBefore || _inFailsafe != wasInFailsafe;
     }
 }

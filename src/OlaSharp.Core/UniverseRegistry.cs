@@ -1,4 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace OlaSharp.Core;
 
 /// <summary>
@@ -13,13 +15,18 @@ public sealed class UniverseRegistry
     private readonly object _lock = new();
     private readonly Dictionary<int, Universe> _byId = [];
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private Universe[] _snapshot = [];
 
     /// <summary>Creates an empty registry.</summary>
-    public UniverseRegistry(TimeProvider? time = null, LossPolicy defaultLossPolicy = LossPolicy.Hold)
+    /// <param name="time">Clock of the universes.</param>
+    /// <param name="defaultLossPolicy">Failsafe mode of universes without one of their own.</param>
+    /// <param name="logger">Where a universe's failsafe starting and ending is logged (one line each).</param>
+    public UniverseRegistry(TimeProvider? time = null, LossPolicy defaultLossPolicy = LossPolicy.Hold, ILogger? logger = null)
     {
         _time = time ?? TimeProvider.System;
         DefaultLossPolicy = defaultLossPolicy;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Raised after a universe is created (settings restored by listeners happen here).</summary>
@@ -64,7 +71,11 @@ public sealed class UniverseRegistry
                 return existing;
             }
 
-            created = new Universe(id, _time, lossPolicy: DefaultLossPolicy) { ExpirableSourceActivated = OnExpirableSourceActivated };
+            created = new Universe(id, _time, lossPolicy: DefaultLossPolicy)
+            {
+                ExpirableSourceActivated = OnExpirableSourceActivated,
+                FailsafeChanged = OnFailsafeChanged,
+            };
             _byId.Add(id, created);
             RebuildSnapshot();
         }
@@ -143,4 +154,20 @@ public sealed class UniverseRegistry
     }
 
     private void OnExpirableSourceActivated() => ExpirableSourceActivated?.Invoke();
+
+    private void OnFailsafeChanged(Universe u)
+    {
+        FailsafeStatus status = u.GetFailsafeStatus();
+        if (status.Active)
+        {
+            FailsafeSettings f = u.Failsafe;
+            string reason = f.After is TimeSpan after ? $"no frame for {after.TotalSeconds:0.###} s" : "its last source went away";
+            string mode = status.Mode == LossPolicy.Scene ? $"scene '{f.Scene}'" : MergeModeText.ToText(status.Mode);
+            Log.FailsafeActing(_logger, u.Id, reason, mode);
+        }
+        else
+        {
+            Log.FailsafeEnded(_logger, u.Id);
+        }
+    }
 }

@@ -33,6 +33,11 @@ public static class OlaHttpEndpoints
         [PluginSettingsApi.GetPath] = "GET /json/plugin_settings?id=[plugin] or ?conf=[conf prefix, e.g. grpc]",
         [PluginSettingsApi.PostPath] = "POST /plugin_settings with form fields id=[plugin] or conf=[conf prefix], then key=value for each setting to change, clear=[key] to remove one",
         ["/live"] = "GET /live?u=[universe] (server-sent events)",
+        [FailsafeApi.GetPath] = "GET /json/universe/failsafe?id=[universe]",
+        [FailsafeApi.SetPath] = "POST /universe/failsafe with form fields id=[universe], mode=[hold|blackout|full|scene], after_ms=[empty or 1..86400000], scene=[scene name]",
+        [FailsafeApi.CapturePath] = "POST /universe/scene/capture with form fields id=[universe], name=[scene name]",
+        [FailsafeApi.DeletePath] = "POST /universe/scene/delete with form fields id=[universe], name=[scene name]",
+        [FailsafeApi.StartupPath] = "POST /universe/startup_scene with form fields id=[universe], name=[scene name, empty for none]",
         [StandbyApi.GetPath] = "GET /json/standby (the hot-standby role, partner, last heard, since, reason, transitions)",
         [StandbyApi.SwitchPath] = "POST /json/standby/switch (hand the outputs to the standby partner, or take them; 409 with the reason when refused)",
     };
@@ -73,6 +78,13 @@ public static class OlaHttpEndpoints
         var settings = new PluginSettingsApi(host, logger);
         Get(app, PluginSettingsApi.GetPath, settings.Get);
         Post(app, guard, PluginSettingsApi.PostPath, settings.PostAsync);
+
+        var failsafe = new FailsafeApi(host);
+        Get(app, FailsafeApi.GetPath, failsafe.Get);
+        Post(app, guard, FailsafeApi.SetPath, failsafe.SetAsync);
+        Post(app, guard, FailsafeApi.CapturePath, failsafe.CaptureAsync);
+        Post(app, guard, FailsafeApi.DeletePath, failsafe.DeleteAsync);
+        Post(app, guard, FailsafeApi.StartupPath, failsafe.StartupAsync);
 
         app.MapGet("/live", ctx => Help(ctx, "/live") is IResult help ? help.ExecuteAsync(ctx) : LiveDmxStream.RunAsync(ctx, host.Core.Universes));
 

@@ -1,7 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 using OlaSharp.Core.Conf;
 using OlaSharp.Sacn.Internal;
 using OlaSharp.Udp;
@@ -12,18 +11,14 @@ namespace OlaSharp.Sacn;
 /// The E1.31 (sACN) plugin (OLA id 11, <c>ola-e131.conf</c>, device <c>11-1</c>). Reads every key olad
 /// writes, with olad's defaults and validators, plus keys of ours (see <see cref="Description"/>).
 /// </summary>
-public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
+public sealed partial class SacnPlugin : NodePlugin
 {
     /// <summary>Most input or output ports (olad: 512).</summary>
     public const int MaxPorts = 4096;
 
-    private readonly CounterTable _counters = SacnCounters.Create();
-    private SacnNode? _node;
-    private ILogger? _logger;
-
     /// <summary>Creates the plugin.</summary>
     public SacnPlugin()
-        : base(PluginIds.E131, "E1.31 (sACN)", "e131")
+        : base(PluginIds.E131, "E1.31 (sACN)", "e131", SacnCounters.Schema)
     {
     }
 
@@ -57,7 +52,7 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
     /// Other sources seen through E1.31 universe discovery (universe 64214): CID, name and the universes
     /// they announce, forgotten 25 s after their last page. Empty while the plugin is stopped. Allocates.
     /// </summary>
-    public IReadOnlyList<SacnDiscoveredSource> GetDiscoveredSources() => _node?.GetDiscoveredSources() ?? [];
+    public IReadOnlyList<SacnDiscoveredSource> GetDiscoveredSources() => ((SacnNode?)Node)?.GetDiscoveredSources() ?? [];
 
     /// <summary>
     /// The senders (CIDs) the input port patched to <paramref name="universe"/> tracks, with their priority
@@ -254,35 +249,22 @@ public sealed partial class SacnPlugin : DevicePlugin, IProtocolCounterSource
     /// <inheritdoc />
     protected override Device? OpenDevice()
     {
-        _logger = Context.LoggerFactory.CreateLogger<SacnPlugin>();
         IPAddress? address = PickInterface(Preferences);
         if (address is null)
         {
-            Log.NoInterface(_logger);
+            Log.NoInterface(Logger);
             return null;
         }
 
         if (Preferences.Get("revision") == "0.2")
         {
-            Log.DraftRevision(_logger);
+            Log.DraftRevision(Logger);
         }
 
         SacnOptions options = OptionsFrom(Preferences, address, Environment.MachineName, Context.InstanceName);
-        var node = new SacnNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.Sacn.Node"), _counters);
+        var node = new SacnNode(options, Context.Time, Context.LoggerFactory.CreateLogger("OlaSharp.Sacn.Node"), Counters);
         var device = new SacnDevice(this, options, node, Context.Time.TimestampFrequency);
         node.Start();
-        _node = node;
-        return device;
+        return Run(node, device);
     }
-
-    /// <inheritdoc />
-    /// <remarks>The device was unregistered first: unpatching sent each output's 3 stream-terminated packets.</remarks>
-    protected override void CloseDevice()
-    {
-        _node?.Dispose();
-        _node = null;
-    }
-
-    /// <inheritdoc />
-    public void CollectCounters(ICollection<ProtocolCounter> into) => _counters.CollectCounters(into);
 }

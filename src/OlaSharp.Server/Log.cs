@@ -6,9 +6,6 @@ namespace OlaSharp.Server;
 internal static partial class Log
 {
     // Server runtime (OlaServerRuntime), 1-2.
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Universe {Id} has no ports, sources or clients; removed")]
-    public static partial void UniverseCollected(ILogger logger, int id);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Reloading plugins")]
-    public static partial void Reloading(ILogger logger);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Universe {Id} has no ports, sources or clients; removed")] public static partial void UniverseCollected(ILogger logger, int id);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Reloading plugins")] public static partial void Reloading(ILogger logger);
 }

@@ -38,7 +38,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         string? lossText = ServerConf.Get("universe_loss_policy");
         if (lossText is not null && !MergeModeText.TryParseLossPolicy(lossText, out loss))
         {
-            ServerConf.WarnInvalid("universe_loss_policy", lossText, "hold or blackout", "hold");
+            ServerConf.WarnInvalid("universe_loss_policy", lossText, "hold, blackout or full", "hold");
         }
 
         if (options.LossPolicy is LossPolicy fromFlag)
@@ -52,7 +52,7 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         }
 
         InstanceName = ServerConf.Get("instance-name") ?? "OLA Server";
-        Universes = new UniverseRegistry(Time, loss);
+        Universes = new UniverseRegistry(Time, loss, loggerFactory.CreateLogger<UniverseRegistry>());
         UniverseSettings = new UniverseSettingsStore(Universes, Conf);
         Clock = new RefreshScheduler(Time, loggerFactory.CreateLogger<RefreshScheduler>());
         Expiry = new SourceExpiryMonitor(Universes, Time);

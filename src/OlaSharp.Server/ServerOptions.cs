@@ -57,7 +57,8 @@ internal sealed record ServerOptions
               --bind ADDR        Address for the HTTP and gRPC listeners (default: HTTP on all
                                  interfaces like olad, gRPC on 127.0.0.1).
               --loss-policy P    What a universe does when its last source goes: hold (default,
-                                 as olad) or blackout. Also ola-server.conf key universe_loss_policy.
+                                 as olad), blackout or full; the default for universes without a failsafe
+                                 of their own (uni_N_failsafe). Also ola-server.conf universe_loss_policy.
           -v, --version          Print the version and exit.
           -h, --help             Print this help and exit.
 
@@ -172,7 +173,7 @@ internal sealed record ServerOptions
                 case "--loss-policy":
                     if (!MergeModeText.TryParseLossPolicy(Value(), out LossPolicy policy))
                     {
-                        error = "--loss-policy needs hold or blackout";
+                        error = "--loss-policy needs hold, blackout or full";
                         return false;
                     }
 

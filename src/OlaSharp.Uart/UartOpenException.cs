@@ -56,7 +56,7 @@ public sealed class UartOpenException : IOException
         return exception.HResult switch
         {
             Internal.Native.ENoEnt or Internal.Native.ENxio or Internal.Native.ENoDev => DeviceHealthState.Missing,
-            Internal.Native.EAcces or Internal.Native.EPermission => DeviceHealthState.PermissionDenied,
+            Internal.Native.EAcces or Internal.Native.EPerm => DeviceHealthState.PermissionDenied,
             Internal.Native.EBusy => DeviceHealthState.Busy,
             Internal.Native.ENotty => DeviceHealthState.NotATty,
             _ => exception is FileNotFoundException or DirectoryNotFoundException ? DeviceHealthState.Missing : DeviceHealthState.OpenFailed,

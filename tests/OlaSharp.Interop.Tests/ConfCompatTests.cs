@@ -94,4 +94,58 @@ public sealed class ConfCompatTests : IDisposable
 
         await plugins.StopAllAsync();
     }
+
+    [Fact]
+    public async Task OladRewritesUniverseConf_KeepsOurFailsafeAndSceneKeys()
+    {
+        Peers.Require("olad", "ola");
+        Peers.Require("ola_uni_name", "ola");
+
+        var (devices, universes, plugins) = await StartCoreAsync(_dir);
+        Assert.True(devices.TryPatch(devices.FindPort("1-1-O-0")!, 4, out _));
+        Universe u = universes.GetOrCreate(4);
+        Assert.True(u.SetScene("boot", [10, 20, 30]).Ok);
+        Assert.True(u.SetScene("lost-1", [255, 0, 128, 7]).Ok);
+        Assert.True(u.SetFailsafe(new FailsafeSettings(LossPolicy.Scene, TimeSpan.FromSeconds(60), "lost-1")).Ok);
+        Assert.True(u.SetStartupScene("boot").Ok);
+        await plugins.StopAllAsync();
+        ConfFile ours = ConfFile.Load(Path.Combine(_dir, "ola-universe.conf"));
+        string[] keys = ["uni_4_failsafe", "uni_4_failsafe_after_ms", "uni_4_failsafe_scene", "uni_4_startup_scene", "uni_4_scene_boot", "uni_4_scene_lost-1"];
+        Assert.All(keys, k => Assert.NotNull(ours.Get(k)));
+
+        await using var ns = await NetworkNamespace.CreateAsync();
+        await using var olad = await OladInstance.StartAsync(ns, ["dummy"], extraConf: new Dictionary<string, string>
+        {
+            ["ola-port.conf"] = await File.ReadAllTextAsync(Path.Combine(_dir, "ola-port.conf")),
+            ["ola-universe.conf"] = await File.ReadAllTextAsync(Path.Combine(_dir, "ola-universe.conf")),
+        });
+
+        // A change olad must write (it writes ola-universe.conf on a clean shutdown).
+        (await ns.RunAsync("ola_uni_name", ["-u", "4", "-n", "Renamed by olad"], s_toolTimeout)).EnsureSuccess("ola_uni_name");
+        Assert.True(await olad.StopAsync(TimeSpan.FromSeconds(10)));
+
+        ConfFile rewritten = ConfFile.Load(Path.Combine(olad.ConfigDir, "ola-universe.conf"));
+        Assert.Equal("Renamed by olad", rewritten.Get("uni_4_name"));
+        foreach (string k in keys)
+        {
+            Assert.Equal(ours.Get(k), rewritten.Get(k));
+        }
+
+        // And we read back what olad wrote.
+        string dir2 = Directory.CreateTempSubdirectory("olas-compat-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(olad.ConfigDir, "ola-universe.conf"), Path.Combine(dir2, "ola-universe.conf"));
+            File.Copy(Path.Combine(_dir, "ola-port.conf"), Path.Combine(dir2, "ola-port.conf"));
+            var (_, universes2, plugins2) = await StartCoreAsync(dir2);
+            Assert.True(universes2.TryGet(4, out Universe? again));
+            Assert.Equal(new FailsafeSettings(LossPolicy.Scene, TimeSpan.FromSeconds(60), "lost-1"), again.Failsafe);
+            Assert.Equal(new byte[] { 10, 20, 30 }, again.GetMergedCopy());
+            await plugins2.StopAllAsync();
+        }
+        finally
+        {
+            Directory.Delete(dir2, true);
+        }
+    }
 }

@@ -13,7 +13,8 @@ namespace OlaSharp.Interop.Tests;
 /// live view within 200 ms; a fader keeps the whole 512-slot frame (<c>/get_dmx</c>); Blackout, Undo and Full
 /// (with its question) reach <c>/get_dmx</c> and the dummy output; the universe is named and its merge mode
 /// set; an Art-Net node on 127.0.0.2 is listed by IP and ArtPollReply name, then as stopped; a new universe
-/// with an existing id is refused next to the field; unpatching an output asks first. Every view
+/// with an existing id is refused next to the field; unpatching an output asks first; the failsafe box captures
+/// a scene, sets blackout after 0.5 s and says when it acts. Every view
 /// (ui-test.js's VIEWS) at 1280x900 and 390x844 has no critical or serious axe-core violation and does not
 /// scroll sideways. The screenshots are kept as test artifacts.
 /// </summary>
@@ -70,6 +71,13 @@ public sealed partial class WebUiBrowserTests(ITestOutputHelper output)
         Assert.Contains("stopped", r.GetProperty("artNetStopped").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("Universe 1 already exists", r.GetProperty("alreadyExists").GetString(), StringComparison.Ordinal);
         Assert.True(r.GetProperty("unpatched").GetBoolean());
+
+        // The failsafe box (issue 17): a scene captured through the UI, blackout 0.5 s after the last frame, and
+        // the line saying it acts.
+        Assert.Equal(512, r.GetProperty("sceneCaptured").GetInt32());
+        Assert.Equal("blackout", r.GetProperty("failsafeMode").GetString());
+        Assert.Equal(500, r.GetProperty("failsafeAfterMs").GetInt32());
+        Assert.Matches(@"^In failsafe: blackout since \d\d:\d\d:\d\d$", r.GetProperty("failsafeLine").GetString());
 
         // Every view at both sizes was checked (3 views x 2 sizes at least) and none scrolls sideways.
         JsonElement[] views = [.. r.GetProperty("views").EnumerateArray()];

@@ -235,6 +235,33 @@ async function main() {
     result.renamed = info.name;
     result.mergeMode = info.merge_mode;
 
+    // 5b. The failsafe box: capture the current look as a scene, set blackout 0.5 s after the last frame; the
+    //     UI's own source (no timeout) stopped sending after step 4, so the box says it is acting; then back to
+    //     hold (the rest of the test expects the sources' merge).
+    await page.locator('#failsafe-box').scrollIntoViewIfNeeded();
+    await page.fill('#scene-name', 'ui_look');
+    await page.click('#scene-capture');
+    await page.locator('#failsafe-message', { hasText: "Scene 'ui_look' captured" }).waitFor({ timeout: 5000 });
+    let failsafe = await (await fetch(`${base}/json/universe/failsafe?id=${universe}`)).json();
+    const captured = failsafe.scenes.find((x) => x.name === 'ui_look');
+    if (!captured || captured.slots !== 512) failures.push(`capture: ${JSON.stringify(failsafe.scenes)}`);
+    result.sceneCaptured = captured ? captured.slots : 0;
+    await page.selectOption('#failsafe-mode', 'blackout');
+    await page.fill('#failsafe-after', '0.5');
+    await page.click('#failsafe-save');
+    await page.locator('#failsafe-message', { hasText: 'Failsafe saved' }).waitFor({ timeout: 5000 });
+    await page.locator('#failsafe-state', { hasText: /^In failsafe: blackout since \d\d:\d\d:\d\d$/ }).waitFor({ timeout: 5000 });
+    result.failsafeLine = await page.locator('#failsafe-state').textContent();
+    failsafe = await (await fetch(`${base}/json/universe/failsafe?id=${universe}`)).json();
+    result.failsafeMode = failsafe.mode;
+    result.failsafeAfterMs = failsafe.after_ms;
+    if (!failsafe.in_failsafe) failures.push(`failsafe not acting: ${JSON.stringify(failsafe)}`);
+    await page.screenshot({ path: path.join(shotDir, 'failsafe-desktop.png'), fullPage: true });
+    await page.selectOption('#failsafe-mode', 'hold');
+    await page.fill('#failsafe-after', '');
+    await page.click('#failsafe-save');
+    await page.locator('#failsafe-message', { hasText: 'Failsafe saved' }).waitFor({ timeout: 5000 });
+
     // 6. Patch the Art-Net input through the UI; an Art-Net node on 127.0.0.2 answers a poll with its names and
     //    sends: the sources list it by IP and short name; 10 s after it stops (Art-Net 4's merge timeout) it is
     //    listed as stopped, greyed, not dropped.

@@ -179,6 +179,28 @@ public sealed class ServerCore
     }
 
     /// <summary>
+    /// Sets universe <paramref name="id"/>'s failsafe (persisted to <c>ola-universe.conf</c>); the result says
+    /// why when refused (no universe, a bad After, a scene mode without a known scene).
+    /// </summary>
+    public FailsafeResult SetFailsafe(int id, FailsafeSettings settings) =>
+        Universes.TryGet(id, out Universe? u) ? u.SetFailsafe(settings) : NoUniverse(id);
+
+    /// <summary>Captures universe <paramref name="id"/>'s current merged frame as scene <paramref name="name"/>.</summary>
+    public FailsafeResult CaptureScene(int id, string name) =>
+        Universes.TryGet(id, out Universe? u) ? u.CaptureScene(name) : NoUniverse(id);
+
+    /// <summary>Deletes a scene; refused while it is the universe's failsafe or startup scene.</summary>
+    public FailsafeResult DeleteScene(int id, string name) =>
+        Universes.TryGet(id, out Universe? u) ? u.DeleteScene(name) : NoUniverse(id);
+
+    /// <summary>Sets universe <paramref name="id"/>'s startup scene; an empty name clears it.</summary>
+    public FailsafeResult SetStartupScene(int id, string? name) =>
+        Universes.TryGet(id, out Universe? u) ? u.SetStartupScene(name) : NoUniverse(id);
+
+    private static FailsafeResult NoUniverse(int id) =>
+        new(FailsafeError.UniverseNotFound, $"universe {id} does not exist");
+
+    /// <summary>
     /// A client's sources: one <see cref="DmxSource"/> per universe it sends to, named
     /// <paramref name="name"/> and labelled <paramref name="kind"/>, with no timeout; all removed when the
     /// returned object is disposed (the client disconnected).

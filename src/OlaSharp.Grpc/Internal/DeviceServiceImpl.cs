@@ -8,20 +8,13 @@ using CorePluginHealth = OlaSharp.Core.Plugins.PluginHealth;
 namespace OlaSharp.Grpc.Internal;
 
 /// <summary>DeviceService: the device health report of <see cref="DeviceHealthReport"/>, as <c>GET /json/health</c> gives it.</summary>
-internal sealed class DeviceServiceImpl : DeviceService.DeviceServiceBase
+internal sealed class DeviceServiceImpl(ServerCore core) : DeviceService.DeviceServiceBase
 {
-    private readonly ServerCore _core;
-
-    public DeviceServiceImpl(ServerCore core)
-    {
-        _core = core;
-    }
-
     public override Task<GetDeviceHealthResponse> GetDeviceHealth(GetDeviceHealthRequest request, ServerCallContext context)
     {
-        DateTimeOffset now = _core.Time.GetUtcNow();
+        DateTimeOffset now = core.Time.GetUtcNow();
         var response = new GetDeviceHealthResponse();
-        foreach (CoreDeviceHealth d in DeviceHealthReport.Collect(_core.Plugins))
+        foreach (CoreDeviceHealth d in DeviceHealthReport.Collect(core.Plugins))
         {
             var m = new V1.DeviceHealth
             {
@@ -45,7 +38,7 @@ internal sealed class DeviceServiceImpl : DeviceService.DeviceServiceBase
             response.Devices.Add(m);
         }
 
-        foreach (Plugin p in _core.Plugins.Plugins.OrderBy(p => p.Id))
+        foreach (Plugin p in core.Plugins.Plugins.OrderBy(p => p.Id))
         {
             CorePluginHealth h = DeviceHealthReport.Of(p);
             response.Plugins.Add(new V1.PluginHealth { Id = (uint)p.Id, Name = p.Name, Enabled = p.IsEnabled, Active = h.Active, Reason = h.Reason });

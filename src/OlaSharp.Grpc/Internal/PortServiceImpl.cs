@@ -6,21 +6,12 @@ using CorePort = OlaSharp.Core.Plugins.Port;
 namespace OlaSharp.Grpc.Internal;
 
 /// <summary>PortService: lists ports and patches them through <see cref="DeviceRegistry"/> (OLA's patch rules apply).</summary>
-internal sealed class PortServiceImpl : PortService.PortServiceBase
+internal sealed class PortServiceImpl(ServerCore core, ILogger<PortServiceImpl> logger) : PortService.PortServiceBase
 {
-    private readonly ServerCore _core;
-    private readonly ILogger _logger;
-
-    public PortServiceImpl(ServerCore core, ILogger<PortServiceImpl> logger)
-    {
-        _core = core;
-        _logger = logger;
-    }
-
     public override Task<ListPortsResponse> ListPorts(ListPortsRequest request, ServerCallContext context)
     {
         var response = new ListPortsResponse();
-        foreach (Device d in _core.Devices.Devices)
+        foreach (Device d in core.Devices.Devices)
         {
             foreach (CorePort p in d.Ports)
             {
@@ -36,12 +27,12 @@ internal sealed class PortServiceImpl : PortService.PortServiceBase
         ArgumentNullException.ThrowIfNull(request);
         int universe = Validate.UniverseId(request.Universe);
         CorePort port = FindPort(request.PortId);
-        if (!_core.TryPatch(port, universe, out string? error))
+        if (!core.TryPatch(port, universe, out string? error))
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"cannot patch {port.Id} to universe {universe}: {error}"));
         }
 
-        Log.Patched(_logger, port.Id, universe);
+        Log.Patched(logger, port.Id, universe);
         return Task.FromResult(Map.ToMessage(port));
     }
 
@@ -49,9 +40,9 @@ internal sealed class PortServiceImpl : PortService.PortServiceBase
     {
         ArgumentNullException.ThrowIfNull(request);
         CorePort port = FindPort(request.PortId);
-        if (_core.Unpatch(port))
+        if (core.Unpatch(port))
         {
-            Log.Unpatched(_logger, port.Id);
+            Log.Unpatched(logger, port.Id);
         }
 
         return Task.FromResult(Map.ToMessage(port));
@@ -64,6 +55,6 @@ internal sealed class PortServiceImpl : PortService.PortServiceBase
             Validate.ThrowInvalid("port_id is required (e.g. \"1-1-O-0\")");
         }
 
-        return _core.FindPort(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"port {id} does not exist"));
+        return core.FindPort(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"port {id} does not exist"));
     }
 }

@@ -20,6 +20,8 @@ internal sealed class OlaMetrics
     private readonly Gauge _sources;
     private readonly Gauge _slots;
     private readonly Gauge _activePriority;
+    private readonly Gauge _failsafeActive;
+    private readonly Counter _failsafeActivations;
     private readonly Counter _clockFrames;
     private readonly Counter _clockSkipped;
     private readonly Counter _clockErrors;
@@ -52,6 +54,8 @@ internal sealed class OlaMetrics
         _sources = f.CreateGauge("olasharp_universe_sources", "Sources currently attached to the universe, by protocol.", "universe", "protocol");
         _slots = f.CreateGauge("olasharp_universe_slots", "Length of the universe's merged buffer.", "universe");
         _activePriority = f.CreateGauge("olasharp_universe_active_priority", "The priority currently winning the merge.", "universe");
+        _failsafeActive = f.CreateGauge("olasharp_universe_failsafe_active", "1 while the universe's failsafe frame is its output (its data was lost and no source has sent since), else 0.", "universe");
+        _failsafeActivations = f.CreateCounter("olasharp_universe_failsafe_activations_total", "Times the universe's failsafe acted since the universe was created.", "universe");
         _clockFrames = f.CreateCounter("olasharp_output_frames_total", "Frames emitted to output ports by the refresh clock (frames out), by reason.", "reason");
         _clockSkipped = f.CreateCounter("olasharp_clock_skipped_ticks_total", "Fixed-rate ticks skipped because the clock woke more than a period late.");
         _clockErrors = f.CreateCounter("olasharp_output_errors_total", "Output emits that failed.");
@@ -95,6 +99,9 @@ internal sealed class OlaMetrics
             _universeUpdates.WithLabels(id).IncTo(u.UpdateCount);
             _slots.WithLabels(id).Set(u.Length);
             _activePriority.WithLabels(id).Set(u.ActivePriority);
+            FailsafeStatus failsafe = u.GetFailsafeStatus();
+            _failsafeActive.WithLabels(id).Set(failsafe.Active ? 1 : 0);
+            _failsafeActivations.WithLabels(id).IncTo(failsafe.Activations);
             foreach (IGrouping<string, SourceInfo> byKind in u.GetSources().GroupBy(s => s.Kind, StringComparer.Ordinal))
             {
                 seenSources.Add((id, byKind.Key));
@@ -109,6 +116,8 @@ internal sealed class OlaMetrics
             _universeUpdates.RemoveLabelled(gone);
             _slots.RemoveLabelled(gone);
             _activePriority.RemoveLabelled(gone);
+            _failsafeActive.RemoveLabelled(gone);
+            _failsafeActivations.RemoveLabelled(gone);
         }
 
         foreach ((string u, string kind) in _sourceLabels.Except(seenSources).ToList())

@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.Core;
 
 namespace OlaSharp.OlaRpc.Internal;
 
@@ -10,16 +11,17 @@ namespace OlaSharp.OlaRpc.Internal;
 internal readonly struct OutFrame
 {
     public OutFrame(byte[] buffer, int length)
-        : this(buffer, length, -1, 0)
+        : this(buffer, length, null, 0, 0)
     {
     }
 
-    private OutFrame(byte[]? buffer, int length, int universe, int priority)
+    private OutFrame(byte[]? buffer, int length, Universe? universe, int priority, long update)
     {
         Buffer = buffer;
         Length = length;
         Universe = universe;
         Priority = priority;
+        Update = update;
     }
 
     /// <summary>The pooled bytes; null for a wake-up.</summary>
@@ -28,13 +30,16 @@ internal readonly struct OutFrame
     /// <summary>Bytes of the frame, or slots of the push.</summary>
     public int Length { get; }
 
-    /// <summary>The pushed universe; -1 for an encoded frame.</summary>
-    public int Universe { get; }
+    /// <summary>The pushed universe; null for an encoded frame.</summary>
+    public Universe? Universe { get; }
 
     /// <summary>The pushed frame's priority.</summary>
     public int Priority { get; }
 
-    public bool IsPush => Buffer is not null && Universe >= 0;
+    /// <summary>The universe's stamp of the pushed copy (<see cref="Universe.CopyMerged(Span{byte}, out long)"/>).</summary>
+    public long Update { get; }
+
+    public bool IsPush => Buffer is not null && Universe is not null;
 
     public bool IsWake => Buffer is null;
 
@@ -44,7 +49,7 @@ internal readonly struct OutFrame
     public static OutFrame Wake => default;
 
     /// <summary>A push of <paramref name="length"/> slots in <paramref name="slots"/> (rented), encoded by the writer.</summary>
-    public static OutFrame Push(byte[] slots, int length, int universe, int priority) => new(slots, length, universe, priority);
+    public static OutFrame Push(byte[] slots, int length, Universe universe, int priority, long update) => new(slots, length, universe, priority, update);
 
     public static byte[] Rent(int size) => ArrayPool<byte>.Shared.Rent(size);
 

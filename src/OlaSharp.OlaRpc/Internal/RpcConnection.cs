@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.IO.Pipelines;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using OlaSharp.Core;
 
@@ -40,6 +41,10 @@ internal sealed class RpcConnection
     // Sinks marked pending (queue full): the writer sends each one's newest frame. Held only to add or take.
     private readonly List<Sink> _pending = [];
     private readonly List<Sink> _pendingScratch = [];
+
+    // The writer's own: per universe (the object: one collected and made again counts from 0), the stamp of
+    // the last copy pushed (see WritePush). One entry per universe ever registered on the connection.
+    private readonly Dictionary<Universe, long> _lastPushed = new(ReferenceEqualityComparer.Instance);
     private int _pushId = -1;
     private long _pushesDropped;
     private bool _closed;
@@ -70,6 +75,21 @@ internal sealed class RpcConnection
 
     /// <summary>For tests: the managed thread id on which the last push was encoded (0: none yet).</summary>
     public int LastPushEncoderThreadId { get; private set; }
+
+    /// <summary>For tests: true while a universe is marked for coalescing (its newest frame owed by the writer).</summary>
+    internal bool HasPendingPushes
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return _pending.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>For tests: runs on the writer between clearing a universe's coalescing mark and copying its newest frame.</summary>
+    internal Action? AfterPendingCleared { get; set; }
 
     /// <summary>Runs the connection until the client closes it or sends something that breaks framing.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -166,8 +186,8 @@ internal sealed class RpcConnection
         }
 
         byte[] slots = OutFrame.Rent(DmxFrame.MaxSlots);
-        int length = universe.CopyMerged(slots);
-        if (_outgoing.Writer.TryWrite(OutFrame.Push(slots, length, universe.Id, universe.ActivePriority)))
+        int length = universe.CopyMerged(slots, out long stamp);
+        if (_outgoing.Writer.TryWrite(OutFrame.Push(slots, length, universe, universe.ActivePriority, stamp)))
         {
             return;
         }
@@ -370,7 +390,7 @@ internal sealed class RpcConnection
 
                     if (frame.IsPush)
                     {
-                        WritePush(output, frame.Universe, frame.Buffer.AsSpan(0, frame.Length), frame.Priority);
+                        WritePush(output, frame.Universe!, frame.Buffer.AsSpan(0, frame.Length), frame.Priority, frame.Update);
                     }
                     else
                     {
@@ -404,11 +424,21 @@ internal sealed class RpcConnection
         }
     }
 
-    // Encodes an UpdateDmxData request (the push) straight into the transport, with the next push id.
-    private void WritePush(PipeWriter output, int universe, ReadOnlySpan<byte> slots, int priority)
+    // Encodes an UpdateDmxData request (the push) straight into the transport, with the next push id, unless
+    // the client already has this universe's copy of a later (or the same) update: a producer that updates
+    // between the writer clearing a coalescing mark and copying the newest frame queues its copy behind that
+    // newer one, and the client must never be shown an older look after a newer one.
+    private void WritePush(PipeWriter output, Universe universe, ReadOnlySpan<byte> slots, int priority, long stamp)
     {
+        ref long lastSent = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastPushed, universe, out bool known);
+        if (known && stamp <= lastSent)
+        {
+            return;
+        }
+
+        lastSent = stamp;
         uint id = unchecked((uint)++_pushId);
-        int n = FrameEncoder.WritePush(output.GetSpan(FrameEncoder.MaxPushSize), id, universe, slots, priority);
+        int n = FrameEncoder.WritePush(output.GetSpan(FrameEncoder.MaxPushSize), id, universe.Id, slots, priority);
         output.Advance(n);
         LastPushEncoderThreadId = Environment.CurrentManagedThreadId;
         _service.Counters.Increment(RpcCounters.Pushes);
@@ -433,11 +463,12 @@ internal sealed class RpcConnection
         {
             // Cleared before the copy: an update after it is either in this copy or queued anew.
             Volatile.Write(ref sink.Pending, 0);
+            AfterPendingCleared?.Invoke();
             if (!broken && !Volatile.Read(ref _closed))
             {
                 Universe u = sink.Universe;
-                int length = u.CopyMerged(slots);
-                WritePush(output, u.Id, slots[..length], u.ActivePriority);
+                int length = u.CopyMerged(slots, out long stamp);
+                WritePush(output, u, slots[..length], u.ActivePriority, stamp);
             }
         }
 

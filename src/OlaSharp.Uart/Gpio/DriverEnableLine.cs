@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
 using System.Text;
+using OlaSharp.Uart.Internal;
 
 namespace OlaSharp.Uart.Gpio;
 
@@ -277,19 +278,19 @@ public sealed class DriverEnableLine : IDisposable
 /// <summary>The errno values the GPIO code names, and their text.</summary>
 internal static class Errno
 {
-    public const int EPerm = GpioUapi.EPerm;
-    public const int EAcces = GpioUapi.EAcces;
-    public const int EBusy = GpioUapi.EBusy;
+    public const int EPerm = Native.EPerm;
+    public const int EAcces = Native.EAcces;
+    public const int EBusy = Native.EBusy;
 
     public static string Text(int errno) => errno switch
     {
-        GpioUapi.EPerm => "operation not permitted",
-        GpioUapi.ENoEnt => "no such file",
-        GpioUapi.ENxio or GpioUapi.ENoDev => "no such device",
-        GpioUapi.EAcces => "permission denied",
-        GpioUapi.EBusy => "busy",
-        GpioUapi.EInval => "invalid argument",
-        GpioUapi.ENotty => "not a GPIO chip",
+        Native.EPerm => "operation not permitted",
+        Native.ENoEnt => "no such file",
+        Native.ENxio or Native.ENoDev => "no such device",
+        Native.EAcces => "permission denied",
+        Native.EBusy => "busy",
+        Native.EInval => "invalid argument",
+        Native.ENotty => "not a GPIO chip",
         _ => "errno " + errno.ToString(CultureInfo.InvariantCulture),
     };
 }

@@ -38,30 +38,8 @@ internal static unsafe partial class GpioUapi
     // enum gpio_v2_line_attr_id
     public const uint LineAttrIdOutputValues = 2;
 
-    public const int ORdWr = 0x2;
-    public const int OCloExec = 0x80000;
-
-    public const int EPerm = 1;
-    public const int ENoEnt = 2;
-    public const int EIntr = 4;
-    public const int ENxio = 6;
-    public const int EAcces = 13;
-    public const int EBusy = 16;
-    public const int ENoDev = 19;
-    public const int EInval = 22;
-    public const int ENotty = 25;
-
     /// <summary>The generic <c>_IOC</c> encoding, for the layout test that recomputes the numbers above.</summary>
     public static uint Ioc(uint dir, uint nr, int size) => (dir << 30) | ((uint)size << 16) | (0xB4u << 8) | nr;
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
-    public static partial int Ioctl(int fd, nuint request, void* arg);
 
     /// <summary><c>struct gpiochip_info</c>: 68 bytes.</summary>
     [StructLayout(LayoutKind.Sequential)]

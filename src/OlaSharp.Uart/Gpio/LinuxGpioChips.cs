@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
 using System.Runtime.InteropServices;
+using OlaSharp.Uart.Internal;
 
 namespace OlaSharp.Uart.Gpio;
 
@@ -90,18 +91,18 @@ public sealed class LinuxGpioChips : IGpioChips
     {
         ArgumentNullException.ThrowIfNull(path);
         chip = null;
-        int fd = GpioUapi.Open(path, GpioUapi.ORdWr | GpioUapi.OCloExec);
+        int fd = Native.Open(path, Native.ORdWr | Native.OCloExec);
         if (fd < 0)
         {
             return Marshal.GetLastPInvokeError();
         }
 
         GpioUapi.ChipInfo info = default;
-        if (GpioUapi.Ioctl(fd, GpioUapi.GetChipInfoIoctl, &info) < 0)
+        if (Native.Ioctl(fd, GpioUapi.GetChipInfoIoctl, &info) < 0)
         {
             // ENOTTY: not a GPIO chip (or a kernel without the character device).
             int errno = Marshal.GetLastPInvokeError();
-            GpioUapi.Close(fd);
+            Native.Close(fd);
             return errno;
         }
 
@@ -132,7 +133,7 @@ public sealed class LinuxGpioChips : IGpioChips
             // The kernel rejects non-zero padding (EINVAL), so the request starts zeroed.
             GpioUapi.LineInfo raw = default;
             raw.Offset = (uint)offset;
-            if (GpioUapi.Ioctl(_fd, GpioUapi.GetLineInfoIoctl, &raw) < 0)
+            if (Native.Ioctl(_fd, GpioUapi.GetLineInfoIoctl, &raw) < 0)
             {
                 return Marshal.GetLastPInvokeError();
             }
@@ -160,7 +161,7 @@ public sealed class LinuxGpioChips : IGpioChips
             attr->Attr.Id = GpioUapi.LineAttrIdOutputValues;
             attr->Attr.Value = value ? 1UL : 0UL;
             attr->Mask = 1;
-            if (GpioUapi.Ioctl(_fd, GpioUapi.GetLineIoctl, &request) < 0)
+            if (Native.Ioctl(_fd, GpioUapi.GetLineIoctl, &request) < 0)
             {
                 return Marshal.GetLastPInvokeError();
             }
@@ -174,7 +175,7 @@ public sealed class LinuxGpioChips : IGpioChips
             int fd = Interlocked.Exchange(ref _fd, -1);
             if (fd >= 0)
             {
-                GpioUapi.Close(fd);
+                Native.Close(fd);
             }
         }
     }
@@ -192,7 +193,7 @@ public sealed class LinuxGpioChips : IGpioChips
             _values.Bits = value ? 1UL : 0UL;
             fixed (GpioUapi.LineValues* v = &_values)
             {
-                return GpioUapi.Ioctl(_fd, GpioUapi.LineSetValuesIoctl, v) < 0 ? Marshal.GetLastPInvokeError() : 0;
+                return Native.Ioctl(_fd, GpioUapi.LineSetValuesIoctl, v) < 0 ? Marshal.GetLastPInvokeError() : 0;
             }
         }
 
@@ -201,7 +202,7 @@ public sealed class LinuxGpioChips : IGpioChips
             int fd = Interlocked.Exchange(ref _fd, -1);
             if (fd >= 0)
             {
-                GpioUapi.Close(fd);
+                Native.Close(fd);
             }
         }
     }

@@ -6,12 +6,6 @@ namespace OlaSharp.Uart.Internal;
 /// <summary>The libc calls the device health report needs: exclusive open, the node's owner, the service user.</summary>
 internal static unsafe partial class Native
 {
-    public const int EPermission = 1;
-    public const int ENoEnt = 2;
-    public const int EAcces = 13;
-    public const int EBusy = 16;
-    public const int ENoDev = 19;
-
     // asm-generic/ioctls.h: TIOCEXCL makes further opens of the tty fail with EBUSY (except for CAP_SYS_ADMIN);
     // TIOCNXCL clears it.
     public const nuint TiocExcl = 0x540C;

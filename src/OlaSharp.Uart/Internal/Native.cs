@@ -9,16 +9,11 @@ namespace OlaSharp.Uart.Internal;
 /// </summary>
 internal static unsafe partial class Native
 {
-    public const int ORdWr = 0x2;
-    public const int ONoCtty = 0x100;
-    public const int OCloExec = 0x80000;
+    // open(2) flags (asm-generic/fcntl.h), for the UART and the GPIO chip.
+    public const int ORdWr = 0x2, ONoCtty = 0x100, OCloExec = 0x80000;
 
-    public const int EIntr = 4;
-    public const int EIo = 5;
-    public const int ENxio = 6;
-    public const int EInval = 22;
-    public const int ENotty = 25;
-    public const int ENosys = 38;
+    // errno values (asm-generic/errno-base.h, errno.h), for the UART, its health report and the GPIO line.
+    public const int EPerm = 1, ENoEnt = 2, EIntr = 4, EIo = 5, ENxio = 6, EAcces = 13, EBusy = 16, ENoDev = 19, EInval = 22, ENotty = 25, ENosys = 38;
 
     // ioctl requests: TIOCSBRK/TIOCCBRK from asm-generic/ioctls.h; TCGETS2 = _IOR('T', 0x2A, struct termios2),
     // TCSETS2 = _IOW('T', 0x2B, struct termios2) with sizeof(termios2) = 44.
@@ -53,6 +48,9 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, nuint request, Termios2* arg);
 
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, void* arg);
+
     [LibraryImport("libc", EntryPoint = "tcdrain", SetLastError = true)]
     public static partial int TcDrain(int fd);
 
@@ -72,7 +70,6 @@ internal static unsafe partial class Native
     public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
     public const int SchedFifo = 1;
-    public const int EPerm = 1;
 
     [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
     public static partial int SchedSetScheduler(int pid, int policy, int* priority);

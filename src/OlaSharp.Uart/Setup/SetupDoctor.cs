@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using OlaSharp.Core.Conf;
 
@@ -113,6 +114,26 @@ public static partial class SetupDoctor
         private static SetupCheck Check(string id, string title, CheckOutcome outcome, string found, string fix = "") =>
             new(id, title, outcome, found, fix);
 
+        /// <summary>True, with the check's answer in <paramref name="skip"/>, when it does not apply: not a Raspberry Pi.</summary>
+        private bool NotApplicable(string id, string title, [NotNullWhen(true)] out SetupCheck? skip)
+        {
+            skip = IsPi ? null : Check(id, title, CheckOutcome.NotApplicable, "not a Raspberry Pi");
+            return skip is not null;
+        }
+
+        /// <summary>
+        /// <see cref="NotApplicable(string, string, out SetupCheck?)"/> for a check that reads config.txt: also
+        /// true when no config.txt was found.
+        /// </summary>
+        [MemberNotNullWhen(false, nameof(_boot))]
+        private bool NotApplicableWithoutBootConfig(string id, string title, [NotNullWhen(true)] out SetupCheck? skip)
+        {
+            skip = !IsPi ? Check(id, title, CheckOutcome.NotApplicable, "not a Raspberry Pi")
+                : _boot is null ? Check(id, title, CheckOutcome.NotApplicable, NoConfig)
+                : null;
+            return skip is not null;
+        }
+
         private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
         // ---- model and boot files ----
@@ -145,9 +166,9 @@ public static partial class SetupDoctor
         private SetupCheck CheckBootConfig()
         {
             const string Id = "boot-config", Title = "Boot config location";
-            if (!IsPi)
+            if (NotApplicable(Id, Title, out SetupCheck? skip))
             {
-                return Check(Id, Title, CheckOutcome.NotApplicable, "not a Raspberry Pi");
+                return skip;
             }
 
             const string Bookworm = "/boot/firmware/config.txt", Legacy = "/boot/config.txt";
@@ -200,14 +221,9 @@ public static partial class SetupDoctor
         private SetupCheck CheckUartEnabled()
         {
             const string Id = "uart-enabled", Title = "UART on GPIO 14/15 enabled";
-            if (!IsPi)
+            if (NotApplicableWithoutBootConfig(Id, Title, out SetupCheck? skip))
             {
-                return Check(Id, Title, CheckOutcome.NotApplicable, "not a Raspberry Pi");
-            }
-
-            if (_boot is null)
-            {
-                return Check(Id, Title, CheckOutcome.NotApplicable, NoConfig);
+                return skip;
             }
 
             if (IsPi5)
@@ -247,9 +263,9 @@ public static partial class SetupDoctor
         private SetupCheck CheckBluetooth()
         {
             const string Id = "bluetooth", Title = "Bluetooth off the PL011";
-            if (!IsPi)
+            if (NotApplicable(Id, Title, out SetupCheck? skip))
             {
-                return Check(Id, Title, CheckOutcome.NotApplicable, "not a Raspberry Pi");
+                return skip;
             }
 
             if (IsPi5)
@@ -306,9 +322,9 @@ public static partial class SetupDoctor
         private SetupCheck CheckUartClock()
         {
             const string Id = "uart-clock", Title = "UART clock divides to 250 kbaud";
-            if (!IsPi)
+            if (NotApplicable(Id, Title, out SetupCheck? skip))
             {
-                return Check(Id, Title, CheckOutcome.NotApplicable, "not a Raspberry Pi");
+                return skip;
             }
 
             if (IsPi5)
@@ -370,14 +386,9 @@ public static partial class SetupDoctor
         private SetupCheck CheckSerialConsole()
         {
             const string Id = "serial-console", Title = "No serial console on the UART";
-            if (!IsPi)
+            if (NotApplicableWithoutBootConfig(Id, Title, out SetupCheck? skip))
             {
-                return Check(Id, Title, CheckOutcome.NotApplicable, "not a Raspberry Pi");
-            }
-
-            if (_boot is null)
-            {
-                return Check(Id, Title, CheckOutcome.NotApplicable, NoConfig);
+                return skip;
             }
 
             if (_cmdline is null)
@@ -414,9 +425,9 @@ public static partial class SetupDoctor
         private SetupCheck CheckGetty()
         {
             const string Id = "serial-getty", Title = "No login prompt (getty) on the UART";
-            if (!IsPi)
+            if (NotApplicable(Id, Title, out SetupCheck? skip))
             {
-                return Check(Id, Title, CheckOutcome.NotApplicable, "not a Raspberry Pi");
+                return skip;
             }
 
             List<string> found = [];
