@@ -26,6 +26,7 @@ public static class OlaSharpGrpc
         UniverseService.Descriptor,
         PortService.Descriptor,
         DeviceService.Descriptor,
+        StandbyService.Descriptor,
         Health.Descriptor,
         ServerReflection.Descriptor,
     ];
@@ -62,6 +63,7 @@ public static class OlaSharpGrpc
         endpoints.MapGrpcService<UniverseServiceImpl>();
         endpoints.MapGrpcService<PortServiceImpl>();
         endpoints.MapGrpcService<DeviceServiceImpl>();
+        endpoints.MapGrpcService<StandbyServiceImpl>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcService<ReflectionServiceImpl>();
         return endpoints;

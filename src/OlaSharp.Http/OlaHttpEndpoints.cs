@@ -38,6 +38,8 @@ public static class OlaHttpEndpoints
         [FailsafeApi.CapturePath] = "POST /universe/scene/capture with form fields id=[universe], name=[scene name]",
         [FailsafeApi.DeletePath] = "POST /universe/scene/delete with form fields id=[universe], name=[scene name]",
         [FailsafeApi.StartupPath] = "POST /universe/startup_scene with form fields id=[universe], name=[scene name, empty for none]",
+        [StandbyApi.GetPath] = "GET /json/standby (the hot-standby role, partner, last heard, since, reason, transitions)",
+        [StandbyApi.SwitchPath] = "POST /json/standby/switch (hand the outputs to the standby partner, or take them; 409 with the reason when refused)",
     };
 
     /// <summary>Maps the API, the live stream and the UI.</summary>
@@ -61,6 +63,7 @@ public static class OlaHttpEndpoints
         Get(app, "/json/plugin_info", api.PluginInfo);
         Get(app, "/json/notices", _ => NoticesApi.Notices(host));
         Get(app, "/json/health", _ => HealthApi.Health(host));
+        Get(app, StandbyApi.GetPath, _ => StandbyApi.Status(host));
         Get(app, "/json/patch_check", ctx => PatchCheckApi.Check(host, ctx));
         Get(app, "/quit", ctx => guard.Check(ctx) ?? api.Quit(ctx));
         Get(app, "/reload_pids", ctx => guard.Check(ctx) ?? OlaResults.Ok());
@@ -70,6 +73,7 @@ public static class OlaHttpEndpoints
         Post(app, guard, "/new_universe", ctx => api.PostAsync(ctx, "id", api.NewUniverse));
         Post(app, guard, "/modify_universe", ctx => api.PostAsync(ctx, "id", api.ModifyUniverse));
         Post(app, guard, "/set_plugin_state", ctx => api.PostAsync(ctx, "plugin_id", api.SetPluginStateAsync));
+        Post(app, guard, StandbyApi.SwitchPath, _ => Task.FromResult(StandbyApi.Switch(host)));
 
         var settings = new PluginSettingsApi(host, logger);
         Get(app, PluginSettingsApi.GetPath, settings.Get);

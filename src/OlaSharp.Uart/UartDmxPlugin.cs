@@ -16,6 +16,8 @@ namespace OlaSharp.Uart;
 /// <c>uartdmx</c> (frames sent, line failures), summed over the devices and kept across a reload.
 /// Every configured device has a health report (<see cref="CollectHealth"/>): missing, permission denied,
 /// busy, not a tty, baud rate refused, driver-enable failed, write errors, or open, with the fix in words.
+/// While the server is the standby of a hot-standby pair (<see cref="PluginContext.Outputs"/> closed) each line
+/// is released (driver-enable inactive, nothing written) and its health says so.
 /// </summary>
 public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource, IDeviceHealthSource
 {
@@ -298,6 +300,9 @@ public sealed partial class UartDmxPlugin : Plugin, IProtocolCounterSource, IDev
             var writer = new UartLineWriter(path, settings, _lines, _clock, device.Port.FillSlots, _gpio, Context.LoggerFactory.CreateLogger<UartLineWriter>(), line)
             {
                 Health = health,
+
+                // Hot standby: the line is released while this server is the standby of a pair.
+                Outputs = Context.Outputs,
             };
             device.Attach(writer);
             _devices.Add(device);

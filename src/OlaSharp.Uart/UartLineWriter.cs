@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
+using OlaSharp.Core.Standby;
 using OlaSharp.Uart.Gpio;
 using OlaSharp.Uart.Internal;
 
@@ -16,6 +17,14 @@ public delegate int DmxSlotSource(Span<byte> slots);
 /// when its start-up sleep check fails, ola#1798). A device that fails is closed, logged once, and
 /// reopened with backoff (at most <see cref="MaxReopenDelay"/> between attempts) until it returns.
 /// The frame buffer is allocated once; a frame allocates nothing.
+/// <para>
+/// Hot standby (<see cref="Outputs"/>): while the gate is closed the line is released. The frame in progress
+/// finishes, the driver-enable pin goes to its receive level (so the partner's transceiver can drive the shared
+/// line), nothing more is written (the UART idles at mark) and the thread sleeps on an event until the gate
+/// opens: no wake-up per frame. When it opens the writer waits out <see cref="TakeOverGuard"/> (the longest
+/// frame the partner may still be sending), drives the pin active, then sends break, MAB and the current merged
+/// frame at once.
+/// </para>
 /// </summary>
 public sealed partial class UartLineWriter : IDisposable
 {
@@ -27,6 +36,7 @@ public sealed partial class UartLineWriter : IDisposable
 
     private const long FirstReopenDelayNs = 50_000_000;
     private const long WarningIntervalNs = 10_000_000_000;
+    private const long TakeOverMarginNs = 10_000_000;
 
     private readonly string _path;
     private readonly UartLineSettings _settings;
@@ -41,6 +51,13 @@ public sealed partial class UartLineWriter : IDisposable
     private readonly long _malfNs;
     private readonly long _periodNs;
     private readonly CancellationTokenSource _stop = new();
+    private readonly ManualResetEventSlim _gateOpened = new(false);
+    private readonly Action<bool> _onGateChanged;
+    private readonly long _guardNs;
+    private OutputGate _gate = new();
+    private bool _gateWatched;
+    private bool _released;
+    private long _releases;
     private IUartLine? _line;
     private Thread? _thread;
     private long _nextFrameStart = long.MinValue;
@@ -80,7 +97,54 @@ public sealed partial class UartLineWriter : IDisposable
         _mabNs = settings.MabMicroseconds * 1000L;
         _malfNs = settings.MalfMicroseconds * 1000L;
         _periodNs = settings.RefreshHz > 0 ? 1_000_000_000L / settings.RefreshHz : 0;
+
+        // Break, MAB, start code and 512 slots at 44 us each (250 kbaud 8N2), the mark after the frame, and
+        // time for the partner's line thread to wake from its drain and drop its pin.
+        _guardNs = _breakNs + _mabNs + ((1 + DmxFrame.MaxSlots) * 44_000L) + _malfNs + TakeOverMarginNs;
+        _onGateChanged = open =>
+        {
+            if (!open)
+            {
+                return;
+            }
+
+            try
+            {
+                _gateOpened.Set();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Raised on the controller's thread while this writer was being disposed: nothing to wake.
+            }
+        };
     }
+
+    /// <summary>
+    /// The output gate of a hot-standby pair (<see cref="Core.Plugins.PluginContext.Outputs"/>): the line is driven
+    /// while it is open and released while it is closed. An always open gate by default.
+    /// </summary>
+    public OutputGate Outputs
+    {
+        get => _gate;
+        init => _gate = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
+    /// How long the writer waits after the gate opens before it drives the pin and sends: the longest frame at
+    /// these settings (break, MAB, 513 slots, malf: about 23 ms at the defaults), which the partner that just
+    /// closed its gate may still be finishing, plus 10 ms for its thread to drop its pin. So the two
+    /// transceivers never drive the shared line at once; about 33 ms of the 1 s take-over.
+    /// </summary>
+    public TimeSpan TakeOverGuard => TimeSpan.FromTicks(_guardNs / 100);
+
+    /// <summary>
+    /// True while the line is released by standby: set after the frame in progress finished and the driver-enable
+    /// pin went inactive, so a controller that hands over on it never has both transceivers driving.
+    /// </summary>
+    public bool IsReleased => Volatile.Read(ref _released);
+
+    /// <summary>Times the line was released by standby since start.</summary>
+    public long Releases => Interlocked.Read(ref _releases);
 
     /// <summary>The device path.</summary>
     public string Path => _path;
@@ -141,6 +205,7 @@ public sealed partial class UartLineWriter : IDisposable
         }
 
         _stop.Dispose();
+        _gateOpened.Dispose();
     }
 
     private void Run()
@@ -197,8 +262,21 @@ public sealed partial class UartLineWriter : IDisposable
     /// </summary>
     internal bool RunOnce(CancellationToken cancellationToken)
     {
+        if (!_gate.IsOpen)
+        {
+            // Standby: let go of the line, then sleep until the gate opens (or the writer stops).
+            Release();
+            WaitForGate(cancellationToken);
+            return false;
+        }
+
         IUartLine? line = _line ?? TryOpen(cancellationToken);
         if (line is null)
+        {
+            return false;
+        }
+
+        if (_released && !Resume(cancellationToken))
         {
             return false;
         }
@@ -219,9 +297,19 @@ public sealed partial class UartLineWriter : IDisposable
             _nextFrameStart += _periodNs;
         }
 
+        if (!_gate.IsOpen)
+        {
+            // Closed while waiting for this frame's start: none begins; the next call releases the line.
+            return false;
+        }
+
         if (_de is null && !_deFailed && _settings.DeGpio is not null && _gpio is not null)
         {
-            DriveEnable();
+            DriveEnable(active: true);
+        }
+        else if (_de is { Active: false })
+        {
+            SetDriverEnable(true);
         }
 
         int slots = Math.Clamp(_source(_frame.AsSpan(1)), 0, DmxFrame.MaxSlots);
@@ -305,16 +393,105 @@ public sealed partial class UartLineWriter : IDisposable
         return line;
     }
 
-    // Drives the DE pin to transmit before the first frame; it is held until stop. A pin that cannot be
-    // driven (no GPIO, no gpio group, busy, wrong number) is logged once, with the fix, and the line runs without it.
-    private void DriveEnable()
+    // The line as standby leaves it: the frame in progress has finished (break off, drained), so the UART idles
+    // at mark; the DE pin goes to the receive level (requested at it when it was never driven, so a standby
+    // from start holds the pin without ever transmitting). Once per release; the thread then sleeps.
+    private void Release()
+    {
+        if (_released)
+        {
+            return;
+        }
+
+        _nextFrameStart = long.MinValue;
+        if (_de is null && !_deFailed && _settings.DeGpio is not null && _gpio is not null)
+        {
+            DriveEnable(active: false);
+        }
+        else if (_de is { Active: true })
+        {
+            SetDriverEnable(false);
+        }
+
+        // Seen by others only once the pin is down: "released" means the partner may drive now.
+        Interlocked.Increment(ref _releases);
+        Volatile.Write(ref _released, true);
+
+        bool de = _de is not null;
+        Health?.Released(true, de);
+        Log.LineReleased(_logger, _path, de ? "driver-enable inactive" : "no driver-enable pin configured: the UART idles at mark");
+    }
+
+    // Sleeps until the gate opens: one blocking wait on an event the gate's Changed sets, no polling.
+    private void WaitForGate(CancellationToken cancellationToken)
+    {
+        if (!_gateWatched)
+        {
+            _gateWatched = true;
+            _gate.Changed += _onGateChanged;
+        }
+
+        while (!_gate.IsOpen && !cancellationToken.IsCancellationRequested)
+        {
+            // Reset, then look again: an opening between the two has set the event, so the wait returns.
+            _gateOpened.Reset();
+            if (_gate.IsOpen)
+            {
+                return;
+            }
+
+            try
+            {
+                _gateOpened.Wait(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    // The gate opened: wait out the partner's last frame, then the next frame starts at once (the schedule
+    // restarts) with the pin driven active before its break. False when the gate closed again meanwhile.
+    private bool Resume(CancellationToken cancellationToken)
+    {
+        _clock.WaitUntil(_clock.NowNanoseconds + _guardNs, cancellationToken);
+        if (cancellationToken.IsCancellationRequested || !_gate.IsOpen)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _released, false);
+        _nextFrameStart = long.MinValue;
+        Health?.Released(false, _de is not null);
+        Log.LineResumed(_logger, _path);
+        return true;
+    }
+
+    private void SetDriverEnable(bool active)
+    {
+        try
+        {
+            _de!.Set(active);
+        }
+        catch (DriverEnableException ex)
+        {
+            Log.GpioFailed(_logger, _path, _de!.Pin, ex.Message);
+            Health?.DriverEnableFailed(_de.Pin, ex.Message);
+        }
+    }
+
+    // Drives the DE pin to transmit before the first frame (or holds it at receive, for a standby); it is held
+    // until stop. A pin that cannot be driven (no GPIO, no gpio group, busy, wrong number) is logged once, with
+    // the fix, and the line runs without it.
+    private void DriveEnable(bool active)
     {
         int pin = _settings.DeGpio!.Value;
         try
         {
-            // Requested already at the active level, so the transceiver never sees the wrong one.
-            _de = DriverEnableLine.Open(_gpio!, pin, _settings.DeActiveHigh, _settings.DeGpioChip);
-            Log.DriverEnabled(_logger, _path, pin, _settings.DeActiveHigh ? "high" : "low", _de.ChipPath, _de.ChipLabel);
+            // Requested already at the wanted level, so the transceiver never sees the other one.
+            _de = DriverEnableLine.Open(_gpio!, pin, _settings.DeActiveHigh, _settings.DeGpioChip, active: active);
+            Log.DriverEnabled(_logger, _path, pin, active == _settings.DeActiveHigh ? "high" : "low", _de.ChipPath, _de.ChipLabel);
         }
         catch (DriverEnableException ex)
         {
@@ -355,6 +532,13 @@ public sealed partial class UartLineWriter : IDisposable
     /// <summary>Leaves the line idle and releases everything; runs on the line thread at exit.</summary>
     internal void Shutdown()
     {
+        // On the thread that subscribed (the line thread; the caller of RunOnce in tests).
+        if (_gateWatched)
+        {
+            _gateWatched = false;
+            _gate.Changed -= _onGateChanged;
+        }
+
         IUartLine? line = Interlocked.Exchange(ref _line, null);
         if (line is not null)
         {

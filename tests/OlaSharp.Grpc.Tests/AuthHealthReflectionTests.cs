@@ -89,6 +89,7 @@ public sealed class AuthHealthReflectionTests
         Assert.Contains("olasharp.v1.FrameService", names);
         Assert.Contains("olasharp.v1.UniverseService", names);
         Assert.Contains("olasharp.v1.PortService", names);
+        Assert.Contains("olasharp.v1.StandbyService", names);
         Assert.Contains("grpc.health.v1.Health", names);
         Assert.NotEmpty(file.FileDescriptorResponse.FileDescriptorProto);
     }

@@ -16,6 +16,7 @@ using OlaSharp.Core.Conf;
 using OlaSharp.Core.Plugins;
 using OlaSharp.Core.Plugins.Dummy;
 using OlaSharp.Core.Server;
+using OlaSharp.Core.Standby;
 using OlaSharp.Grpc.V1;
 using Universe = OlaSharp.Core.Universe;
 
@@ -70,7 +71,11 @@ internal sealed class GrpcTestHost : IAsyncDisposable
     public DummyOutputPort DummyPort => Dummy.Device!.Port;
 
     /// <summary>Starts the host; <paramref name="prepareDir"/> writes conf files first, <paramref name="extraPlugins"/> run beside the dummy.</summary>
-    public static async Task<GrpcTestHost> StartAsync(GrpcApiOptions? options = null, Action<string>? prepareDir = null, params Plugin[] extraPlugins)
+    public static Task<GrpcTestHost> StartAsync(GrpcApiOptions? options = null, Action<string>? prepareDir = null, params Plugin[] extraPlugins) =>
+        StartAsync(options, prepareDir, null, extraPlugins);
+
+    /// <summary>Starts the host with <paramref name="standby"/> as the server's hot-standby controller (standalone when null).</summary>
+    public static async Task<GrpcTestHost> StartAsync(GrpcApiOptions? options, Action<string>? prepareDir, IStandbyController? standby, params Plugin[] extraPlugins)
     {
         string dir = Directory.CreateTempSubdirectory("olas-grpc-").FullName;
         prepareDir?.Invoke(dir);
@@ -85,7 +90,7 @@ internal sealed class GrpcTestHost : IAsyncDisposable
         var plugins = new PluginManager([dummy, .. extraPlugins], context);
         await plugins.StartAllAsync();
         clock.Start();
-        var core = new ServerCore(universes, devices, plugins, conf);
+        var core = new ServerCore(universes, devices, plugins, conf) { Standby = standby ?? new StandaloneController(DateTimeOffset.UtcNow) };
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -1,7 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
-using System.Diagnostics;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace OlaSharp.Interop.Tests;
@@ -13,25 +11,15 @@ namespace OlaSharp.Interop.Tests;
 /// are folded below, and <c>/#/setup</c> opens the page directly.
 /// </summary>
 [Collection(InteropCollection.Name)]
-public sealed partial class SetupPageBrowserTests(ITestOutputHelper output)
+public sealed class SetupPageBrowserTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task SetupPage_ListsTheFailingCheckFirst_WithItsFix()
     {
-        Peers.Require("/usr/bin/chromium", "chromium");
-        string node = Peers.Require("node", "nodejs");
-        await BrowserScripts.EnsureNodeModulesAsync();
+        string node = await BrowserRun.RequireAsync();
         await using var ns = await NetworkNamespace.CreateAsync();
         await using var server = await OlasharpdInNamespace.StartAsync(ns, TimeSpan.FromSeconds(60), confFiles: new Dictionary<string, string> { ["ola-uartdmx.conf"] = "device = /dev/ttyAMA0\nenabled = false\n" });
-        string baseUrl = $"http://127.0.0.1:{int.Parse(HttpPortInReadyLine().Match(server.Output.StandardOutput).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)}";
-
-        var sw = Stopwatch.StartNew();
-        CommandResult run = await ns.RunAsync(node, [Path.Combine(BrowserScripts.Directory, "setup-test.js"), baseUrl], TimeSpan.FromSeconds(120));
-        output.WriteLine($"setup-test.js ({sw.ElapsedMilliseconds} ms): {run.StandardOutput}\n{run.StandardError}");
-        Assert.False(run.TimedOut, "setup-test.js timed out");
-        string last = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "{}";
-        using JsonDocument result = JsonDocument.Parse(last);
-        Assert.True(result.RootElement.TryGetProperty("ok", out JsonElement ok) && ok.GetBoolean(), last + "\n" + run.StandardError);
+        using JsonDocument result = await BrowserRun.RunAsync(ns, node, output, "setup-test.js", BrowserRun.BaseUrl(server));
         Assert.Equal("#/setup", result.RootElement.GetProperty("hash").GetString());
 
         foreach (string view in new[] { "viaLink", "direct" })
@@ -50,7 +38,4 @@ public sealed partial class SetupPageBrowserTests(ITestOutputHelper output)
             Assert.Equal(17, attention.Length + page.GetProperty("rest").GetArrayLength());
         }
     }
-
-    [GeneratedRegex("\"http\":(\\d+)")]
-    private static partial Regex HttpPortInReadyLine();
 }

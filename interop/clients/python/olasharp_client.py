@@ -7,9 +7,11 @@ nothing generated is committed and the client always matches the server's proto.
 
   olasharp_client.py --target 127.0.0.1:50051 send --universe 1 --slots 1,2,3 [--count 10] [--hold 5]
   olasharp_client.py --target 127.0.0.1:50051 watch --universe 1 [--until 1,2,3] [--max 5]
+  olasharp_client.py --target 127.0.0.1:50051 standby [--switch]
 
 Each command prints JSON lines on stdout; watch prints {"ready": true} after the first frame, send
-with --hold after its frames (then keeps the stream open that long).
+with --hold after its frames (then keeps the stream open that long); standby prints the hot-standby
+status (StandbyService.GetStatus), or with --switch the status after SwitchOver.
 Exit status: 0 done, 1 timeout or not found, 2 gRPC error (its code and details on stderr).
 """
 import argparse
@@ -26,7 +28,7 @@ DEFAULT_PROTO = os.path.normpath(os.path.join(HERE, "..", "..", "..", "proto"))
 
 
 def load_stubs(proto_root):
-    """Compiles frames.proto with grpc_tools.protoc into a temp dir and imports it."""
+    """Compiles frames.proto and standby.proto with grpc_tools.protoc into a temp dir and imports them."""
     from grpc_tools import protoc
     import grpc_tools
 
@@ -39,12 +41,14 @@ def load_stubs(proto_root):
         "--python_out=" + out,
         "--grpc_python_out=" + out,
         os.path.join(proto_root, "olasharp", "v1", "frames.proto"),
+        os.path.join(proto_root, "olasharp", "v1", "standby.proto"),
     ])
     if rc != 0:
         sys.exit("protoc failed with %d" % rc)
     sys.path.insert(0, out)
     from olasharp.v1 import frames_pb2, frames_pb2_grpc  # noqa: E402 (generated above)
-    return frames_pb2, frames_pb2_grpc
+    from olasharp.v1 import standby_pb2, standby_pb2_grpc  # noqa: E402 (generated above)
+    return frames_pb2, frames_pb2_grpc, standby_pb2, standby_pb2_grpc
 
 
 def parse_slots(text):
@@ -101,6 +105,25 @@ def watch(pb, stub, args, metadata):
     return 1
 
 
+def standby(pb, stub, args, metadata):
+    if args.switch:
+        status = stub.SwitchOver(pb.SwitchOverRequest(), timeout=args.timeout, metadata=metadata)
+    else:
+        status = stub.GetStatus(pb.GetStandbyStatusRequest(), timeout=args.timeout, metadata=metadata)
+    emit({
+        "role": status.role_name,
+        "partner": status.partner,
+        "partner_role": pb.StandbyRole.Name(status.partner_role),
+        "partner_last_heard_ms": status.partner_last_heard_ms,
+        "since": status.since,
+        "reason": status.reason,
+        "transitions": status.transitions,
+        "outputs_driven": status.outputs_driven,
+        "outputs": status.outputs,
+    })
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", default="127.0.0.1:50051")
@@ -120,13 +143,17 @@ def main():
     w.add_argument("--until")
     w.add_argument("--max", type=int, default=1)
     w.add_argument("--refresh-ms", type=int, default=1000)
+    b = sub.add_parser("standby")
+    b.add_argument("--switch", action="store_true", help="switch over (hand the outputs to the partner, or take them)")
     args = parser.parse_args()
 
-    pb, pb_grpc = load_stubs(args.proto_root)
+    pb, pb_grpc, sb, sb_grpc = load_stubs(args.proto_root)
     metadata = [("authorization", "Bearer " + args.token)] if args.token else None
     with grpc.insecure_channel(args.target) as channel:
-        stub = pb_grpc.FrameServiceStub(channel)
         try:
+            if args.command == "standby":
+                return standby(sb, sb_grpc.StandbyServiceStub(channel), args, metadata)
+            stub = pb_grpc.FrameServiceStub(channel)
             return send(pb, stub, args, metadata) if args.command == "send" else watch(pb, stub, args, metadata)
         except grpc.RpcError as e:
             if e.code() == grpc.StatusCode.DEADLINE_EXCEEDED:

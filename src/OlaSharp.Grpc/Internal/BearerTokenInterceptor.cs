@@ -24,6 +24,7 @@ internal sealed class BearerTokenInterceptor : Interceptor
         "/olasharp.v1.UniverseService/SetStartupScene",
         "/olasharp.v1.PortService/PatchPort",
         "/olasharp.v1.PortService/UnpatchPort",
+        "/olasharp.v1.StandbyService/SwitchOver",
     };
 
     private readonly BearerTokenSource _tokens;

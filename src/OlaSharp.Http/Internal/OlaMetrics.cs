@@ -43,6 +43,7 @@ internal sealed class OlaMetrics
     private readonly Gauge _gcCollections;
     private readonly HashSet<string> _universeLabels = new(StringComparer.Ordinal);
     private readonly HashSet<(string Universe, string Protocol)> _sourceLabels = [];
+    private readonly StandbyMetrics _standby;
 
     public OlaMetrics(OlaHttpHost host)
     {
@@ -71,6 +72,7 @@ internal sealed class OlaMetrics
         // For the load harness (interop/bench): bytes allocated per forwarded frame without EventPipe.
         _gcAllocated = f.CreateGauge("dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start (GC.GetTotalAllocatedBytes(precise: true)).");
         _gcCollections = f.CreateGauge("dotnet_gc_collection_count_total", "Garbage collections since start, by generation.", "generation");
+        _standby = new StandbyMetrics(f);
         _registry.AddBeforeCollectCallback(Update);
     }
 
@@ -132,6 +134,7 @@ internal sealed class OlaMetrics
         UpdateFrames();
         UpdateProtocolCounters();
         UpdateDeviceHealth();
+        _standby.Update(_host.Core.Standby);
 
         if (_host.ClockStatistics is ClockStatistics c)
         {

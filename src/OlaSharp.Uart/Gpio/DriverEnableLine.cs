@@ -27,14 +27,14 @@ public sealed class DriverEnableLine : IDisposable
     private readonly bool _activeHigh;
     private int _released;
 
-    private DriverEnableLine(IGpioLine line, int pin, bool activeHigh, string chipPath, string chipLabel)
+    private DriverEnableLine(IGpioLine line, int pin, bool activeHigh, string chipPath, string chipLabel, bool active)
     {
         _line = line;
         Pin = pin;
         _activeHigh = activeHigh;
         ChipPath = chipPath;
         ChipLabel = chipLabel;
-        Active = true;
+        Active = active;
     }
 
     /// <summary>The BCM pin (line offset on the chip).</summary>
@@ -61,8 +61,12 @@ public sealed class DriverEnableLine : IDisposable
     /// (<c>/dev/gpiochip4</c>) or a kernel name (<c>gpiochip4</c>), from <c>&lt;device&gt;-de_gpiochip</c>.
     /// </param>
     /// <param name="consumer">Consumer name for the request.</param>
+    /// <param name="active">
+    /// The level the line is requested at: true (transmit) for a line that drives now, false (receive) for the
+    /// standby of a hot-standby pair, which holds the pin so nothing else takes it but leaves the bus to its partner.
+    /// </param>
     /// <exception cref="DriverEnableException">Always the one type; its message is the fix.</exception>
-    public static DriverEnableLine Open(IGpioChips chips, int pin, bool activeHigh, string? chip = null, string consumer = DefaultConsumer)
+    public static DriverEnableLine Open(IGpioChips chips, int pin, bool activeHigh, string? chip = null, string consumer = DefaultConsumer, bool active = true)
     {
         ArgumentNullException.ThrowIfNull(chips);
         ArgumentException.ThrowIfNullOrEmpty(consumer);
@@ -75,7 +79,7 @@ public sealed class DriverEnableLine : IDisposable
         IGpioChip found = FindChip(chips, selector);
         try
         {
-            return OpenLine(chips, found, pin, activeHigh, consumer);
+            return OpenLine(chips, found, pin, activeHigh, consumer, active);
         }
         finally
         {
@@ -201,7 +205,7 @@ public sealed class DriverEnableLine : IDisposable
             $"{wanted}; {found}; set {ChipKeyHint} = <label or /dev/gpiochipN> in ola-uartdmx.conf to name the chip the transceiver's driver-enable is on");
     }
 
-    private static DriverEnableLine OpenLine(IGpioChips chips, IGpioChip chip, int pin, bool activeHigh, string consumer)
+    private static DriverEnableLine OpenLine(IGpioChips chips, IGpioChip chip, int pin, bool activeHigh, string consumer, bool active)
     {
         GpioChipInfo info = chip.Info;
         string where = $"{chip.Path} ({info.Label})";
@@ -218,10 +222,10 @@ public sealed class DriverEnableLine : IDisposable
             throw Busy(pin, where, info.Label, line.Consumer);
         }
 
-        errno = chip.TryRequestOutput(pin, activeHigh, consumer, out IGpioLine? requested);
+        errno = chip.TryRequestOutput(pin, active == activeHigh, consumer, out IGpioLine? requested);
         if (errno == 0)
         {
-            return new DriverEnableLine(requested!, pin, activeHigh, chip.Path, info.Label);
+            return new DriverEnableLine(requested!, pin, activeHigh, chip.Path, info.Label, active);
         }
 
         if (errno == Errno.EBusy)

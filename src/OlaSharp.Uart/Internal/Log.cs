@@ -30,4 +30,8 @@ internal static partial class Log
     // Device health (UartHealth), 2024-2025.
     [LoggerMessage(EventId = 2024, Level = LogLevel.Warning, Message = "{Path}: {State}. {Problem} Fix: {Fix}")] public static partial void HealthChanged(ILogger logger, string path, string state, string problem, string fix);
     [LoggerMessage(EventId = 2025, Level = LogLevel.Information, Message = "{Path}: open, DMX output running")] public static partial void HealthOpen(ILogger logger, string path);
+
+    // Hot standby (UartLineWriter), 2026-2027: one line per change of the output gate.
+    [LoggerMessage(EventId = 2026, Level = LogLevel.Information, Message = "{Path}: line released by standby (the partner drives it; {How}), no frames sent")] public static partial void LineReleased(ILogger logger, string path, string how);
+    [LoggerMessage(EventId = 2027, Level = LogLevel.Information, Message = "{Path}: line taken by this server (active), driver-enable on and the current frame sent")] public static partial void LineResumed(ILogger logger, string path);
 }

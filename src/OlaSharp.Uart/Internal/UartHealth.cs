@@ -37,6 +37,8 @@ internal sealed class UartHealth
     private string? _lastWriteError;
     private DateTimeOffset _lastWriteErrorAt;
     private volatile bool _writeErrorsShown;
+    private bool _released;
+    private bool _releasedWithDe;
 
     public UartHealth(string path, string confPath, TimeProvider time, ILogger logger)
     {
@@ -125,6 +127,18 @@ internal sealed class UartHealth
         }
     }
 
+    /// <summary>The line was released by standby (the partner drives it) or taken back; the open state says so.</summary>
+    public void Released(bool released, bool withDriverEnable)
+    {
+        lock (_lock)
+        {
+            _released = released;
+            _releasedWithDe = withDriverEnable;
+            Update(_lastError);
+            (_problem, _fix) = Sentences(_state);
+        }
+    }
+
     public DeviceHealth Snapshot(Plugin plugin, IReadOnlyList<int> universes)
     {
         lock (_lock)
@@ -138,6 +152,19 @@ internal sealed class UartHealth
 
             return new DeviceHealth(plugin.Id, plugin.Name, plugin.ConfPrefix, $"{plugin.Id.ToString(CultureInfo.InvariantCulture)}-{Path}", Path, _state, _since, _lastError, universes, _problem, _fix);
         }
+    }
+
+    // Under _lock: the state's sentences; an open line released by standby says so (it is usable, not broken).
+    private (string Problem, string Fix) Sentences(DeviceHealthState state)
+    {
+        if (_released && state == DeviceHealthState.Open)
+        {
+            return (
+                UartHealthText.ReleasedProblem(Path, _releasedWithDe),
+                "Nothing to fix: this server is the standby of a hot-standby pair; it takes the line when the partner stops or on a switch-over (POST /json/standby/switch).");
+        }
+
+        return UartHealthText.Describe(state, Path, _confPath, _lastError, _openFailure, _dePin, Interlocked.Read(ref _writeErrors));
     }
 
     // Under _lock: the state the conditions make, a new Since when it changed, and its sentences.
@@ -171,7 +198,7 @@ internal sealed class UartHealth
 
         _state = state;
         _lastError = lastError;
-        (_problem, _fix) = UartHealthText.Describe(state, Path, _confPath, lastError, _openFailure, _dePin, Interlocked.Read(ref _writeErrors));
+        (_problem, _fix) = Sentences(state);
         if (changed && state != DeviceHealthState.Open)
         {
             Log.HealthChanged(_logger, Path, DeviceHealthReport.StateName(state), _problem, _fix);

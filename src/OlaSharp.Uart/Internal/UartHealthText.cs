@@ -12,6 +12,11 @@ internal static class UartHealthText
 {
     public const string Doctor = "run `olasharpd doctor` to check the whole setup";
 
+    /// <summary>The sentence of an open line released by standby.</summary>
+    public static string ReleasedProblem(string path, bool withDriverEnable) => withDriverEnable
+        ? $"Standby: partner active, outputs silent, UART line {path} released (driver-enable inactive)."
+        : $"Standby: partner active, outputs silent, UART line {path} released (no driver-enable pin configured: the line idles at mark, nothing is written).";
+
     public static (string Problem, string Fix) Describe(DeviceHealthState state, string path, string confPath, string? error, IOException? openFailure, int? dePin, long writeErrors)
     {
         string os = error is null ? string.Empty : $" ({error})";
