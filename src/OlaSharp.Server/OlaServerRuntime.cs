@@ -127,6 +127,9 @@ internal sealed partial class OlaServerRuntime : IHostedService, IDisposable
         // A graceful stop of the active server hands the outputs over at once (a kill leaves it to the take-over time).
         (Standby as StandbyController)?.YieldForShutdown();
         await Plugins.StopAllAsync(cancellationToken).ConfigureAwait(false);
+
+        // The outputs have stopped (the UART lines let go): the yield's released flag goes out before the socket closes.
+        (Standby as StandbyController)?.WaitForRelease(StandbyController.ReleaseWait);
         (Standby as StandbyController)?.Dispose();
         Expiry.Dispose();
         Clock.Stop();

@@ -13,6 +13,19 @@ if (args.Length > 0 && args[0] == "doctor")
     return DoctorCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
+// `olasharpd release-line [-c DIR]` drives the UARTs' driver-enable pins to receive and exits (ExecStopPost=).
+if (args.Length > 0 && args[0] == "release-line")
+{
+    if (args.Length is not (1 or 3) || (args.Length == 3 && args[1] is not ("-c" or "--config-dir")))
+    {
+        await Console.Error.WriteLineAsync("usage: olasharpd release-line [-c DIR]");
+        return 2;
+    }
+
+    string dir = args.Length == 3 ? args[2] : ServerOptions.DefaultConfigDir();
+    return OlaSharp.Uart.Gpio.DriverEnableRelease.Run(dir, OlaSharp.Uart.Gpio.LinuxGpioChips.Instance, Console.Out, Console.Error);
+}
+
 if (!ServerOptions.TryParse(args, out ServerOptions options, out string? error))
 {
     await Console.Error.WriteLineAsync($"olasharpd: {error}\nTry 'olasharpd --help'.");

@@ -42,6 +42,8 @@ internal sealed record ServerOptions
         Usage: olasharpd [options]
                olasharpd doctor [--root DIR] [--config-dir DIR] [--fix]   (check the Pi's UART setup;
                                  olasharpd doctor --help for more)
+               olasharpd release-line [-c DIR]   (drive the UARTs' driver-enable pins to receive and exit:
+                                 the systemd unit's ExecStopPost=)
 
         An OLA-compatible DMX512 server (Art-Net, sACN, gRPC, OLA RPC and HTTP in; merge; Art-Net, sACN, UART out).
 

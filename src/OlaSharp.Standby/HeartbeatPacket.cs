@@ -29,7 +29,7 @@ public enum ConfRole : byte
 
 /// <summary>
 /// The heartbeat both nodes of a pair send every <c>heartbeat_ms</c> (docs/standby.md has the layout):
-/// 40 bytes, big-endian: "OSSB", version 1, announced role, conf role, flags (0), term (u32),
+/// 40 bytes, big-endian: "OSSB", version 1, announced role, conf role, flags (<see cref="ReleasedFlag"/>), term (u32),
 /// sequence (u32), the sender's CID (16 bytes, RFC 4122 order), uptime in ms (u64).
 /// </summary>
 public readonly record struct HeartbeatPacket(AnnouncedRole Role, ConfRole ConfRole, uint Term, uint Sequence, UInt128 Cid, ulong UptimeMs)
@@ -43,6 +43,19 @@ public readonly record struct HeartbeatPacket(AnnouncedRole Role, ConfRole ConfR
     /// <summary>"OSSB" (OlaSharp StandBy).</summary>
     public const uint Magic = 0x4F53_5342;
 
+    /// <summary>
+    /// Flag of a <see cref="AnnouncedRole.Yielding"/> heartbeat: every output of the sender has let go of its shared
+    /// line (the UART writers' driver-enable pins are inactive), so the partner may open now. The partner opens on
+    /// this, never on a yield without it.
+    /// </summary>
+    public const byte ReleasedFlag = 0x01;
+
+    /// <summary>The flags byte (<see cref="ReleasedFlag"/>; other bits are ignored on receipt).</summary>
+    public byte Flags { get; init; }
+
+    /// <summary>True when <see cref="ReleasedFlag"/> is set.</summary>
+    public bool Released => (Flags & ReleasedFlag) != 0;
+
     /// <summary>Writes the packet; returns <see cref="Length"/>, or 0 when <paramref name="destination"/> is too short.</summary>
     public int Write(Span<byte> destination)
     {
@@ -55,7 +68,7 @@ public readonly record struct HeartbeatPacket(AnnouncedRole Role, ConfRole ConfR
         destination[4] = Version;
         destination[5] = (byte)Role;
         destination[6] = (byte)ConfRole;
-        destination[7] = 0;
+        destination[7] = Flags;
         BinaryPrimitives.WriteUInt32BigEndian(destination[8..], Term);
         BinaryPrimitives.WriteUInt32BigEndian(destination[12..], Sequence);
         BinaryPrimitives.WriteUInt128BigEndian(destination[16..], Cid);
@@ -88,7 +101,10 @@ public readonly record struct HeartbeatPacket(AnnouncedRole Role, ConfRole ConfR
             BinaryPrimitives.ReadUInt32BigEndian(data[8..]),
             BinaryPrimitives.ReadUInt32BigEndian(data[12..]),
             BinaryPrimitives.ReadUInt128BigEndian(data[16..]),
-            BinaryPrimitives.ReadUInt64BigEndian(data[32..]));
+            BinaryPrimitives.ReadUInt64BigEndian(data[32..]))
+        {
+            Flags = data[7],
+        };
         return true;
     }
 }

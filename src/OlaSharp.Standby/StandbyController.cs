@@ -19,6 +19,13 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
 {
     private static readonly TimeSpan s_ignoredLogInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a yielding server waits for its outputs to let go of their shared lines (<see cref="OutputGate.Driving"/>)
+    /// before it announces the hand-over anyway, with one warning naming the devices. A UART frame is about 23 ms;
+    /// a line thread stalled by load was seen at 45 ms.
+    /// </summary>
+    public static readonly TimeSpan ReleaseWait = TimeSpan.FromMilliseconds(200);
+
     private readonly StandbySettings _settings;
     private readonly OutputGate _gate;
     private readonly TimeProvider _time;
@@ -204,6 +211,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         }
 
         Apply(change, partnerChanged: false);
+        AnnounceRelease();
         return ok;
     }
 
@@ -225,7 +233,35 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         }
 
         Apply(change, partnerChanged: false);
+        AnnounceRelease();
         return change is not null;
+    }
+
+    /// <summary>
+    /// After <see cref="YieldForShutdown"/>, once the outputs stopped: waits (at most <paramref name="timeout"/>) until
+    /// the released yield has been announced, so the partner opens at once rather than on silence. True when it was.
+    /// </summary>
+    public bool WaitForRelease(TimeSpan timeout)
+    {
+        long start = _time.GetTimestamp();
+        while (true)
+        {
+            AnnounceRelease();
+            lock (_lock)
+            {
+                if (_machine.Role != AnnouncedRole.Yielding || _machine.Released)
+                {
+                    return _machine.Role != AnnouncedRole.Active;
+                }
+            }
+
+            if (_time.GetElapsedTime(start) >= timeout)
+            {
+                return false;
+            }
+
+            Thread.Sleep(5);
+        }
     }
 
     /// <inheritdoc />
@@ -285,6 +321,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         }
 
         Apply(change, partnerChanged: false);
+        AnnounceRelease();
     }
 
     /// <inheritdoc />
@@ -339,9 +376,45 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         }
 
         var packet = new HeartbeatPacket(_machine.Role, _settings.ConfRole, _machine.Term, unchecked(++_sequence), _settings.Cid,
-            (ulong)Math.Max(0, (now - _started) * 1000 / _time.TimestampFrequency));
+            (ulong)Math.Max(0, (now - _started) * 1000 / _time.TimestampFrequency))
+        {
+            Flags = _machine.Role == AnnouncedRole.Yielding && _machine.Released ? HeartbeatPacket.ReleasedFlag : (byte)0,
+        };
         int n = packet.Write(_sendBuffer);
         _transport.Send(_socket, _sendBuffer.AsSpan(0, n), _destination, ref _sent, ref _sendErrors);
+    }
+
+    // While yielding with the gate closed: once no output drives a shared line any more (or after ReleaseWait, with
+    // one warning naming the devices), the heartbeat carries the released flag and the partner opens on it.
+    private void AnnounceRelease()
+    {
+        string? slow = null;
+        lock (_lock)
+        {
+            if (_machine.Role != AnnouncedRole.Yielding || _machine.Released || _gate.IsOpen)
+            {
+                return;
+            }
+
+            long now = _time.GetTimestamp();
+            if (_gate.Driving > 0)
+            {
+                if (_time.GetElapsedTime(_machine.Since, now) < ReleaseWait)
+                {
+                    return;
+                }
+
+                slow = _gate.DrivingNames();
+            }
+
+            _machine.MarkReleased(now);
+            SendLocked(now);
+        }
+
+        if (slow is not null)
+        {
+            Log.ReleaseTimedOut(_logger, slow.Length > 0 ? slow : "an output", ReleaseWait.TotalMilliseconds);
+        }
     }
 
     private void Apply(RoleChange? change, bool partnerChanged)

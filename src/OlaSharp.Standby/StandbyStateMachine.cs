@@ -25,7 +25,8 @@ public readonly record struct RoleChange(AnnouncedRole From, AnnouncedRole To, s
 /// <item>A restarted node finds its partner active and stays standby (no flapping), unless <c>failback = auto</c>:
 /// then the active backup yields to a primary that has been a healthy standby for <c>failback_after_s</c>.</item>
 /// <item>Yielding (outputs closed) until the partner announces Active; back to Active if the partner goes silent
-/// or does not take over within <c>takeover_ms</c>.</item>
+/// or does not take over within <c>takeover_ms</c> of the release. The partner opens only on a yield that carries
+/// <see cref="HeartbeatPacket.ReleasedFlag"/> (this node's outputs have let go of their shared lines).</item>
 /// </list>
 /// </summary>
 public sealed class StandbyStateMachine
@@ -71,6 +72,28 @@ public sealed class StandbyStateMachine
     /// <summary>Role changes so far.</summary>
     public long Transitions { get; private set; }
 
+    /// <summary>
+    /// While <see cref="AnnouncedRole.Yielding"/>: true once this node's outputs have let go of their shared lines
+    /// (<see cref="MarkReleased"/>); its heartbeat then carries <see cref="HeartbeatPacket.ReleasedFlag"/>.
+    /// </summary>
+    public bool Released { get; private set; }
+
+    /// <summary>
+    /// While yielding: the outputs have let go (or the bounded wait ran out); the partner may open now. The wait
+    /// for the partner to take over (<c>takeover_ms</c>) counts from here. False when not yielding or already released.
+    /// </summary>
+    public bool MarkReleased(long now)
+    {
+        if (Role != AnnouncedRole.Yielding || Released)
+        {
+            return false;
+        }
+
+        Released = true;
+        _yieldingSince = now;
+        return true;
+    }
+
     /// <summary>True while this node drives its outputs.</summary>
     public bool OutputsOpen => Role == AnnouncedRole.Active;
 
@@ -99,7 +122,7 @@ public sealed class StandbyStateMachine
                 return packet.Role switch
                 {
                     AnnouncedRole.Active => Become(AnnouncedRole.Standby, now, "the partner is active", graceful: false),
-                    AnnouncedRole.Yielding => BecomeActive(now, "the partner hands the outputs over"),
+                    AnnouncedRole.Yielding => packet.Released ? BecomeActive(now, "the partner hands the outputs over") : null,
                     AnnouncedRole.Standby => BecomeActive(now, "the partner is standby and nobody is active"),
                     _ => WinsElection(packet)
                         ? BecomeActive(now, "both starting: this one is " + Preference())
@@ -109,7 +132,9 @@ public sealed class StandbyStateMachine
             case AnnouncedRole.Standby:
                 if (packet.Role == AnnouncedRole.Yielding)
                 {
-                    return BecomeActive(now, "the partner hands the outputs over");
+                    // Only once the partner's outputs have let go of the shared line (its UART writers' driver-enable
+                    // pins are down): opening on the bare yield could drive the RS-485 line together with it.
+                    return packet.Released ? BecomeActive(now, "the partner hands the outputs over") : null;
                 }
 
                 if (packet.Role == AnnouncedRole.Standby && WinsElection(packet))
@@ -187,7 +212,7 @@ public sealed class StandbyStateMachine
                     return BecomeActive(now, "the partner went silent during the hand-over");
                 }
 
-                if (now - _yieldingSince >= _takeoverTicks)
+                if (Released && now - _yieldingSince >= _takeoverTicks)
                 {
                     return BecomeActive(now, "the partner did not take the outputs over");
                 }
@@ -279,6 +304,7 @@ public sealed class StandbyStateMachine
     {
         var change = new RoleChange(Role, role, reason, graceful);
         Role = role;
+        Released = false;
         Since = now;
         Reason = reason;
         Transitions++;

@@ -56,6 +56,7 @@ public sealed partial class UartLineWriter : IDisposable
     private readonly long _guardNs;
     private OutputGate _gate = new();
     private bool _gateWatched;
+    private OutputRelease? _release;
     private bool _released;
     private long _releases;
     private IUartLine? _line;
@@ -297,6 +298,10 @@ public sealed partial class UartLineWriter : IDisposable
             _nextFrameStart += _periodNs;
         }
 
+        // Counted as driving before the last look at the gate: the standby controller, which reads the count after
+        // closing the gate, then either sees this writer driving (and waits for its release) or this writer sees
+        // the gate closed (and drives nothing).
+        (_release ??= _gate.Register(_path)).Driving();
         if (!_gate.IsOpen)
         {
             // Closed while waiting for this frame's start: none begins; the next call releases the line.
@@ -416,6 +421,7 @@ public sealed partial class UartLineWriter : IDisposable
         // Seen by others only once the pin is down: "released" means the partner may drive now.
         Interlocked.Increment(ref _releases);
         Volatile.Write(ref _released, true);
+        _release?.Released();
 
         bool de = _de is not null;
         Health?.Released(true, de);
@@ -568,5 +574,8 @@ public sealed partial class UartLineWriter : IDisposable
                 Log.GpioReleaseFailed(_logger, ex, _path, de.Pin);
             }
         }
+
+        // The line is idle and the pin inactive (or back with the kernel): nothing of this writer drives any more.
+        Interlocked.Exchange(ref _release, null)?.Dispose();
     }
 }

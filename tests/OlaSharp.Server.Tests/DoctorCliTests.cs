@@ -114,7 +114,7 @@ public sealed class DoctorCliTests
         }
     }
 
-    private static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
+    internal static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
     {
         ProcessStartInfo psi = ServerProcess.ServerStartInfo();
         psi.RedirectStandardOutput = true;

@@ -128,6 +128,20 @@ public sealed class StandbyPair : IAsyncDisposable
         return at;
     }
 
+    /// <summary>
+    /// An HTTP request to server <paramref name="i"/>'s port 9090, made by curl inside the console's namespace (the
+    /// test process cannot reach into the network): the status code and the body.
+    /// </summary>
+    public async Task<(int Status, string Body)> HttpAsync(int i, string method, string path)
+    {
+        string url = "http://198.18.0." + (i + 1).ToString(CultureInfo.InvariantCulture) + ":9090" + path;
+        CommandResult r = await _net.Hosts[2].RunAsync("curl", ["-s", "-m", "5", "-X", method, "-w", "\n%{http_code}", url], TimeSpan.FromSeconds(10));
+        r.EnsureSuccess("curl " + method + " " + url);
+        string text = r.StandardOutput.TrimEnd();
+        int cut = text.LastIndexOf('\n');
+        return (int.Parse(text.AsSpan(cut + 1), CultureInfo.InvariantCulture), text[..Math.Max(0, cut)]);
+    }
+
     /// <summary>Every log so far, for failure messages.</summary>
     public string Logs()
     {

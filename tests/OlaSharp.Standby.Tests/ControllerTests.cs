@@ -61,6 +61,45 @@ public sealed class ControllerTests : IDisposable
     }
 
     [Fact]
+    public void SwitchOver_OutputSlowToRelease_PartnerOpensOnlyAfterTheRelease()
+    {
+        (Node primary, Node backup) = StartPair();
+        WaitFor(() => primary.Gate.IsOpen && primary.Controller.Status.PartnerRole == StandbyRole.Standby, "pair settled");
+
+        // A UART writer mid-frame (or stalled): it still drives the shared line after the gate closed.
+        using OutputRelease line = primary.Gate.Register("/dev/fake-uart");
+        line.Driving();
+        Assert.True(primary.Controller.TrySwitchOver(out string? error), error);
+        Assert.False(primary.Gate.IsOpen);
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromMilliseconds(120))
+        {
+            Assert.False(backup.Gate.IsOpen, "the partner opened while this server still drove the line");
+            Thread.Sleep(2);
+        }
+
+        Assert.Equal(AnnouncedRole.Yielding, primary.Controller.Announced);
+        line.Released();
+        WaitFor(() => backup.Gate.IsOpen && primary.Controller.Announced == AnnouncedRole.Standby, "backup active after the release");
+        Assert.Equal(0, primary.Gate.Driving);
+    }
+
+    [Fact]
+    public void SwitchOver_OutputNeverReleases_HandsOverAfterTheBoundedWait()
+    {
+        (Node primary, Node backup) = StartPair();
+        WaitFor(() => primary.Gate.IsOpen && primary.Controller.Status.PartnerRole == StandbyRole.Standby, "pair settled");
+        using OutputRelease line = primary.Gate.Register("/dev/stuck-uart");
+        line.Driving();
+        var sw = Stopwatch.StartNew();
+        Assert.True(primary.Controller.TrySwitchOver(out string? error), error);
+        WaitFor(() => backup.Gate.IsOpen, "backup active after the bounded wait");
+        Assert.True(sw.Elapsed >= StandbyController.ReleaseWait, "opened after " + sw.Elapsed.TotalMilliseconds + " ms");
+        Assert.Equal("/dev/stuck-uart", primary.Gate.DrivingNames());
+        WaitFor(() => primary.Controller.Announced == AnnouncedRole.Standby, "primary standby");
+    }
+
+    [Fact]
     public void SwitchOver_PartnerUnheard_RefusedAndStaysActive()
     {
         (Node primary, Node backup) = StartPair();

@@ -114,6 +114,12 @@ public class StateMachineTests
     {
         StandbyStateMachine m = ActiveWithStandbyPartner();
         Assert.True(m.TrySwitchOver(Now, out _, out _));
+
+        // The wait for the partner counts from the release, not from the yield.
+        Advance(m, 600, Beat(AnnouncedRole.Standby));
+        Assert.Equal(AnnouncedRole.Yielding, m.Role);
+        Assert.True(m.MarkReleased(Now));
+        Assert.False(m.MarkReleased(Now));
         Advance(m, 520, Beat(AnnouncedRole.Standby));
         Assert.Equal(AnnouncedRole.Active, m.Role);
         Assert.Contains("did not take", m.Reason, StringComparison.Ordinal);
@@ -145,13 +151,27 @@ public class StateMachineTests
     }
 
     [Fact]
-    public void Standby_PartnerYields_TakesOver()
+    public void Standby_PartnerYields_TakesOverOnlyOnceItsOutputsReleased()
     {
         StandbyStateMachine m = Create(ConfRole.Primary);
         m.OnHeartbeat(Beat(AnnouncedRole.Active, term: 4, confRole: ConfRole.Backup), Now);
-        m.OnHeartbeat(Beat(AnnouncedRole.Yielding, term: 4, confRole: ConfRole.Backup), Now);
+
+        // The bare yield: the partner's UART line may still be driven; stay closed.
+        Assert.Null(m.OnHeartbeat(Beat(AnnouncedRole.Yielding, term: 4, confRole: ConfRole.Backup), Now));
+        Assert.Equal(AnnouncedRole.Standby, m.Role);
+        m.OnHeartbeat(Beat(AnnouncedRole.Yielding, term: 4, confRole: ConfRole.Backup) with { Flags = HeartbeatPacket.ReleasedFlag }, Now);
         Assert.Equal(AnnouncedRole.Active, m.Role);
         Assert.Equal(5u, m.Term);
+    }
+
+    [Fact]
+    public void Starting_PartnerYieldsUnreleased_WaitsForTheRelease()
+    {
+        StandbyStateMachine m = Create(ConfRole.Primary);
+        Assert.Null(m.OnHeartbeat(Beat(AnnouncedRole.Yielding, term: 2), Now));
+        Assert.Equal(AnnouncedRole.Starting, m.Role);
+        m.OnHeartbeat(Beat(AnnouncedRole.Yielding, term: 2) with { Flags = HeartbeatPacket.ReleasedFlag }, Now);
+        Assert.Equal(AnnouncedRole.Active, m.Role);
     }
 
     [Fact]

@@ -44,11 +44,15 @@ public sealed class StandbyLineTests
         });
 
         Assert.True(writer.RunOnce(CancellationToken.None));
+        Assert.Equal(1, gate.Driving); // counted as driving the shared line
         Assert.True(writer.RunOnce(CancellationToken.None)); // the frame in progress still goes out whole
+        Assert.Equal(1, gate.Driving); // the gate closed, but the pin is still active: the partner must not open yet
+        Assert.Equal(writer.Path, gate.DrivingNames());
 
         using var stop = new CancellationTokenSource();
         Task<bool> released = Task.Run(() => writer.RunOnce(stop.Token));
         Assert.True(SpinWait.SpinUntil(() => writer.IsReleased && gpio["/dev/gpiochip0"].Levels[18] == false, TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, gate.Driving); // the controller's released flag may go out now
         int waits = _clock.Waits.Count;
         await Task.Delay(200);
 

@@ -24,4 +24,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 906, Level = LogLevel.Information, Message = "Standby: manual switch-over refused: {Error}")]
     public static partial void SwitchOverRefused(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 907, Level = LogLevel.Warning, Message = "Standby: {Devices} still drove the shared line {WaitMs} ms after the gate closed; handing over anyway (the partner's take-over guard still waits one frame)")]
+    public static partial void ReleaseTimedOut(ILogger logger, string devices, double waitMs);
 }
