@@ -50,6 +50,9 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
     private long _sendErrors;
     private long _lastIgnoredLog = long.MinValue;
 
+    // Set when the heartbeat socket could not open: the outputs are driven without a partner, and the status says why.
+    private string? _startFailure;
+
     /// <summary>Creates the controller and closes <paramref name="gate"/> (this node starts listening).</summary>
     public StandbyController(StandbySettings settings, OutputGate gate, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -123,6 +126,11 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         {
             lock (_lock)
             {
+                if (_startFailure is not null)
+                {
+                    return new StandbyStatus(StandbyRole.Active, _settings.Partner, StandbyRole.Starting, null, _since, _startFailure, 0);
+                }
+
                 long heard = _machine.PartnerLastHeard;
                 return new StandbyStatus(
                     ToStandbyRole(_machine.Role),
@@ -159,6 +167,12 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         catch (SocketException ex)
         {
             Log.SocketFailed(_logger, _settings.Port, ex.SocketErrorCode.ToString());
+            lock (_lock)
+            {
+                _startFailure = $"the heartbeat socket on UDP port {_settings.Port} could not open ({ex.SocketErrorCode}): driving the outputs without a partner";
+                _since = _time.GetUtcNow();
+            }
+
             _gate.Set(true);
             return false;
         }

@@ -162,6 +162,33 @@ public sealed class ControllerTests : IDisposable
     }
 
     [Fact]
+    public void Start_HeartbeatPortTaken_OutputsDrivenAndStatusSaysWhy()
+    {
+        // Another program holds the heartbeat port: the server drives its outputs alone, and the web UI, gRPC and
+        // /metrics must say so, not "starting" for ever.
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int taken = ((IPEndPoint)holder.LocalEndPoint!).Port;
+        var gate = new OutputGate();
+        var controller = new StandbyController(new StandbySettings
+        {
+            Enabled = true,
+            Cid = 1,
+            PartnerAddress = IPAddress.Loopback,
+            PartnerPort = FreePort(),
+            Interface = IPAddress.Loopback,
+            Port = taken,
+        }, gate);
+        _owned.Add(controller);
+        Assert.False(controller.Start());
+        Assert.True(gate.IsOpen);
+        StandbyStatus status = controller.Status;
+        Assert.Equal(StandbyRole.Active, status.Role);
+        Assert.Contains($"UDP port {taken}", status.Reason, StringComparison.Ordinal);
+        Assert.Contains("AddressAlreadyInUse", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HeartbeatPath_SteadyState_AllocatesNothing()
     {
         // The standby's per-heartbeat work (parse, rules, the reply heartbeat on the socket) at 20 Hz for months.
