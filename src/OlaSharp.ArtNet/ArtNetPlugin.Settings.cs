@@ -22,19 +22,19 @@ public sealed partial class ArtNetPlugin : IConfDescribed
                 Validator = new StringValidator(allowEmpty: true),
                 Suggestions = () => InterfaceSuggestions(includeLoopback: true),
             },
-            Text("short_name", "Short name", "The node's short name in ArtPollReply (first 17 characters are sent).", DefaultName),
-            Text("long_name", "Long name", "The node's long name in ArtPollReply (first 63 characters are sent).", DefaultName),
-            Number("net", "Net", "The Art-Net Net (0-127): the top 7 bits of every port's Port-Address.", 0, 127, "0"),
-            Number("subnet", "Sub-Net", "The Art-Net Sub-Net (0-15): bits 4-7 of every port's Port-Address.", 0, 15, "0"),
-            Number("output_ports", "Output ports", "Number of output ports (ArtDmx out), 0-16.", 0, 16, "4"),
-            Bool("always_broadcast", "Always broadcast", "Broadcast ArtDmx instead of sending it to the nodes that subscribed.", false),
-            Bool("use_limited_broadcast", "Limited broadcast", "When broadcasting, send to 255.255.255.255 rather than the subnet's directed broadcast address.", false),
-            Bool("use_loopback", "Use loopback", "Allow binding the loopback interface (127.0.0.1).", false),
-            Number("input_ports", "Input ports", "Number of input ports (ArtDmx in), 0-512; olad always has 4.", 0, 512, "4"),
-            Choice("merge_mode", "Merge mode", "How an input port merges two senders: htp takes the highest level per channel, ltp the latest sender.", "htp", "htp", "ltp"),
-            Bool("send_artsync", "Send ArtSync", "Run the outputs on a fixed clock and send an ArtSync after each tick's ArtDmx.", false),
-            Choice("universe_mapping", "Universe mapping", "ola: Port-Address = net:subnet:(universe % 16), as olad; direct: (net:subnet:0) + universe, the full 15-bit range.", "ola", "ola", "direct"),
-            Number("output_hz", "Output rate (Hz)", "Output refresh rate while data changes, 1-44.", 1, 44, "44"),
+            ConfDescriptions.Text("short_name", "Short name", "The node's short name in ArtPollReply (first 17 characters are sent).", DefaultName),
+            ConfDescriptions.Text("long_name", "Long name", "The node's long name in ArtPollReply (first 63 characters are sent).", DefaultName),
+            ConfDescriptions.Number("net", "Net", "The Art-Net Net (0-127): the top 7 bits of every port's Port-Address.", 0, 127, "0"),
+            ConfDescriptions.Number("subnet", "Sub-Net", "The Art-Net Sub-Net (0-15): bits 4-7 of every port's Port-Address.", 0, 15, "0"),
+            ConfDescriptions.Number("output_ports", "Output ports", "Number of output ports (ArtDmx out), 0-16.", 0, 16, "4"),
+            ConfDescriptions.Bool("always_broadcast", "Always broadcast", "Broadcast ArtDmx instead of sending it to the nodes that subscribed.", false),
+            ConfDescriptions.Bool("use_limited_broadcast", "Limited broadcast", "When broadcasting, send to 255.255.255.255 rather than the subnet's directed broadcast address.", false),
+            ConfDescriptions.Bool("use_loopback", "Use loopback", "Allow binding the loopback interface (127.0.0.1).", false),
+            ConfDescriptions.Number("input_ports", "Input ports", "Number of input ports (ArtDmx in), 0-512; olad always has 4.", 0, 512, "4"),
+            ConfDescriptions.Choice("merge_mode", "Merge mode", "How an input port merges two senders: htp takes the highest level per channel, ltp the latest sender.", "htp", "htp", "ltp"),
+            ConfDescriptions.Bool("send_artsync", "Send ArtSync", "Run the outputs on a fixed clock and send an ArtSync after each tick's ArtDmx.", false),
+            ConfDescriptions.Choice("universe_mapping", "Universe mapping", "ola: Port-Address = net:subnet:(universe % 16), as olad; direct: (net:subnet:0) + universe, the full 15-bit range.", "ola", "ola", "direct"),
+            ConfDescriptions.Number("output_hz", "Output rate (Hz)", "Output refresh rate while data changes, 1-44.", 1, 44, "44"),
         ],
         crossCheck: CheckInterface);
 
@@ -66,15 +66,7 @@ public sealed partial class ArtNetPlugin : IConfDescribed
         }
     }
 
-    private static ConfSetting Text(string key, string label, string help, string defaultValue) =>
-        new() { Key = key, Label = label, Help = help, Default = defaultValue, Validator = new StringValidator() };
 
-    private static ConfSetting Number(string key, string label, string help, uint min, uint max, string defaultValue) =>
-        new() { Key = key, Label = label, Help = help, Kind = SettingKind.Number, Default = defaultValue, Validator = new UIntValidator(min, max) };
 
-    private static ConfSetting Bool(string key, string label, string help, bool defaultValue) =>
-        new() { Key = key, Label = label, Help = help, Kind = SettingKind.Bool, Default = BoolValidator.ToConfString(defaultValue), Validator = BoolValidator.Instance };
 
-    private static ConfSetting Choice(string key, string label, string help, string defaultValue, params string[] values) =>
-        new() { Key = key, Label = label, Help = help, Kind = SettingKind.Choice, Default = defaultValue, Validator = new SetValidator(values) };
 }

@@ -425,17 +425,7 @@ public sealed partial class Universe
     // The failsafe's frame is not a merge of per-slot priorities: outputs forward none (sACN 0xDD).
     private void SwapInLocked(int length)
     {
-        if (_hasMergedPriorities)
-        {
-            _hasMergedPriorities = false;
-            SlotPriorityVersion++;
-        }
-
-        if (length != _mergedLength || !_scratch.AsSpan(0, length).SequenceEqual(_merged.AsSpan(0, length)))
-        {
-            (_merged, _scratch) = (_scratch, _merged);
-            _mergedLength = length;
-            Version++;
-        }
+        ClearMergedPrioritiesLocked();
+        PublishScratchLocked(length);
     }
 }

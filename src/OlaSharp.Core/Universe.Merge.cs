@@ -69,22 +69,35 @@ public sealed partial class Universe
                 SlotPriorityVersion++;
             }
         }
-        else if (_hasMergedPriorities)
+        else
         {
-            _hasMergedPriorities = false;
-            SlotPriorityVersion++;
+            ClearMergedPrioritiesLocked();
         }
 
         ActivePriority = activePriority;
         UpdateCount++;
+        PublishScratchLocked(length);
+        return true;
+    }
+
+    // The frame built in _scratch becomes the merged frame when it differs (a new Version); else nothing changes.
+    private void PublishScratchLocked(int length)
+    {
         if (length != _mergedLength || !_scratch.AsSpan(0, length).SequenceEqual(_merged.AsSpan(0, length)))
         {
             (_merged, _scratch) = (_scratch, _merged);
             _mergedLength = length;
             Version++;
         }
+    }
 
-        return true;
+    private void ClearMergedPrioritiesLocked()
+    {
+        if (_hasMergedPriorities)
+        {
+            _hasMergedPriorities = false;
+            SlotPriorityVersion++;
+        }
     }
 
     private static bool IsLive(DmxSource s, long now) => s.IsActive && s.Length > 0 && !IsExpired(s, now);

@@ -30,10 +30,10 @@ public sealed partial class SacnPlugin : IConfDescribed
                 Key = "cid", Label = "CID", Policy = DefaultPolicy.CheckedOnUse, Validator = new CidValidator(),
                 Help = "This node's component identifier (a UUID). A missing or invalid one is replaced with a new one.",
             },
-            Bool("draft_discovery", "Draft discovery", "Enable the draft (2014) E1.31 discovery protocol (OlaSharp always sends the ratified E1.31-2018 discovery).", false),
-            Number("dscp", "DSCP", "The DSCP value outgoing packets are tagged with, 0-63.", 0, 63, "0"),
-            Bool("ignore_preview", "Ignore preview data", "Drop incoming packets that have the preview bit set.", true),
-            Number("input_ports", "Input ports", $"Number of input ports, 0-{MaxPorts} (olad: up to 512).", 0, MaxPorts, "5"),
+            ConfDescriptions.Bool("draft_discovery", "Draft discovery", "Enable the draft (2014) E1.31 discovery protocol (OlaSharp always sends the ratified E1.31-2018 discovery).", false),
+            ConfDescriptions.Number("dscp", "DSCP", "The DSCP value outgoing packets are tagged with, 0-63.", 0, 63, "0"),
+            ConfDescriptions.Bool("ignore_preview", "Ignore preview data", "Drop incoming packets that have the preview bit set.", true),
+            ConfDescriptions.Number("input_ports", "Input ports", $"Number of input ports, 0-{MaxPorts} (olad: up to 512).", 0, MaxPorts, "5"),
             new ConfSetting
             {
                 Key = "ip", Label = "Interface", Kind = SettingKind.Ip,
@@ -41,22 +41,18 @@ public sealed partial class SacnPlugin : IConfDescribed
                 Validator = new StringValidator(allowEmpty: true),
                 Suggestions = () => [.. InterfacePicker.List(includeLoopback: false).SelectMany(c => new[] { c.Name, c.Address.ToString() }).Distinct(StringComparer.Ordinal)],
             },
-            Number("output_ports", "Output ports", $"Number of output ports, 0-{MaxPorts} (olad: up to 512). Each has its own settings below after saving.", 0, MaxPorts, "5"),
-            Bool("prepend_hostname", "Prepend hostname", "Send the source name as <hostname>-<instance name> rather than the instance name alone.", true),
-            new ConfSetting
-            {
-                Key = "revision", Label = "Revision", Kind = SettingKind.Choice, Default = "0.46", Validator = new SetValidator("0.2", "0.46"),
-                Help = "E1.31 revision: 0.46 is ANSI E1.31 (OlaSharp speaks only this; 0.2 is accepted and logged).",
-            },
-            Number("output_hz", "Output rate (Hz)", "Output refresh rate while data changes, 1-44; unchanged data is kept alive every second.", 1, 44, "44"),
+            ConfDescriptions.Number("output_ports", "Output ports", $"Number of output ports, 0-{MaxPorts} (olad: up to 512). Each has its own settings below after saving.", 0, MaxPorts, "5"),
+            ConfDescriptions.Bool("prepend_hostname", "Prepend hostname", "Send the source name as <hostname>-<instance name> rather than the instance name alone.", true),
+            ConfDescriptions.Choice("revision", "Revision", "E1.31 revision: 0.46 is ANSI E1.31 (OlaSharp speaks only this; 0.2 is accepted and logged).", "0.46", "0.2", "0.46"),
+            ConfDescriptions.Number("output_hz", "Output rate (Hz)", "Output refresh rate while data changes, 1-44; unchanged data is kept alive every second.", 1, 44, "44"),
             new ConfSetting
             {
                 Key = "unicast_destinations", Label = "Unicast destinations", Kind = SettingKind.List,
                 Help = "a.b.c.d[:port] destinations every output port also sends to, comma-separated (olad sends multicast only).",
                 Validator = new StringValidator(allowEmpty: true), UseValidator = Destinations,
             },
-            Number("sync_address", "Sync address", "Universe synchronisation address of the outputs, 1-63999 (0: none). Outputs then tick together and a sync packet follows each tick.", 0, SacnDataPacket.MaxUniverse, "0"),
-            Bool("per_address_priority", "Send per-address priority", "Send per-address priorities (start code 0xDD) when a universe's merge has them.", true),
+            ConfDescriptions.Number("sync_address", "Sync address", "Universe synchronisation address of the outputs, 1-63999 (0: none). Outputs then tick together and a sync packet follows each tick.", 0, SacnDataPacket.MaxUniverse, "0"),
+            ConfDescriptions.Bool("per_address_priority", "Send per-address priority", "Send per-address priorities (start code 0xDD) when a universe's merge has them.", true),
             new ConfSetting
             {
                 Key = "per_address_priority_wait", Label = "Wait for per-address priority", Kind = SettingKind.Choice, Default = "auto",
@@ -107,11 +103,7 @@ public sealed partial class SacnPlugin : IConfDescribed
         }
     }
 
-    private static ConfSetting Number(string key, string label, string help, uint min, uint max, string defaultValue) =>
-        new() { Key = key, Label = label, Help = help, Kind = SettingKind.Number, Default = defaultValue, Validator = new UIntValidator(min, max) };
 
-    private static ConfSetting Bool(string key, string label, string help, bool defaultValue) =>
-        new() { Key = key, Label = label, Help = help, Kind = SettingKind.Bool, Default = BoolValidator.ToConfString(defaultValue), Validator = BoolValidator.Instance };
 
     /// <summary>A list of IPv4 <c>a.b.c.d[:port]</c> separated by commas or spaces (empty is fine), as <see cref="ParseDestinations(string?)"/> reads it.</summary>
     internal sealed class DestinationsValidator : IConfValidator

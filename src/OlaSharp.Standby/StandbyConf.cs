@@ -30,26 +30,18 @@ public static class StandbyConf
                 Key = "partner", Label = "Partner", Policy = DefaultPolicy.CheckedOnUse, Validator = s_partner,
                 Help = "The partner server: its IPv4 address, a.b.c.d[:port] (heartbeats by unicast), or its sACN CID (heartbeats to multicast 239.255.250.17, TTL 1).",
             },
-            new ConfSetting
-            {
-                Key = "role", Label = "Role", Kind = SettingKind.Choice, Default = "primary", Validator = new SetValidator("primary", "backup"),
-                Help = "primary or backup: the primary wins a tie and takes the outputs back with failback = auto.",
-            },
-            Number("heartbeat_ms", "Heartbeat (ms)", "How often each server announces itself, 10-100 ms.", 10, 100, "50"),
-            Number("takeover_ms", "Take-over (ms)", "The partner's silence after which the standby takes over, 150-900 ms.", 150, 900, "500"),
-            new ConfSetting
-            {
-                Key = "failback", Label = "Failback", Kind = SettingKind.Choice, Default = "manual", Validator = new SetValidator("manual", "auto"),
-                Help = "manual: a restarted server stays standby until switched over; auto: the primary takes the outputs back after failback_after_s.",
-            },
-            Number("failback_after_s", "Failback after (s)", "With failback = auto: how long the primary must be a healthy standby first, 1-3600 s.", 1, 3600, "30"),
-            Number("port", "Heartbeat port", "UDP port of the heartbeats (the same on both servers).", 1, 65535, "5570"),
+            ConfDescriptions.Choice("role", "Role", "primary or backup: the primary wins a tie and takes the outputs back with failback = auto.", "primary", "primary", "backup"),
+            ConfDescriptions.Number("heartbeat_ms", "Heartbeat (ms)", "How often each server announces itself, 10-100 ms.", 10, 100, "50"),
+            ConfDescriptions.Number("takeover_ms", "Take-over (ms)", "The partner's silence after which the standby takes over, 150-900 ms.", 150, 900, "500"),
+            ConfDescriptions.Choice("failback", "Failback", "manual: a restarted server stays standby until switched over; auto: the primary takes the outputs back after failback_after_s.", "manual", "manual", "auto"),
+            ConfDescriptions.Number("failback_after_s", "Failback after (s)", "With failback = auto: how long the primary must be a healthy standby first, 1-3600 s.", 1, 3600, "30"),
+            ConfDescriptions.Number("port", "Heartbeat port", "UDP port of the heartbeats (the same on both servers).", 1, 65535, "5570"),
             new ConfSetting
             {
                 Key = "interface", Label = "Interface", Kind = SettingKind.Ip, Policy = DefaultPolicy.RemoveIfInvalid, Validator = new IPv4Validator(allowEmpty: true),
                 Instead = "any interface", Help = "The local IPv4 address heartbeats are sent from and received on; empty: any.",
             },
-            Number("sacn_standby_priority", "sACN standby priority", "0: the standby's sACN outputs are silent; 1-200: they keep sending at this priority so receivers choose.", 0, 200, "0"),
+            ConfDescriptions.Number("sacn_standby_priority", "sACN standby priority", "0: the standby's sACN outputs are silent; 1-200: they keep sending at this priority so receivers choose.", 0, 200, "0"),
             new ConfSetting
             {
                 Key = "cid", Label = "Own id", Policy = DefaultPolicy.CheckedOnUse, Validator = s_cid,
@@ -144,8 +136,6 @@ public static class StandbyConf
     private static int Int(ConfFile file, string key) =>
         file.GetInt(key) ?? int.Parse(Settings.Find(key)!.Default, CultureInfo.InvariantCulture);
 
-    private static ConfSetting Number(string key, string label, string help, uint min, uint max, string defaultValue) =>
-        new() { Key = key, Label = label, Help = help, Kind = SettingKind.Number, Default = defaultValue, Validator = new UIntValidator(min, max) };
 
     // a.b.c.d or a.b.c.d:port.
     private static bool TryParseAddress(string text, [NotNullWhen(true)] out IPAddress? address, out int? port)

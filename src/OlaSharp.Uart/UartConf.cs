@@ -54,28 +54,10 @@ internal static class UartConf
             PerDevice(MalfSuffix, "Mark after frame (µs)", "Idle time after the frame has left the UART and before the next break, in microseconds.", MalfValidator, UartLineSettings.DefaultMalf, DefaultPolicy.Insert),
             PerDevice(MabSuffix, "Mark after break (µs)", "Idle time between the break and the start code, in microseconds (DMX needs at least 8).", new UIntValidator(8, 1_000_000), UartLineSettings.DefaultMab, DefaultPolicy.FixIfPresent),
             PerDevice(RefreshSuffix, "Refresh rate (Hz)", "Frames started per second; 0 sends as fast as break, frame and marks allow.", new UIntValidator(0, UartLineSettings.MaxRefreshHz), 0, DefaultPolicy.FixIfPresent),
-            new ConfSetting
-            {
-                Key = DeGpioSuffix,
-                Label = "Driver-enable GPIO",
-                Help = "BCM number of the RS-485 transceiver's driver-enable pin (18 on common Pi DMX hats), driven while the line runs. Empty: none.",
-                Kind = SettingKind.Number,
-                PerDevice = true,
-                Validator = new UIntValidator(0, MaxGpio),
-                Policy = DefaultPolicy.RemoveIfInvalid,
-                Instead = "no driver-enable pin (the key is removed)",
-            },
-            new ConfSetting
-            {
-                Key = DeActiveHighSuffix,
-                Label = "Driver-enable active high",
-                Help = "Whether the driver-enable pin is high (on) or low (off) while sending.",
-                Kind = SettingKind.Bool,
-                PerDevice = true,
-                Default = BoolValidator.True,
-                Validator = BoolValidator.Instance,
-                Policy = DefaultPolicy.FixIfPresent,
-            },
+            ConfDescriptions.Number(DeGpioSuffix, "Driver-enable GPIO", "BCM number of the RS-485 transceiver's driver-enable pin (18 on common Pi DMX hats), driven while the line runs. Empty: none.", 0, MaxGpio, string.Empty)
+                with { PerDevice = true, Policy = DefaultPolicy.RemoveIfInvalid, Instead = "no driver-enable pin (the key is removed)" },
+            ConfDescriptions.Bool(DeActiveHighSuffix, "Driver-enable active high", "Whether the driver-enable pin is high (on) or low (off) while sending.", true)
+                with { PerDevice = true, Policy = DefaultPolicy.FixIfPresent },
         ],
         Devices,
         static (path, suffix) => path + "-" + suffix);

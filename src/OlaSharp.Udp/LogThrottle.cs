@@ -7,7 +7,16 @@ namespace OlaSharp.Udp;
 /// </summary>
 public sealed class LogThrottle(TimeProvider time, TimeSpan interval)
 {
+    /// <summary>How often a protocol logs bad input it dropped (once per 10 s; the counters count every packet).</summary>
+    public static readonly TimeSpan BadInputInterval = TimeSpan.FromSeconds(10);
+
     private long _last = long.MinValue;
+
+    /// <summary>A throttle at <see cref="BadInputInterval"/>.</summary>
+    public LogThrottle(TimeProvider time)
+        : this(time, BadInputInterval)
+    {
+    }
 
     /// <summary>True when a line may be written now (and the interval starts again).</summary>
     public bool ShouldLog() => ShouldLog(time.GetTimestamp());

@@ -12,7 +12,7 @@ public class SacnBenchmarks
     private readonly byte[] _slots = new byte[512];
     private readonly byte[] _packet = new byte[SacnDataPacket.MaxLength];
     private readonly byte[] _out = new byte[SacnDataPacket.MaxLength];
-    private readonly byte[] _name = SacnDataPacket.EncodeSourceName("olasharp-OLA Server");
+    private readonly byte[] _name = SacnFramingLayer.EncodeSourceName("olasharp-OLA Server");
     private byte _sequence;
 
     [GlobalSetup]

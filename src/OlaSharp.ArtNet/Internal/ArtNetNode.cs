@@ -14,8 +14,6 @@ namespace OlaSharp.ArtNet.Internal;
 /// </summary>
 internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
 {
-    private static readonly TimeSpan s_badPacketLogInterval = TimeSpan.FromSeconds(10);
-
     private readonly ArtNetOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -63,8 +61,8 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger;
-        _badLog = new LogThrottle(_time, s_badPacketLogInterval);
-        _programmingLog = new LogThrottle(_time, s_badPacketLogInterval);
+        _badLog = new LogThrottle(_time);
+        _programmingLog = new LogThrottle(_time);
         _sync = new ArtSyncState(_time.TimestampFrequency);
         _own = new OwnEchoFilter(_time.TimestampFrequency);
         _isListened = IsListened;

@@ -18,25 +18,22 @@ public readonly ref struct ArtDmxPacket
     /// <summary>Most slots.</summary>
     public const int MaxSlots = 512;
 
-    private ArtDmxPacket(byte sequence, byte physical, int portAddress, ReadOnlySpan<byte> data)
-    {
-        Sequence = sequence;
-        Physical = physical;
-        PortAddress = portAddress;
-        Data = data;
-    }
+    // The datagram up to the last slot counted (min of Length and what arrived); the properties read it.
+    private readonly ReadOnlySpan<byte> _raw;
+
+    private ArtDmxPacket(ReadOnlySpan<byte> raw) => _raw = raw;
 
     /// <summary>Sequence, 1..255; 0 disables sequencing.</summary>
-    public byte Sequence { get; }
+    public byte Sequence => _raw[12];
 
     /// <summary>The sender's physical input port (information only).</summary>
-    public byte Physical { get; }
+    public byte Physical => _raw[13];
 
     /// <summary>15-bit Port-Address.</summary>
-    public int PortAddress { get; }
+    public int PortAddress => ArtNetHeader.PortAddress(_raw[15], _raw[14]);
 
     /// <summary>The slots (a slice of the received packet, not a copy).</summary>
-    public ReadOnlySpan<byte> Data { get; }
+    public ReadOnlySpan<byte> Data => _raw[HeaderLength..];
 
     /// <summary>Parses an ArtDmx; false when short, not Art-Net, ProtVer below 14 or with fewer than 2 slots. Never throws.</summary>
     public static bool TryParse(ReadOnlySpan<byte> packet, out ArtDmxPacket dmx)
@@ -54,7 +51,7 @@ public readonly ref struct ArtDmxPacket
             return false;
         }
 
-        dmx = new ArtDmxPacket(packet[12], packet[13], ArtNetHeader.PortAddress(packet[15], packet[14]), packet.Slice(HeaderLength, length));
+        dmx = new ArtDmxPacket(packet[..(HeaderLength + length)]);
         return true;
     }
 

@@ -9,7 +9,7 @@ namespace OlaSharp.Core.Conf;
 /// would replace, with the same words). A per-device setting's key is made from a device name and
 /// <see cref="Key"/> by <see cref="ConfDescription.DeviceKey"/> (uartdmx: <c>&lt;path&gt;-break</c>).
 /// </summary>
-public sealed class ConfSetting
+public sealed record ConfSetting
 {
     /// <summary>The key (plugin-wide) or the key's suffix (per device).</summary>
     public required string Key { get; init; }

@@ -33,15 +33,13 @@ internal sealed partial class UniverseServiceImpl
         };
         TimeSpan? after = request.HasAfterMs ? TimeSpan.FromMilliseconds(request.AfterMs) : null;
         int id = Validate.UniverseId(request.Universe);
-        Check(Server.SetFailsafe(id, new CoreFailsafeSettings(mode, after, request.Scene.Length == 0 ? null : request.Scene)));
-        return GetFailsafe(new GetFailsafeRequest { Universe = request.Universe }, context);
+        return Answer(request.Universe, Server.SetFailsafe(id, new CoreFailsafeSettings(mode, after, request.Scene.Length == 0 ? null : request.Scene)));
     }
 
     public override Task<Failsafe> CaptureScene(CaptureSceneRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Check(Server.CaptureScene(Validate.UniverseId(request.Universe), request.Name));
-        return GetFailsafe(new GetFailsafeRequest { Universe = request.Universe }, context);
+        return Answer(request.Universe, Server.CaptureScene(Validate.UniverseId(request.Universe), request.Name));
     }
 
     public override Task<ListScenesResponse> ListScenes(ListScenesRequest request, ServerCallContext context)
@@ -60,22 +58,21 @@ internal sealed partial class UniverseServiceImpl
     public override Task<Failsafe> DeleteScene(DeleteSceneRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Check(Server.DeleteScene(Validate.UniverseId(request.Universe), request.Name));
-        return GetFailsafe(new GetFailsafeRequest { Universe = request.Universe }, context);
+        return Answer(request.Universe, Server.DeleteScene(Validate.UniverseId(request.Universe), request.Name));
     }
 
     public override Task<Failsafe> SetStartupScene(SetStartupSceneRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Check(Server.SetStartupScene(Validate.UniverseId(request.Universe), request.Name));
-        return GetFailsafe(new GetFailsafeRequest { Universe = request.Universe }, context);
+        return Answer(request.Universe, Server.SetStartupScene(Validate.UniverseId(request.Universe), request.Name));
     }
 
-    private static void Check(CoreFailsafeResult result)
+    // A change's answer: the universe's failsafe as it now stands, or the change's refusal as a status.
+    private Task<Failsafe> Answer(uint universe, CoreFailsafeResult result)
     {
         if (result.Ok)
         {
-            return;
+            return Task.FromResult(ToMessage(Validate.ExistingUniverse(Server.Universes, universe)));
         }
 
         StatusCode code = result.Error switch

@@ -15,8 +15,6 @@ namespace OlaSharp.Sacn.Internal;
 /// </summary>
 internal sealed partial class SacnNode : IUdpHandler, IDisposable
 {
-    private static readonly TimeSpan s_badPacketLogInterval = TimeSpan.FromSeconds(10);
-
     private readonly SacnOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -49,8 +47,8 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
         _logger = logger;
-        _badLog = new LogThrottle(_time, s_badPacketLogInterval);
-        _sourceName = SacnDataPacket.EncodeSourceName(options.SourceName);
+        _badLog = new LogThrottle(_time);
+        _sourceName = SacnFramingLayer.EncodeSourceName(options.SourceName);
         _discoveryTicks = (long)(options.DiscoveryInterval.TotalSeconds * _time.TimestampFrequency);
         _sourceTimeoutTicks = (long)(options.SourceTimeout.TotalSeconds * _time.TimestampFrequency);
         Discovered = new SacnDiscoveryTracker((long)(options.DiscoveryTimeout.TotalSeconds * _time.TimestampFrequency));

@@ -24,9 +24,6 @@ internal readonly ref struct SacnDataPacket
     /// <summary>Largest data packet.</summary>
     public const int MaxLength = HeaderLength + 512;
 
-    /// <summary>Bytes of the source name field.</summary>
-    public const int SourceNameLength = 64;
-
     /// <summary>Highest priority a receiver accepts.</summary>
     public const int MaxPriority = 200;
 
@@ -36,8 +33,6 @@ internal readonly ref struct SacnDataPacket
     /// <summary>Highest data universe (64000-64999 are reserved, 64214 is discovery).</summary>
     public const int MaxUniverse = 63999;
 
-    private const int FramingOffset = SacnRootLayer.Length;
-    private const int NameOffset = 44;
     private const int PriorityOffset = 108;
     private const int SyncOffset = 109;
     private const int SequenceOffset = 111;
@@ -45,45 +40,37 @@ internal readonly ref struct SacnDataPacket
     private const int UniverseOffset = 113;
     private const int DmpOffset = 115;
 
-    private SacnDataPacket(UInt128 cid, ReadOnlySpan<byte> sourceName, byte priority, ushort syncAddress, byte sequence, SacnFramingOptions options, ushort universe, byte startCode, ReadOnlySpan<byte> slots)
-    {
-        Cid = cid;
-        SourceName = sourceName;
-        Priority = priority;
-        SyncAddress = syncAddress;
-        Sequence = sequence;
-        Options = options;
-        Universe = universe;
-        StartCode = startCode;
-        Slots = slots;
-    }
+    // The validated datagram; the properties read their fields from it (a view, no copies).
+    private readonly ReadOnlySpan<byte> _raw;
+
+    private SacnDataPacket(ReadOnlySpan<byte> raw) => _raw = raw;
 
     /// <summary>The sender's component identifier.</summary>
-    public UInt128 Cid { get; }
+    public UInt128 Cid => SacnRootLayer.ReadCid(_raw);
 
     /// <summary>The source name up to its NUL (UTF-8).</summary>
-    public ReadOnlySpan<byte> SourceName { get; }
+    public ReadOnlySpan<byte> SourceName => SacnFramingLayer.ReadSourceName(_raw);
 
     /// <summary>Universe priority, 0..200.</summary>
-    public byte Priority { get; }
+    public byte Priority => _raw[PriorityOffset];
 
     /// <summary>The universe whose sync packets release this data; 0 = not synchronised.</summary>
-    public ushort SyncAddress { get; }
+    public ushort SyncAddress => BinaryPrimitives.ReadUInt16BigEndian(_raw[SyncOffset..]);
 
     /// <summary>Sequence number.</summary>
-    public byte Sequence { get; }
+    public byte Sequence => _raw[SequenceOffset];
 
     /// <summary>Options.</summary>
-    public SacnFramingOptions Options { get; }
+    public SacnFramingOptions Options => (SacnFramingOptions)_raw[OptionsOffset];
 
     /// <summary>Universe, 1..63999.</summary>
-    public ushort Universe { get; }
+    public ushort Universe => BinaryPrimitives.ReadUInt16BigEndian(_raw[UniverseOffset..]);
 
     /// <summary>DMX start code (0 levels, 0xDD per-address priority).</summary>
-    public byte StartCode { get; }
+    public byte StartCode => _raw[HeaderLength - 1];
 
     /// <summary>The slots after the start code (0..512).</summary>
-    public ReadOnlySpan<byte> Slots { get; }
+    public ReadOnlySpan<byte> Slots => _raw[HeaderLength..];
 
     /// <summary>True when Stream_Terminated is set.</summary>
     public bool IsTerminated => (Options & SacnFramingOptions.StreamTerminated) != 0;
@@ -100,15 +87,9 @@ internal readonly ref struct SacnDataPacket
     {
         result = default;
         if (packet.Length < HeaderLength || packet.Length > MaxLength
-            || !SacnRootLayer.TryParse(packet, out uint rootVector, out UInt128 cid)
-            || rootVector != SacnRootLayer.VectorData)
-        {
-            return false;
-        }
-
-        if (!SacnRootLayer.TryReadFlagsAndLength(packet[FramingOffset..], out int framingLength)
-            || framingLength != packet.Length - FramingOffset
-            || BinaryPrimitives.ReadUInt32BigEndian(packet[(FramingOffset + 2)..]) != FramingVector)
+            || !SacnRootLayer.TryParse(packet, out uint rootVector, out _)
+            || rootVector != SacnRootLayer.VectorData
+            || !SacnFramingLayer.Check(packet, FramingVector))
         {
             return false;
         }
@@ -136,24 +117,13 @@ internal readonly ref struct SacnDataPacket
             return false;
         }
 
-        ReadOnlySpan<byte> name = packet.Slice(NameOffset, SourceNameLength);
-        int nul = name.IndexOf((byte)0);
-        result = new SacnDataPacket(
-            cid,
-            nul >= 0 ? name[..nul] : name,
-            priority,
-            BinaryPrimitives.ReadUInt16BigEndian(packet[SyncOffset..]),
-            packet[SequenceOffset],
-            (SacnFramingOptions)packet[OptionsOffset],
-            universe,
-            packet[HeaderLength - 1],
-            packet[HeaderLength..]);
+        result = new SacnDataPacket(packet);
         return true;
     }
 
     /// <summary>
     /// Writes a data packet; returns its length (126 + slots). <paramref name="sourceName"/> is the
-    /// 64-byte NUL-padded name field (see <see cref="EncodeSourceName"/>). Allocates nothing.
+    /// 64-byte NUL-padded name field (see <see cref="SacnFramingLayer.EncodeSourceName"/>). Allocates nothing.
     /// </summary>
     public static int Write(Span<byte> destination, UInt128 cid, ReadOnlySpan<byte> sourceName, byte priority, ushort syncAddress, byte sequence, SacnFramingOptions options, ushort universe, byte startCode, ReadOnlySpan<byte> slots)
     {
@@ -164,11 +134,8 @@ internal readonly ref struct SacnDataPacket
 
         int length = HeaderLength + slots.Length;
         SacnRootLayer.Write(destination, SacnRootLayer.VectorData, cid, length);
-        SacnRootLayer.WriteFlagsAndLength(destination[FramingOffset..], length - FramingOffset);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[(FramingOffset + 2)..], FramingVector);
-        Span<byte> name = destination.Slice(NameOffset, SourceNameLength);
-        name.Clear();
-        sourceName[..Math.Min(sourceName.Length, SourceNameLength - 1)].CopyTo(name);
+        SacnFramingLayer.Write(destination, FramingVector, length);
+        SacnFramingLayer.WriteSourceName(destination, sourceName);
         destination[PriorityOffset] = priority;
         BinaryPrimitives.WriteUInt16BigEndian(destination[SyncOffset..], syncAddress);
         destination[SequenceOffset] = sequence;
@@ -184,13 +151,6 @@ internal readonly ref struct SacnDataPacket
         slots.CopyTo(destination[HeaderLength..]);
         Debug.Assert(length == HeaderLength + slots.Length, "data packet length");
         return length;
-    }
-
-    /// <summary>UTF-8 source name cut to 63 bytes (the field keeps a NUL), for <see cref="Write"/>.</summary>
-    public static byte[] EncodeSourceName(string name)
-    {
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(name ?? string.Empty);
-        return bytes.Length < SourceNameLength ? bytes : bytes[..(SourceNameLength - 1)];
     }
 
     /// <summary>Multicast group of a universe: 239.255.hi.lo.</summary>

@@ -27,8 +27,6 @@ internal readonly ref struct SacnDiscoveryPacket
     /// <summary>Longest discovery packet.</summary>
     public const int MaxLength = HeaderLength + (2 * MaxUniversesPerPage);
 
-    private const int FramingOffset = SacnRootLayer.Length;
-    private const int NameOffset = 44;
     private const int DiscoveryOffset = 112;
 
     private SacnDiscoveryPacket(UInt128 cid, ReadOnlySpan<byte> sourceName, byte page, byte lastPage, ReadOnlySpan<byte> list)
@@ -67,9 +65,7 @@ internal readonly ref struct SacnDiscoveryPacket
         if (packet.Length < HeaderLength || packet.Length > MaxLength || (packet.Length & 1) != 0
             || !SacnRootLayer.TryParse(packet, out uint vector, out UInt128 cid)
             || vector != SacnRootLayer.VectorExtended
-            || !SacnRootLayer.TryReadFlagsAndLength(packet[FramingOffset..], out int framingLength)
-            || framingLength != packet.Length - FramingOffset
-            || BinaryPrimitives.ReadUInt32BigEndian(packet[(FramingOffset + 2)..]) != FramingVector
+            || !SacnFramingLayer.Check(packet, FramingVector)
             || !SacnRootLayer.TryReadFlagsAndLength(packet[DiscoveryOffset..], out int discoveryLength)
             || discoveryLength != packet.Length - DiscoveryOffset
             || BinaryPrimitives.ReadUInt32BigEndian(packet[(DiscoveryOffset + 2)..]) != ListVector)
@@ -84,9 +80,7 @@ internal readonly ref struct SacnDiscoveryPacket
             return false;
         }
 
-        ReadOnlySpan<byte> name = packet.Slice(NameOffset, SacnDataPacket.SourceNameLength);
-        int nul = name.IndexOf((byte)0);
-        result = new SacnDiscoveryPacket(cid, nul >= 0 ? name[..nul] : name, page, lastPage, packet[HeaderLength..]);
+        result = new SacnDiscoveryPacket(cid, SacnFramingLayer.ReadSourceName(packet), page, lastPage, packet[HeaderLength..]);
         return true;
     }
 
@@ -100,11 +94,8 @@ internal readonly ref struct SacnDiscoveryPacket
 
         int length = HeaderLength + (2 * universes.Length);
         SacnRootLayer.Write(destination, SacnRootLayer.VectorExtended, cid, length);
-        SacnRootLayer.WriteFlagsAndLength(destination[FramingOffset..], length - FramingOffset);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[(FramingOffset + 2)..], FramingVector);
-        Span<byte> name = destination.Slice(NameOffset, SacnDataPacket.SourceNameLength);
-        name.Clear();
-        sourceName[..Math.Min(sourceName.Length, SacnDataPacket.SourceNameLength - 1)].CopyTo(name);
+        SacnFramingLayer.Write(destination, FramingVector, length);
+        SacnFramingLayer.WriteSourceName(destination, sourceName);
         BinaryPrimitives.WriteUInt32BigEndian(destination[108..], 0); // reserved
         SacnRootLayer.WriteFlagsAndLength(destination[DiscoveryOffset..], length - DiscoveryOffset);
         BinaryPrimitives.WriteUInt32BigEndian(destination[(DiscoveryOffset + 2)..], ListVector);

@@ -53,9 +53,12 @@ internal static class SacnRootLayer
         }
 
         vector = BinaryPrimitives.ReadUInt32BigEndian(packet[18..]);
-        cid = BinaryPrimitives.ReadUInt128BigEndian(packet[CidOffset..]);
+        cid = ReadCid(packet);
         return true;
     }
+
+    /// <summary>The sender's CID of a packet whose root layer was checked.</summary>
+    public static UInt128 ReadCid(ReadOnlySpan<byte> packet) => BinaryPrimitives.ReadUInt128BigEndian(packet[CidOffset..]);
 
     /// <summary>Writes the root layer of a packet of <paramref name="totalLength"/> bytes.</summary>
     public static void Write(Span<byte> destination, uint vector, UInt128 cid, int totalLength)

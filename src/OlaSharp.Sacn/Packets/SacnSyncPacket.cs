@@ -3,31 +3,16 @@
 namespace OlaSharp.Sacn.Packets;
 
 /// <summary>An E1.31 universe synchronisation packet (root vector 8, framing vector 1; 49 bytes).</summary>
-internal readonly struct SacnSyncPacket
+/// <param name="Cid">The sender.</param>
+/// <param name="Sequence">Sequence number (shared with nothing else: a sync address has its own sequence).</param>
+/// <param name="SyncAddress">The synchronisation universe, 1..63999.</param>
+internal readonly record struct SacnSyncPacket(UInt128 Cid, byte Sequence, ushort SyncAddress)
 {
     /// <summary>Framing vector (VECTOR_E131_EXTENDED_SYNCHRONIZATION).</summary>
     public const uint FramingVector = 0x00000001;
 
     /// <summary>Length of a sync packet.</summary>
     public const int Length = 49;
-
-    private const int FramingOffset = SacnRootLayer.Length;
-
-    private SacnSyncPacket(UInt128 cid, byte sequence, ushort syncAddress)
-    {
-        Cid = cid;
-        Sequence = sequence;
-        SyncAddress = syncAddress;
-    }
-
-    /// <summary>The sender.</summary>
-    public UInt128 Cid { get; }
-
-    /// <summary>Sequence number (shared with nothing else: a sync address has its own sequence).</summary>
-    public byte Sequence { get; }
-
-    /// <summary>The synchronisation universe, 1..63999.</summary>
-    public ushort SyncAddress { get; }
 
     /// <summary>Parses and validates a sync packet; never throws.</summary>
     public static bool TryParse(ReadOnlySpan<byte> packet, out SacnSyncPacket result)
@@ -36,9 +21,7 @@ internal readonly struct SacnSyncPacket
         if (packet.Length != Length
             || !SacnRootLayer.TryParse(packet, out uint vector, out UInt128 cid)
             || vector != SacnRootLayer.VectorExtended
-            || !SacnRootLayer.TryReadFlagsAndLength(packet[FramingOffset..], out int framingLength)
-            || framingLength != Length - FramingOffset
-            || BinaryPrimitives.ReadUInt32BigEndian(packet[(FramingOffset + 2)..]) != FramingVector)
+            || !SacnFramingLayer.Check(packet, FramingVector))
         {
             return false;
         }
@@ -57,8 +40,7 @@ internal readonly struct SacnSyncPacket
     public static int Write(Span<byte> destination, UInt128 cid, byte sequence, ushort syncAddress)
     {
         SacnRootLayer.Write(destination, SacnRootLayer.VectorExtended, cid, Length);
-        SacnRootLayer.WriteFlagsAndLength(destination[FramingOffset..], Length - FramingOffset);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[(FramingOffset + 2)..], FramingVector);
+        SacnFramingLayer.Write(destination, FramingVector, Length);
         destination[44] = sequence;
         BinaryPrimitives.WriteUInt16BigEndian(destination[45..], syncAddress);
         BinaryPrimitives.WriteUInt16BigEndian(destination[47..], 0);

@@ -47,12 +47,7 @@ internal sealed class GrpcModule : IServerModule
     public static ConfDescription Settings { get; } = new(
         BearerToken.ConfPrefix,
         [
-            new ConfSetting
-            {
-                Key = "enabled", Label = "Enabled", Kind = SettingKind.Bool, Default = BoolValidator.True, Validator = BoolValidator.Instance,
-                Policy = DefaultPolicy.CheckedOnUse, RestartNeeded = true,
-                Help = "Run the gRPC API listener.",
-            },
+            ConfDescriptions.Enabled(byDefault: true, "Run the gRPC API listener.") with { Policy = DefaultPolicy.CheckedOnUse, RestartNeeded = true },
             new ConfSetting
             {
                 Key = BearerToken.ConfKey, Label = "Access token", Secret = true, Policy = DefaultPolicy.CheckedOnUse,
@@ -65,12 +60,8 @@ internal sealed class GrpcModule : IServerModule
                 Validator = new IPv4Validator(allowEmpty: true),
                 Help = "IPv4 address the gRPC listener binds (0.0.0.0: every interface). Empty: 127.0.0.1. The --bind flag wins over it.",
             },
-            new ConfSetting
-            {
-                Key = "port", Label = "Port", Kind = SettingKind.Number, Policy = DefaultPolicy.CheckedOnUse, RestartNeeded = true,
-                Default = ServerOptions.DefaultGrpcPort.ToString(CultureInfo.InvariantCulture), Validator = new UIntValidator(0, 65535),
-                Help = "TCP port of the gRPC listener (0: any free port). The --grpc-port flag wins over it (unless it gives the default, 50051).",
-            },
+            ConfDescriptions.Number("port", "Port", "TCP port of the gRPC listener (0: any free port). The --grpc-port flag wins over it (unless it gives the default, 50051).", 0, 65535, ServerOptions.DefaultGrpcPort.ToString(CultureInfo.InvariantCulture))
+                with { Policy = DefaultPolicy.CheckedOnUse, RestartNeeded = true },
         ]);
 
     /// <summary>The settings page of <c>ola-grpc.conf</c> (<c>conf=grpc</c>): the token applies at once, the rest at the next start.</summary>

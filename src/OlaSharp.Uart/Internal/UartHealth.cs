@@ -12,17 +12,14 @@ namespace OlaSharp.Uart.Internal;
 /// The state shown is, first match: the open failure while the line is closed; the driver-enable pin that
 /// failed; the baud rate the tty refused; write errors in the last <see cref="WriteErrorWindow"/>; open.
 /// </summary>
-internal sealed class UartHealth
+internal sealed class UartHealth(string path, string confPath, TimeProvider time, ILogger logger)
 {
     /// <summary>How long write errors keep the state at <see cref="DeviceHealthState.WriteErrors"/> after the last one.</summary>
     public static readonly TimeSpan WriteErrorWindow = TimeSpan.FromSeconds(10);
 
     private readonly object _lock = new();
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly string _confPath;
     private DeviceHealthState _state = DeviceHealthState.Missing;
-    private DateTimeOffset _since;
+    private DateTimeOffset _since = time.GetUtcNow();
     private string? _lastError;
     private string _problem = string.Empty;
     private string _fix = string.Empty;
@@ -40,16 +37,7 @@ internal sealed class UartHealth
     private bool _released;
     private bool _releasedWithDe;
 
-    public UartHealth(string path, string confPath, TimeProvider time, ILogger logger)
-    {
-        Path = path;
-        _confPath = confPath;
-        _time = time;
-        _logger = logger;
-        _since = time.GetUtcNow();
-    }
-
-    public string Path { get; }
+    public string Path { get; } = path;
 
     public DeviceHealthState State
     {
@@ -103,7 +91,7 @@ internal sealed class UartHealth
         {
             Interlocked.Increment(ref _writeErrors);
             _lastWriteError = message;
-            _lastWriteErrorAt = _time.GetUtcNow();
+            _lastWriteErrorAt = time.GetUtcNow();
             _writeErrorsShown = true;
             Update(message);
         }
@@ -119,7 +107,7 @@ internal sealed class UartHealth
 
         lock (_lock)
         {
-            if (_time.GetUtcNow() - _lastWriteErrorAt >= WriteErrorWindow)
+            if (time.GetUtcNow() - _lastWriteErrorAt >= WriteErrorWindow)
             {
                 _writeErrorsShown = false;
                 Update(_lastError);
@@ -143,7 +131,7 @@ internal sealed class UartHealth
     {
         lock (_lock)
         {
-            if (_writeErrorsShown && _time.GetUtcNow() - _lastWriteErrorAt >= WriteErrorWindow && _openFailure is null)
+            if (_writeErrorsShown && time.GetUtcNow() - _lastWriteErrorAt >= WriteErrorWindow && _openFailure is null)
             {
                 // The line has been quiet (or idle) since: the report does not wait for the next frame.
                 _writeErrorsShown = false;
@@ -164,7 +152,7 @@ internal sealed class UartHealth
                 "Nothing to fix: this server is the standby of a hot-standby pair; it takes the line when the partner stops or on a switch-over (POST /json/standby/switch).");
         }
 
-        return UartHealthText.Describe(state, Path, _confPath, _lastError, _openFailure, _dePin, Interlocked.Read(ref _writeErrors));
+        return UartHealthText.Describe(state, Path, confPath, _lastError, _openFailure, _dePin, Interlocked.Read(ref _writeErrors));
     }
 
     // Under _lock: the state the conditions make, a new Since when it changed, and its sentences.
@@ -193,7 +181,7 @@ internal sealed class UartHealth
         _known = true;
         if (changed)
         {
-            _since = _time.GetUtcNow();
+            _since = time.GetUtcNow();
         }
 
         _state = state;
@@ -201,11 +189,11 @@ internal sealed class UartHealth
         (_problem, _fix) = Sentences(state);
         if (changed && state != DeviceHealthState.Open)
         {
-            Log.HealthChanged(_logger, Path, DeviceHealthReport.StateName(state), _problem, _fix);
+            Log.HealthChanged(logger, Path, DeviceHealthReport.StateName(state), _problem, _fix);
         }
         else if (changed && wasKnown)
         {
-            Log.HealthOpen(_logger, Path);
+            Log.HealthOpen(logger, Path);
         }
     }
 }
