@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using Microsoft.Extensions.Logging;
 using OlaSharp.Core;
+using OlaSharp.Core.Interop;
 using OlaSharp.Core.Standby;
 using OlaSharp.Uart.Gpio;
 using OlaSharp.Uart.Internal;
@@ -253,7 +254,7 @@ public sealed partial class UartLineWriter : IDisposable
         }
         else
         {
-            Log.NoRealtime(_logger, _path, Internal.Native.ErrorText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()), priority);
+            Log.NoRealtime(_logger, _path, Libc.ErrorText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()), priority);
         }
     }
 

@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
+using OlaSharp.Core.Interop;
 using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.Uart;
@@ -55,10 +56,10 @@ public sealed class UartOpenException : IOException
 
         return exception.HResult switch
         {
-            Internal.Native.ENoEnt or Internal.Native.ENxio or Internal.Native.ENoDev => DeviceHealthState.Missing,
-            Internal.Native.EAcces or Internal.Native.EPerm => DeviceHealthState.PermissionDenied,
-            Internal.Native.EBusy => DeviceHealthState.Busy,
-            Internal.Native.ENotty => DeviceHealthState.NotATty,
+            Libc.ENoEnt or Libc.ENxio or Libc.ENoDev => DeviceHealthState.Missing,
+            Libc.EAcces or Libc.EPerm => DeviceHealthState.PermissionDenied,
+            Libc.EBusy => DeviceHealthState.Busy,
+            Libc.ENotty => DeviceHealthState.NotATty,
             _ => exception is FileNotFoundException or DirectoryNotFoundException ? DeviceHealthState.Missing : DeviceHealthState.OpenFailed,
         };
     }

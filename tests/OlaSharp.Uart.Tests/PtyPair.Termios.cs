@@ -1,4 +1,5 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
+using OlaSharp.Core.Interop;
 namespace OlaSharp.Uart.Tests;
 
 /// <summary>The part of <see cref="PtyPair"/> that uses the plugin's internal termios declarations.</summary>
@@ -7,7 +8,7 @@ internal sealed unsafe partial class PtyPair
     /// <summary>Reads the slave's current termios2 through the test's own descriptor.</summary>
     public Internal.Native.Termios2 SlaveTermios()
     {
-        int fd = Internal.Native.Open(SlavePath, Internal.Native.ORdWr | Internal.Native.ONoCtty);
+        int fd = Libc.Open(SlavePath, Libc.ORdWr | Libc.ONoCtty);
         Assert.True(fd >= 0);
         try
         {

@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using OlaSharp.Core.Interop;
 
 namespace OlaSharp.Core.Clock;
 
@@ -81,13 +82,6 @@ public sealed class TimeProviderWaiter : IClockWaiter
 /// </summary>
 public sealed unsafe partial class TimerFdWaiter : IClockWaiter
 {
-    private const int ClockMonotonic = 1;
-    private const int TfdCloexec = 0x80000;
-    private const int TfdTimerAbstime = 1;
-    private const int EfdCloexec = 0x80000;
-    private const int EfdNonblock = 0x800;
-    private const short PollIn = 0x001;
-
     private readonly int _timerFd;
     private readonly int _eventFd;
     private int _disposed;
@@ -100,17 +94,17 @@ public sealed unsafe partial class TimerFdWaiter : IClockWaiter
             throw new PlatformNotSupportedException("timerfd needs 64-bit Linux (64-bit timespec) with a nanosecond Stopwatch.");
         }
 
-        _timerFd = timerfd_create(ClockMonotonic, TfdCloexec);
+        _timerFd = timerfd_create(Libc.ClockMonotonic, Libc.OCloExec);
         if (_timerFd < 0)
         {
             throw new InvalidOperationException($"timerfd_create failed: errno {Marshal.GetLastPInvokeError()}");
         }
 
-        _eventFd = eventfd(0, EfdCloexec | EfdNonblock);
+        _eventFd = eventfd(0, Libc.OCloExec | Libc.ONonBlock);
         if (_eventFd < 0)
         {
             int err = Marshal.GetLastPInvokeError();
-            _ = close(_timerFd);
+            _ = Libc.Close(_timerFd);
             throw new InvalidOperationException($"eventfd failed: errno {err}");
         }
     }
@@ -139,26 +133,26 @@ public sealed unsafe partial class TimerFdWaiter : IClockWaiter
         }
 
         // A zero it_value disarms the timer: we then wait only for a signal.
-        _ = timerfd_settime(_timerFd, TfdTimerAbstime, &spec, null);
-        PollFd* fds = stackalloc PollFd[2];
-        fds[0] = new PollFd { Fd = _timerFd, Events = PollIn };
-        fds[1] = new PollFd { Fd = _eventFd, Events = PollIn };
+        _ = timerfd_settime(_timerFd, Libc.TimerAbstime, &spec, null);
+        Libc.PollFd* fds = stackalloc Libc.PollFd[2];
+        fds[0] = new Libc.PollFd { Fd = _timerFd, Events = Libc.PollIn };
+        fds[1] = new Libc.PollFd { Fd = _eventFd, Events = Libc.PollIn };
         int rc;
         do
         {
-            rc = poll(fds, 2, -1);
+            rc = Libc.Poll(fds, 2, -1);
         }
-        while (rc < 0 && Marshal.GetLastPInvokeError() == 4 /* EINTR */);
+        while (rc < 0 && Marshal.GetLastPInvokeError() == Libc.EIntr);
 
         ulong value;
-        if ((fds[0].Revents & PollIn) != 0)
+        if ((fds[0].Revents & Libc.PollIn) != 0)
         {
-            _ = read(_timerFd, &value, 8);
+            _ = Libc.Read(_timerFd, &value, 8);
         }
 
-        if ((fds[1].Revents & PollIn) != 0)
+        if ((fds[1].Revents & Libc.PollIn) != 0)
         {
-            _ = read(_eventFd, &value, 8);
+            _ = Libc.Read(_eventFd, &value, 8);
         }
     }
 
@@ -171,7 +165,7 @@ public sealed unsafe partial class TimerFdWaiter : IClockWaiter
         }
 
         ulong one = 1;
-        _ = write(_eventFd, &one, 8);
+        _ = Libc.Write(_eventFd, &one, 8);
     }
 
     /// <inheritdoc />
@@ -179,8 +173,8 @@ public sealed unsafe partial class TimerFdWaiter : IClockWaiter
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _ = close(_timerFd);
-            _ = close(_eventFd);
+            _ = Libc.Close(_timerFd);
+            _ = Libc.Close(_eventFd);
         }
     }
 
@@ -193,18 +187,6 @@ public sealed unsafe partial class TimerFdWaiter : IClockWaiter
     [LibraryImport("libc", SetLastError = true)]
     private static partial int eventfd(uint initval, int flags);
 
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int poll(PollFd* fds, ulong nfds, int timeout);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint read(int fd, void* buf, nuint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint write(int fd, void* buf, nuint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
-
     [StructLayout(LayoutKind.Sequential)]
     private struct ITimerSpec
     {
@@ -212,13 +194,5 @@ public sealed unsafe partial class TimerFdWaiter : IClockWaiter
         public long IntervalNsec;
         public long ValueSec;
         public long ValueNsec;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
     }
 }

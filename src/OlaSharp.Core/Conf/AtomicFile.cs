@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using OlaSharp.Core.Interop;
 
 namespace OlaSharp.Core.Conf;
 
@@ -129,7 +130,7 @@ public static partial class AtomicFile
             return true;
         }
 
-        return NativeMethods.Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != NativeMethods.ESrch;
+        return Libc.Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != Libc.ESrch;
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExcept("0123456789");
@@ -167,7 +168,7 @@ public static partial class AtomicFile
             return;
         }
 
-        int fd = NativeMethods.Open(directory, NativeMethods.ORdOnly | NativeMethods.ODirectory | NativeMethods.OCloExec);
+        int fd = Libc.Open(directory, Libc.ORdOnly | Libc.ODirectory | Libc.OCloExec);
         if (fd < 0)
         {
             return;
@@ -175,10 +176,10 @@ public static partial class AtomicFile
 
         try
         {
-            if (NativeMethods.FSync(fd) != 0)
+            if (Libc.FSync(fd) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno != NativeMethods.EInval)
+                if (errno != Libc.EInval)
                 {
                     throw new IOException($"fsync of directory '{directory}' failed (errno {errno}).");
                 }
@@ -186,33 +187,7 @@ public static partial class AtomicFile
         }
         finally
         {
-            _ = NativeMethods.Close(fd);
+            _ = Libc.Close(fd);
         }
-    }
-
-    private static partial class NativeMethods
-    {
-        public const int ORdOnly = 0;
-        public const int OCloExec = 0x80000;
-        public const int EInval = 22;
-        public const int ESrch = 3;
-
-        // O_DIRECTORY is 040000 on arm, arm64 and powerpc, 0200000 on x86, x64 and the generic ABI.
-        public static readonly int ODirectory = RuntimeInformation.ProcessArchitecture
-            is Architecture.Arm or Architecture.Arm64 or Architecture.Armv6 or Architecture.Ppc64le
-            ? 0x4000
-            : 0x10000;
-
-        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int Open(string path, int flags);
-
-        [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-        public static partial int FSync(int fd);
-
-        [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-        public static partial int Close(int fd);
-
-        [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-        public static partial int Kill(int pid, int signal);
     }
 }

@@ -1,7 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
 using System.Text;
-using OlaSharp.Uart.Internal;
+using OlaSharp.Core.Interop;
 
 namespace OlaSharp.Uart.Gpio;
 
@@ -278,19 +278,19 @@ public sealed class DriverEnableLine : IDisposable
 /// <summary>The errno values the GPIO code names, and their text.</summary>
 internal static class Errno
 {
-    public const int EPerm = Native.EPerm;
-    public const int EAcces = Native.EAcces;
-    public const int EBusy = Native.EBusy;
+    public const int EPerm = Libc.EPerm;
+    public const int EAcces = Libc.EAcces;
+    public const int EBusy = Libc.EBusy;
 
     public static string Text(int errno) => errno switch
     {
-        Native.EPerm => "operation not permitted",
-        Native.ENoEnt => "no such file",
-        Native.ENxio or Native.ENoDev => "no such device",
-        Native.EAcces => "permission denied",
-        Native.EBusy => "busy",
-        Native.EInval => "invalid argument",
-        Native.ENotty => "not a GPIO chip",
+        Libc.EPerm => "operation not permitted",
+        Libc.ENoEnt => "no such file",
+        Libc.ENxio or Libc.ENoDev => "no such device",
+        Libc.EAcces => "permission denied",
+        Libc.EBusy => "busy",
+        Libc.EInval => "invalid argument",
+        Libc.ENotty => "not a GPIO chip",
         _ => "errno " + errno.ToString(CultureInfo.InvariantCulture),
     };
 }

@@ -1,6 +1,7 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Globalization;
 using System.Runtime.InteropServices;
+using OlaSharp.Core.Interop;
 using OlaSharp.Uart.Internal;
 
 namespace OlaSharp.Uart.Gpio;
@@ -91,7 +92,7 @@ public sealed class LinuxGpioChips : IGpioChips
     {
         ArgumentNullException.ThrowIfNull(path);
         chip = null;
-        int fd = Native.Open(path, Native.ORdWr | Native.OCloExec);
+        int fd = Libc.Open(path, Libc.ORdWr | Libc.OCloExec);
         if (fd < 0)
         {
             return Marshal.GetLastPInvokeError();
@@ -102,7 +103,7 @@ public sealed class LinuxGpioChips : IGpioChips
         {
             // ENOTTY: not a GPIO chip (or a kernel without the character device).
             int errno = Marshal.GetLastPInvokeError();
-            Native.Close(fd);
+            Libc.Close(fd);
             return errno;
         }
 
@@ -175,7 +176,7 @@ public sealed class LinuxGpioChips : IGpioChips
             int fd = Interlocked.Exchange(ref _fd, -1);
             if (fd >= 0)
             {
-                Native.Close(fd);
+                Libc.Close(fd);
             }
         }
     }
@@ -202,7 +203,7 @@ public sealed class LinuxGpioChips : IGpioChips
             int fd = Interlocked.Exchange(ref _fd, -1);
             if (fd >= 0)
             {
-                Native.Close(fd);
+                Libc.Close(fd);
             }
         }
     }

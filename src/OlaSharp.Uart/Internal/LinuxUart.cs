@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Runtime.InteropServices;
+using OlaSharp.Core.Interop;
 using OlaSharp.Core.Plugins;
 
 namespace OlaSharp.Uart.Internal;
@@ -30,7 +31,7 @@ internal sealed unsafe class LinuxUart : IUartLine
     /// </summary>
     public static LinuxUart Open(string path, out string? warning)
     {
-        int fd = Native.Open(path, Native.ORdWr | Native.ONoCtty | Native.OCloExec);
+        int fd = Libc.Open(path, Libc.ORdWr | Libc.ONoCtty | Libc.OCloExec);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -38,7 +39,7 @@ internal sealed unsafe class LinuxUart : IUartLine
             DeviceHealthState state = UartOpenException.Classify(failure);
             List<DeviceHolder> holders = state == DeviceHealthState.Busy ? DeviceInspector.Holders(path) : [];
             string by = holders.Count > 0 ? $" (held by {string.Join(", ", holders)})" : string.Empty;
-            throw new UartOpenException($"Could not open {path}: {Native.ErrorText(errno)}{by}", errno, state, holders);
+            throw new UartOpenException($"Could not open {path}: {Libc.ErrorText(errno)}{by}", errno, state, holders);
         }
 
         var uart = new LinuxUart(fd);
@@ -48,14 +49,14 @@ internal sealed unsafe class LinuxUart : IUartLine
             if (Native.Ioctl(fd, Native.TcGets2, &t) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                throw new UartOpenException(TcGets2Failed(path, errno), errno, errno == Native.ENotty ? DeviceHealthState.NotATty : DeviceHealthState.OpenFailed);
+                throw new UartOpenException(TcGets2Failed(path, errno), errno, errno == Libc.ENotty ? DeviceHealthState.NotATty : DeviceHealthState.OpenFailed);
             }
 
             // Before touching its settings: a tty in use by olad or a getty stays theirs.
             List<DeviceHolder> holders = DeviceInspector.Holders(path);
             if (holders.Count > 0)
             {
-                throw new UartOpenException($"{path} is held by {string.Join(", ", holders)}", Native.EBusy, DeviceHealthState.Busy, holders);
+                throw new UartOpenException($"{path} is held by {string.Join(", ", holders)}", Libc.EBusy, DeviceHealthState.Busy, holders);
             }
 
             warning = uart.Configure(path);
@@ -71,9 +72,9 @@ internal sealed unsafe class LinuxUart : IUartLine
     }
 
     /// <summary>Why TCGETS2 failed: not a tty (ENOTTY), or a kernel or emulator without termios2 (qemu-user 7.2: ENOSYS).</summary>
-    internal static string TcGets2Failed(string path, int errno) => errno == Native.ENotty
-        ? $"{path}: TCGETS2 failed: {Native.ErrorText(errno)} (not a serial port)"
-        : $"{path}: TCGETS2 failed: {Native.ErrorText(errno)} (this kernel, or an emulator such as qemu-user, lacks termios2, which 250000 baud needs)";
+    internal static string TcGets2Failed(string path, int errno) => errno == Libc.ENotty
+        ? $"{path}: TCGETS2 failed: {Libc.ErrorText(errno)} (not a serial port)"
+        : $"{path}: TCGETS2 failed: {Libc.ErrorText(errno)} (this kernel, or an emulator such as qemu-user, lacks termios2, which 250000 baud needs)";
 
     private string? Configure(string path)
     {
@@ -96,7 +97,7 @@ internal sealed unsafe class LinuxUart : IUartLine
         if (Native.Ioctl(_fd, Native.TcSets2, &t) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            return $"{path}: TCSETS2 failed ({Native.ErrorText(errno)}); the line keeps its current settings";
+            return $"{path}: TCSETS2 failed ({Libc.ErrorText(errno)}); the line keeps its current settings";
         }
 
         Native.Termios2 check;
@@ -125,12 +126,12 @@ internal sealed unsafe class LinuxUart : IUartLine
         }
 
         int errno = Marshal.GetLastPInvokeError();
-        if (errno is Native.ENotty or Native.EInval or Native.ENosys)
+        if (errno is Libc.ENotty or Libc.EInval or Libc.ENosys)
         {
             return false;
         }
 
-        throw new IOException($"{(on ? "TIOCSBRK" : "TIOCCBRK")} failed: {Native.ErrorText(errno)}", errno);
+        throw new IOException($"{(on ? "TIOCSBRK" : "TIOCCBRK")} failed: {Libc.ErrorText(errno)}", errno);
     }
 
     /// <inheritdoc />
@@ -142,20 +143,20 @@ internal sealed unsafe class LinuxUart : IUartLine
             int done = 0;
             while (done < data.Length)
             {
-                nint n = Native.Write(fd, p + done, (nuint)(data.Length - done));
+                nint n = Libc.Write(fd, p + done, (nuint)(data.Length - done));
                 if (n > 0)
                 {
                     done += (int)n;
                     continue;
                 }
 
-                int errno = n < 0 ? Marshal.GetLastPInvokeError() : Native.EIo;
-                if (errno == Native.EIntr)
+                int errno = n < 0 ? Marshal.GetLastPInvokeError() : Libc.EIo;
+                if (errno == Libc.EIntr)
                 {
                     continue;
                 }
 
-                throw new IOException($"write failed: {Native.ErrorText(errno)}", errno);
+                throw new IOException($"write failed: {Libc.ErrorText(errno)}", errno);
             }
         }
     }
@@ -166,9 +167,9 @@ internal sealed unsafe class LinuxUart : IUartLine
         while (Native.TcDrain(Fd) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            if (errno != Native.EIntr)
+            if (errno != Libc.EIntr)
             {
-                throw new IOException($"tcdrain failed: {Native.ErrorText(errno)}", errno);
+                throw new IOException($"tcdrain failed: {Libc.ErrorText(errno)}", errno);
             }
         }
     }
@@ -181,7 +182,7 @@ internal sealed unsafe class LinuxUart : IUartLine
         {
             // The exclusive flag outlives this descriptor while another one is open (a test's pty slave).
             _ = Native.Ioctl(fd, Native.TiocNxcl, 0);
-            _ = Native.Close(fd);
+            _ = Libc.Close(fd);
         }
     }
 
@@ -190,7 +191,7 @@ internal sealed unsafe class LinuxUart : IUartLine
     private static IOException Error(string what)
     {
         int errno = Marshal.GetLastPInvokeError();
-        return new IOException($"{what}: {Native.ErrorText(errno)}", errno);
+        return new IOException($"{what}: {Libc.ErrorText(errno)}", errno);
     }
 }
 

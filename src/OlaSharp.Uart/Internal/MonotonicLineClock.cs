@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Diagnostics;
+using OlaSharp.Core.Interop;
 
 namespace OlaSharp.Uart.Internal;
 
@@ -61,14 +62,14 @@ internal sealed unsafe class MonotonicLineClock : ILineClock
                 long wake = Math.Min(deadlineNanoseconds - window, now + SliceNanoseconds);
                 if (AbsoluteSleep)
                 {
-                    var ts = new Native.Timespec { Seconds = wake / 1_000_000_000, Nanoseconds = wake % 1_000_000_000 };
-                    _ = Native.ClockNanosleep(Native.ClockMonotonic, Native.TimerAbstime, &ts, null);
+                    var ts = new Libc.Timespec { Seconds = wake / 1_000_000_000, Nanoseconds = wake % 1_000_000_000 };
+                    _ = Libc.ClockNanosleep(Libc.ClockMonotonic, Libc.TimerAbstime, &ts, null);
                 }
                 else
                 {
                     long sleep = wake - now;
-                    var ts = new Native.Timespec { Seconds = sleep / 1_000_000_000, Nanoseconds = sleep % 1_000_000_000 };
-                    _ = Native.ClockNanosleep(Native.ClockMonotonic, 0, &ts, null);
+                    var ts = new Libc.Timespec { Seconds = sleep / 1_000_000_000, Nanoseconds = sleep % 1_000_000_000 };
+                    _ = Libc.ClockNanosleep(Libc.ClockMonotonic, 0, &ts, null);
                 }
 
                 latency.Record(NowNanoseconds - wake);
@@ -88,9 +89,9 @@ internal sealed unsafe class MonotonicLineClock : ILineClock
             return false;
         }
 
-        Native.Timespec ts;
+        Libc.Timespec ts;
         long before = Stopwatch.GetTimestamp();
-        if (Native.ClockGettime(Native.ClockMonotonic, &ts) != 0)
+        if (Libc.ClockGettime(Libc.ClockMonotonic, &ts) != 0)
         {
             return false;
         }

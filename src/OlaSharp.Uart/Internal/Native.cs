@@ -1,20 +1,15 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Runtime.InteropServices;
+using OlaSharp.Core.Interop;
 
 namespace OlaSharp.Uart.Internal;
 
 /// <summary>
-/// Linux libc calls for the UART. Constants are the asm-generic values, identical on x86_64 and arm64
+/// Linux libc calls only the UART needs (the shared ones are Core's <see cref="Libc"/>). Constants are the asm-generic values, identical on x86_64 and arm64
 /// (the two targets we ship); <see cref="Termios2"/> is 44 bytes on both.
 /// </summary>
 internal static unsafe partial class Native
 {
-    // open(2) flags (asm-generic/fcntl.h), for the UART and the GPIO chip.
-    public const int ORdWr = 0x2, ONoCtty = 0x100, OCloExec = 0x80000;
-
-    // errno values (asm-generic/errno-base.h, errno.h), for the UART, its health report and the GPIO line.
-    public const int EPerm = 1, ENoEnt = 2, EIntr = 4, EIo = 5, ENxio = 6, EAcces = 13, EBusy = 16, ENoDev = 19, EInval = 22, ENotty = 25, ENosys = 38;
-
     // ioctl requests: TIOCSBRK/TIOCCBRK from asm-generic/ioctls.h; TCGETS2 = _IOR('T', 0x2A, struct termios2),
     // TCSETS2 = _IOW('T', 0x2B, struct termios2) with sizeof(termios2) = 44.
     public const nuint TiocSbrk = 0x5427;
@@ -31,17 +26,6 @@ internal static unsafe partial class Native
     public const int VTime = 5;
     public const int VMin = 6;
 
-    public const int ClockMonotonic = 1;
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    public static partial nint Write(int fd, byte* buffer, nuint count);
-
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, nuint request, nint arg);
 
@@ -54,15 +38,6 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "tcdrain", SetLastError = true)]
     public static partial int TcDrain(int fd);
 
-    /// <summary><c>TIMER_ABSTIME</c>: <c>clock_nanosleep</c>'s request is an absolute time on the clock.</summary>
-    public const int TimerAbstime = 1;
-
-    [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
-    public static partial int ClockNanosleep(int clockId, int flags, Timespec* request, Timespec* remain);
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    public static partial int ClockGettime(int clockId, Timespec* time);
-
     /// <summary><c>PR_SET_TIMERSLACK</c>: the calling thread's timer slack, in nanoseconds (linux/prctl.h).</summary>
     public const int PrSetTimerSlack = 29;
 
@@ -73,11 +48,6 @@ internal static unsafe partial class Native
 
     [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
     public static partial int SchedSetScheduler(int pid, int policy, int* priority);
-
-    [LibraryImport("libc", EntryPoint = "strerror")]
-    private static partial nint StrError(int errno);
-
-    public static string ErrorText(int errno) => Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
 
     /// <summary>Linux <c>struct termios2</c> (asm-generic/termbits.h, NCCS = 19).</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -91,13 +61,5 @@ internal static unsafe partial class Native
         public fixed byte Cc[19];
         public uint ISpeed;
         public uint OSpeed;
-    }
-
-    /// <summary>64-bit <c>struct timespec</c>.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }

@@ -1,5 +1,6 @@
 // Licensed under the MIT License. See LICENSE in the repository root.
 using System.Runtime.InteropServices;
+using OlaSharp.Core.Interop;
 using OlaSharp.Uart.Gpio;
 using OlaSharp.Uart.Internal;
 
@@ -29,7 +30,7 @@ public sealed class LinuxSystemProbe : ISystemProbe
     {
         if (!Native.TryStat(path, out uint uid, out uint gid, out uint mode))
         {
-            error = Native.ErrorText(Marshal.GetLastPInvokeError());
+            error = Libc.ErrorText(Marshal.GetLastPInvokeError());
             return null;
         }
 
@@ -75,7 +76,7 @@ public sealed class LinuxSystemProbe : ISystemProbe
             int errno = _chips.TryOpen(path, out IGpioChip? chip);
             if (errno != 0 || chip is null)
             {
-                firstError ??= $"{path}: {Native.ErrorText(errno)}";
+                firstError ??= $"{path}: {Libc.ErrorText(errno)}";
                 continue;
             }
 
@@ -97,7 +98,7 @@ public sealed class LinuxSystemProbe : ISystemProbe
                 errno = chip.TryGetLineInfo(offset, out GpioLineInfo line);
                 if (errno != 0)
                 {
-                    error = $"{path}: line info failed: {Native.ErrorText(errno)}";
+                    error = $"{path}: line info failed: {Libc.ErrorText(errno)}";
                     return null;
                 }
 
