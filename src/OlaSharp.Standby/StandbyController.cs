@@ -15,7 +15,7 @@ namespace OlaSharp.Standby;
 /// logged (one line) and <see cref="StatusChanged"/> raised after the lock is released.
 /// </para>
 /// </summary>
-public sealed class StandbyController : IStandbyController, IUdpHandler, IDisposable
+public sealed class StandbyController : UdpNode, IStandbyController, IUdpHandler
 {
     private static readonly TimeSpan s_ignoredLogInterval = TimeSpan.FromMinutes(1);
 
@@ -28,8 +28,6 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
 
     private readonly StandbySettings _settings;
     private readonly OutputGate _gate;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private StandbyStateMachine _machine;
     private readonly object _lock = new();
     private readonly byte[] _sendBuffer = new byte[HeartbeatPacket.Length];
@@ -37,7 +35,6 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
     private readonly long _periodTicks;
     private readonly DateTimeOffset _startedAt;
     private readonly byte[]? _partnerAddressBytes;
-    private UdpTransport? _transport;
     private Socket? _socket;
     private SocketAddress? _destination;
     private long _nextSend;
@@ -48,13 +45,14 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
     private long _malformed;
     private long _sent;
     private long _sendErrors;
-    private long _lastIgnoredLog = long.MinValue;
+    private readonly LogThrottle _notPartnerLog;
 
     // Set when the heartbeat socket could not open: the outputs are driven without a partner, and the status says why.
     private string? _startFailure;
 
     /// <summary>Creates the controller and closes <paramref name="gate"/> (this node starts listening).</summary>
     public StandbyController(StandbySettings settings, OutputGate gate, TimeProvider? time = null, ILogger? logger = null)
+        : base(time, logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(gate);
@@ -65,13 +63,12 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
 
         _settings = settings;
         _gate = gate;
-        _time = time ?? TimeProvider.System;
-        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        _started = _time.GetTimestamp();
-        _startedAt = _time.GetUtcNow();
+        _notPartnerLog = new LogThrottle(Time, s_ignoredLogInterval);
+        _started = Time.GetTimestamp();
+        _startedAt = Time.GetUtcNow();
         _since = _startedAt;
-        _periodTicks = (long)(settings.Heartbeat.TotalSeconds * _time.TimestampFrequency);
-        _machine = new StandbyStateMachine(settings, _started, _time.TimestampFrequency);
+        _periodTicks = ToTicks(settings.Heartbeat);
+        _machine = new StandbyStateMachine(settings, _started, Time.TimestampFrequency);
         _partnerAddressBytes = settings.PartnerAddress?.GetAddressBytes();
         gate.StandbyPriority = settings.SacnStandbyPriority;
         gate.Set(false);
@@ -136,7 +133,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
                     ToStandbyRole(_machine.Role),
                     _settings.Partner,
                     _machine.Partner is { } p ? ToStandbyRole(p.Role) : StandbyRole.Starting,
-                    heard == long.MinValue ? null : _time.GetElapsedTime(heard),
+                    heard == long.MinValue ? null : Time.GetElapsedTime(heard),
                     _since,
                     _machine.Reason,
                     _machine.Transitions);
@@ -166,11 +163,11 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         }
         catch (SocketException ex)
         {
-            Log.SocketFailed(_logger, _settings.Port, ex.SocketErrorCode.ToString());
+            Log.SocketFailed(Logger, _settings.Port, ex.SocketErrorCode.ToString());
             lock (_lock)
             {
                 _startFailure = $"the heartbeat socket on UDP port {_settings.Port} could not open ({ex.SocketErrorCode}): driving the outputs without a partner";
-                _since = _time.GetUtcNow();
+                _since = Time.GetUtcNow();
             }
 
             _gate.Set(true);
@@ -181,26 +178,26 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         LocalPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
         _destination = destination.Serialize();
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 5, _settings.Heartbeat.Ticks / 2));
-        _transport = new UdpTransport(this, "standby-rx", 256, _time, tick);
-        _transport.Add(socket);
+        Transport = new UdpTransport(this, "standby-rx", 256, Time, tick);
+        Transport.Add(socket);
 
         // The start-up wait (takeover_ms of listening) counts from now, not from construction: the plugins
         // started in between, which takes seconds under JIT on a Pi, and a server must not go active before it
         // had the chance to hear an active partner.
         lock (_lock)
         {
-            _started = _time.GetTimestamp();
-            _machine = new StandbyStateMachine(_settings, _started, _time.TimestampFrequency);
+            _started = Time.GetTimestamp();
+            _machine = new StandbyStateMachine(_settings, _started, Time.TimestampFrequency);
         }
 
-        Log.Started(_logger, "starting", _settings.ConfRole.ToString().ToLowerInvariant(), StandbySettings.FormatCid(_settings.Cid),
+        Log.Started(Logger, "starting", _settings.ConfRole.ToString().ToLowerInvariant(), StandbySettings.FormatCid(_settings.Cid),
             _settings.Partner, _settings.Heartbeat.TotalMilliseconds, LocalPort, destination.ToString(), _settings.Takeover.TotalMilliseconds);
         lock (_lock)
         {
-            SendLocked(_time.GetTimestamp());
+            SendLocked(Time.GetTimestamp());
         }
 
-        _transport.Start();
+        Transport.Start();
         return true;
     }
 
@@ -211,7 +208,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         bool ok;
         lock (_lock)
         {
-            long now = _time.GetTimestamp();
+            long now = Time.GetTimestamp();
             ok = _machine.TrySwitchOver(now, out change, out error);
             if (change is not null)
             {
@@ -221,7 +218,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
 
         if (!ok)
         {
-            Log.SwitchOverRefused(_logger, error ?? "?");
+            Log.SwitchOverRefused(Logger, error ?? "?");
         }
 
         Apply(change, partnerChanged: false);
@@ -238,7 +235,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         RoleChange? change;
         lock (_lock)
         {
-            long now = _time.GetTimestamp();
+            long now = Time.GetTimestamp();
             change = _machine.YieldForShutdown(now);
             if (change is not null)
             {
@@ -257,7 +254,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
     /// </summary>
     public bool WaitForRelease(TimeSpan timeout)
     {
-        long start = _time.GetTimestamp();
+        long start = Time.GetTimestamp();
         while (true)
         {
             AnnounceRelease();
@@ -269,7 +266,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
                 }
             }
 
-            if (_time.GetElapsedTime(start) >= timeout)
+            if (Time.GetElapsedTime(start) >= timeout)
             {
                 return false;
             }
@@ -296,10 +293,9 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
         if (!IsPartner(packet, from))
         {
             long count = Interlocked.Increment(ref _ignored);
-            if (_lastIgnoredLog == long.MinValue || _time.GetElapsedTime(_lastIgnoredLog, now) >= s_ignoredLogInterval)
+            if (_notPartnerLog.ShouldLog(now))
             {
-                _lastIgnoredLog = now;
-                Log.NotPartner(_logger, FromText(from), StandbySettings.FormatCid(packet.Cid), _settings.Partner, count);
+                Log.NotPartner(Logger, FromText(from), StandbySettings.FormatCid(packet.Cid), _settings.Partner, count);
             }
 
             return;
@@ -339,16 +335,13 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
     }
 
     /// <inheritdoc />
-    void IUdpHandler.OnReceiveError(SocketError error) => Log.SocketError(_logger, error.ToString());
+    void IUdpHandler.OnReceiveError(SocketError error) => Log.SocketError(Logger, error.ToString());
 
     /// <inheritdoc />
-    void IUdpHandler.OnSendError(SocketError error) => Log.SocketError(_logger, error.ToString());
+    void IUdpHandler.OnSendError(SocketError error) => Log.SocketError(Logger, error.ToString());
 
     /// <inheritdoc />
-    void IUdpHandler.OnLoopError(Exception exception) => Log.LoopFailed(_logger, exception);
-
-    /// <inheritdoc />
-    public void Dispose() => _transport?.Dispose();
+    void IUdpHandler.OnLoopError(Exception exception) => Log.LoopFailed(Logger, exception);
 
     private static StandbyRole ToStandbyRole(AnnouncedRole role) => role switch
     {
@@ -384,18 +377,18 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
     private void SendLocked(long now)
     {
         _nextSend = now + _periodTicks;
-        if (_socket is null || _transport is null || _destination is null)
+        if (_socket is null || Transport is null || _destination is null)
         {
             return;
         }
 
         var packet = new HeartbeatPacket(_machine.Role, _settings.ConfRole, _machine.Term, unchecked(++_sequence), _settings.Cid,
-            (ulong)Math.Max(0, (now - _started) * 1000 / _time.TimestampFrequency))
+            (ulong)Math.Max(0, (now - _started) * 1000 / Time.TimestampFrequency))
         {
             Flags = _machine.Role == AnnouncedRole.Yielding && _machine.Released ? HeartbeatPacket.ReleasedFlag : (byte)0,
         };
         int n = packet.Write(_sendBuffer);
-        _transport.Send(_socket, _sendBuffer.AsSpan(0, n), _destination, ref _sent, ref _sendErrors);
+        Transport.Send(_socket, _sendBuffer.AsSpan(0, n), _destination, ref _sent, ref _sendErrors);
     }
 
     // While yielding with the gate closed: once no output drives a shared line any more (or after ReleaseWait, with
@@ -410,10 +403,10 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
                 return;
             }
 
-            long now = _time.GetTimestamp();
+            long now = Time.GetTimestamp();
             if (_gate.Driving > 0)
             {
-                if (_time.GetElapsedTime(_machine.Since, now) < ReleaseWait)
+                if (Time.GetElapsedTime(_machine.Since, now) < ReleaseWait)
                 {
                     return;
                 }
@@ -427,7 +420,7 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
 
         if (slow is not null)
         {
-            Log.ReleaseTimedOut(_logger, slow.Length > 0 ? slow : "an output", ReleaseWait.TotalMilliseconds);
+            Log.ReleaseTimedOut(Logger, slow.Length > 0 ? slow : "an output", ReleaseWait.TotalMilliseconds);
         }
     }
 
@@ -441,11 +434,11 @@ public sealed class StandbyController : IStandbyController, IUdpHandler, IDispos
             {
                 open = _machine.OutputsOpen;
                 term = _machine.Term;
-                _since = _time.GetUtcNow();
+                _since = Time.GetUtcNow();
             }
 
             _gate.Set(open);
-            Log.RoleChanged(_logger, c.From.ToString().ToLowerInvariant(), c.To.ToString().ToLowerInvariant(), term, c.Reason);
+            Log.RoleChanged(Logger, c.From.ToString().ToLowerInvariant(), c.To.ToString().ToLowerInvariant(), term, c.Reason);
         }
 
         if (change is not null || partnerChanged)

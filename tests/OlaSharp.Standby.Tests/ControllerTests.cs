@@ -250,6 +250,31 @@ public sealed class ControllerTests : IDisposable
         Assert.False(gate.IsOpen);
     }
 
+    [Fact]
+    public void OnDatagram_NotPartner_OneLogLinePerMinuteWithTheCount()
+    {
+        var log = new RecordingLogger();
+        var controller = new StandbyController(new StandbySettings { Enabled = true, Cid = 1, PartnerCid = 0x1234 }, new OutputGate(), logger: log);
+        _owned.Add(controller);
+        IUdpHandler handler = controller;
+        var from = new IPEndPoint(IPAddress.Loopback, 5570).Serialize();
+        byte[] buffer = new byte[HeartbeatPacket.Length];
+        new HeartbeatPacket(AnnouncedRole.Active, ConfRole.Primary, 3, 1, 0x9999, 0).Write(buffer);
+        long t0 = Stopwatch.GetTimestamp();
+        long second = Stopwatch.Frequency;
+
+        handler.OnDatagram(buffer, from, t0);
+        handler.OnDatagram(buffer, from, t0 + (30 * second));
+        handler.OnDatagram(buffer, from, t0 + (59 * second));
+        handler.OnDatagram(buffer, from, t0 + (61 * second));
+
+        Assert.Equal(4, controller.Ignored);
+        List<string> lines = log.Messages.FindAll(m => m.Contains("ignored a heartbeat", StringComparison.Ordinal));
+        Assert.Equal(2, lines.Count);
+        Assert.Contains("; 1 ignored so far", lines[0], StringComparison.Ordinal);
+        Assert.Contains("; 4 ignored so far", lines[1], StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         foreach (IDisposable d in _owned)
@@ -307,4 +332,23 @@ public sealed class ControllerTests : IDisposable
     }
 
     private sealed record Node(StandbyController Controller, OutputGate Gate, int Port);
+}
+
+/// <summary>The messages logged at Information or above.</summary>
+internal sealed class RecordingLogger : Microsoft.Extensions.Logging.ILogger
+{
+    public List<string> Messages { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Information;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel))
+        {
+            Messages.Add(formatter(state, exception));
+        }
+    }
 }

@@ -18,13 +18,13 @@ internal sealed partial class ArtNetNode
 
     void IUdpHandler.OnSendError(SocketError error) => LogThrottled(error.ToString());
 
-    void IUdpHandler.OnLoopError(Exception exception) => Log.ReceiveFailed(_logger, exception);
+    void IUdpHandler.OnLoopError(Exception exception) => Log.ReceiveFailed(Logger, exception);
 
     /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
     internal void Handle(ReadOnlySpan<byte> packet, SocketAddress from)
     {
         Counters.Increment(ArtNetCounters.Received);
-        long now = _time.GetTimestamp();
+        long now = Time.GetTimestamp();
 
         // Our own broadcasts come back to us. A console on this host sends from the same address and port, so
         // only a packet we actually sent (byte for byte, not yet matched) is dropped as ours.
@@ -65,14 +65,14 @@ internal sealed partial class ArtNetNode
             case ArtOpCode.Address when ArtAddressPacket.TryParse(packet, out ArtAddressPacket address):
                 if (ProgrammingIgnored(now, out long addressIgnored))
                 {
-                    Log.ArtAddress(_logger, FormatIp(fromIp), address.BindIndex, address.Command, addressIgnored);
+                    Log.ArtAddress(Logger, FormatIp(fromIp), address.BindIndex, address.Command, addressIgnored);
                 }
 
                 break;
             case ArtOpCode.IpProg when ArtIpProgPacket.TryParse(packet, out ArtIpProgPacket ipProg):
                 if (ProgrammingIgnored(now, out long ipProgIgnored))
                 {
-                    Log.ArtIpProg(_logger, FormatIp(fromIp), ipProg.Command, ipProgIgnored);
+                    Log.ArtIpProg(Logger, FormatIp(fromIp), ipProg.Command, ipProgIgnored);
                 }
 
                 break;
@@ -136,7 +136,7 @@ internal sealed partial class ArtNetNode
             Counters.Increment(ArtNetCounters.DmxNotPatched);
             if (Unpatched.Record(dmx.PortAddress, fromIp, now))
             {
-                Log.Unpatched(_logger, Unpatched.Advice(dmx.PortAddress, FormatIp(fromIp)));
+                Log.Unpatched(Logger, Unpatched.Advice(dmx.PortAddress, FormatIp(fromIp)));
             }
         }
     }
@@ -177,9 +177,9 @@ internal sealed partial class ArtNetNode
 
     private void LogThrottled(string what)
     {
-        if (_badLog.ShouldLog())
+        if (BadInputLog.ShouldLog())
         {
-            Log.BadPacket(_logger, what, Counters.Read(ArtNetCounters.Malformed), Counters.Read(ArtNetCounters.SendErrors));
+            Log.BadPacket(Logger, what, Counters.Read(ArtNetCounters.Malformed), Counters.Read(ArtNetCounters.SendErrors));
         }
     }
 

@@ -12,11 +12,9 @@ namespace OlaSharp.ArtNet.Internal;
 /// thread calls through <see cref="ArtNetOutputPort.Emit"/>. The sockets are non-blocking: the clock thread never
 /// waits on them (a full send buffer drops the packet and counts it).
 /// </summary>
-internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
+internal sealed partial class ArtNetNode : UdpNode, IUdpHandler
 {
     private readonly ArtNetOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly object _nodesLock = new();
     private readonly object _replyLock = new();
     private readonly Dictionary<(uint Ip, byte BindIndex), RemoteNode> _nodes = [];
@@ -31,7 +29,6 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
     private readonly long _pollTicks;
     private readonly long _nodeTimeoutTicks;
     private Socket? _socket;
-    private UdpTransport? _transport;
     private uint _bindIp;
     private int _localPort = -1;
     private uint _broadcastIp;
@@ -47,28 +44,21 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
     private long _nextPoll;
     private long _nextNodeScan;
     private long _nextUnpatchedScan;
-    private readonly LogThrottle _badLog;
     private readonly LogThrottle _programmingLog;
     private long _unsolicited;
-    private int _disposed;
-
-    /// <summary>The node's clock (timestamps of senders and nodes).</summary>
-    public TimeProvider Time => _time;
 
     public ArtNetNode(ArtNetOptions options, TimeProvider time, ILogger logger, CounterTable? counters = null)
+        : base(time, logger)
     {
         Counters = counters ?? ArtNetCounters.Create();
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _time = time ?? TimeProvider.System;
-        _logger = logger;
-        _badLog = new LogThrottle(_time);
-        _programmingLog = new LogThrottle(_time);
-        _sync = new ArtSyncState(_time.TimestampFrequency);
-        _own = new OwnEchoFilter(_time.TimestampFrequency);
+        _programmingLog = new LogThrottle(Time);
+        _sync = new ArtSyncState(Time.TimestampFrequency);
+        _own = new OwnEchoFilter(Time.TimestampFrequency);
         _isListened = IsListened;
         _pollTicks = ToTicks(options.PollInterval);
         _nodeTimeoutTicks = ToTicks(options.NodeTimeout);
-        Unpatched = new UnpatchedTraffic(options, _time.TimestampFrequency);
+        Unpatched = new UnpatchedTraffic(options, Time.TimestampFrequency);
         ArtPollPacket.Write(_pollBuffer);
         ArtSyncPacket.Write(_syncBuffer);
     }
@@ -125,7 +115,7 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
             },
             out int receiveBufferBytes);
         ReceiveBufferBytes = receiveBufferBytes;
-        var transport = new UdpTransport(this, "artnet-rx", ArtNetHeader.MaxPacketLength, _time, HousekeepingInterval);
+        var transport = new UdpTransport(this, "artnet-rx", ArtNetHeader.MaxPacketLength, Time, HousekeepingInterval);
         transport.Add(socket);
         _socket = socket;
         int localPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
@@ -145,9 +135,9 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
         }
 
         // No unsolicited announcement until a port is patched (restored patches count): an idle plugin sends nothing.
-        _transport = transport;
+        Transport = transport;
         transport.Start();
-        Log.Started(_logger, _options.BindAddress.ToString(), localPort, _options.BroadcastAddress.ToString());
+        Log.Started(Logger, _options.BindAddress.ToString(), localPort, _options.BroadcastAddress.ToString());
     }
 
     /// <summary>
@@ -165,7 +155,7 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
         }
         catch (SocketException ex)
         {
-            Log.NoUnicastSocket(_logger, address.ToString(), port, ex.SocketErrorCode.ToString());
+            Log.NoUnicastSocket(Logger, address.ToString(), port, ex.SocketErrorCode.ToString());
         }
     }
 
@@ -243,17 +233,17 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
         if (MayEcho(destination))
         {
             // Before the send: the echo can be back on the receive thread before SendTo returns.
-            _own.Record(packet, _time.GetTimestamp());
+            _own.Record(packet, Time.GetTimestamp());
         }
 
-        _transport?.Send(socket, packet, destination, ref counter, ref Counters[ArtNetCounters.SendErrors]);
+        Transport?.Send(socket, packet, destination, ref counter, ref Counters[ArtNetCounters.SendErrors]);
     }
 
     internal void Housekeeping(long now)
     {
         if (now >= _nextUnpatchedScan)
         {
-            _nextUnpatchedScan = now + _time.TimestampFrequency;
+            _nextUnpatchedScan = now + Time.TimestampFrequency;
             Unpatched.Expire(now, _isListened);
         }
 
@@ -285,7 +275,7 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
 
         if (now >= _nextNodeScan)
         {
-            _nextNodeScan = now + _time.TimestampFrequency;
+            _nextNodeScan = now + Time.TimestampFrequency;
             lock (_nodesLock)
             {
                 int before = _nodes.Count;
@@ -314,16 +304,9 @@ internal sealed partial class ArtNetNode : IUdpHandler, IDisposable
 
     internal static string FormatIp(uint ip) => $"{ip >> 24}.{(ip >> 16) & 0xFF}.{(ip >> 8) & 0xFF}.{ip & 0xFF}";
 
-    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
-
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _transport?.Dispose(); // closes the sockets and joins the receive thread
+        base.Dispose(disposing); // closes the sockets and joins the receive thread
         _socket = null;
     }
 }

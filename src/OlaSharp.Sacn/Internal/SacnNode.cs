@@ -13,11 +13,9 @@ namespace OlaSharp.Sacn.Internal;
 /// Haukcode measured the cost of long lists at 600 groups), and the send path the clock thread calls
 /// through <see cref="SacnOutputPort.Emit"/>. The socket is non-blocking: the clock thread never waits.
 /// </summary>
-internal sealed partial class SacnNode : IUdpHandler, IDisposable
+internal sealed partial class SacnNode : UdpNode, IUdpHandler
 {
     private readonly SacnOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly byte[] _sourceName;
     private readonly byte[] _syncBuffer = new byte[SacnSyncPacket.Length];
     private readonly byte[] _discoveryBuffer = new byte[SacnDiscoveryPacket.MaxLength];
@@ -34,31 +32,26 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     private SocketAddress? _discoveryAddress;
     private SyncGroup[] _syncGroups = [];
     private bool _syncPending;
-    private UdpTransport? _transport;
     private SacnInputPort[] _inputs = [];
     private SacnOutputPort[] _outputs = [];
     private long _nextDiscovery;
-    private readonly LogThrottle _badLog;
-    private int _disposed;
 
     public SacnNode(SacnOptions options, TimeProvider time, ILogger logger, CounterTable? counters = null)
+        : base(time, logger)
     {
         Counters = counters ?? SacnCounters.Create();
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _time = time ?? TimeProvider.System;
-        _logger = logger;
-        _badLog = new LogThrottle(_time);
         _sourceName = SacnFramingLayer.EncodeSourceName(options.SourceName);
-        _discoveryTicks = (long)(options.DiscoveryInterval.TotalSeconds * _time.TimestampFrequency);
-        _sourceTimeoutTicks = (long)(options.SourceTimeout.TotalSeconds * _time.TimestampFrequency);
-        Discovered = new SacnDiscoveryTracker((long)(options.DiscoveryTimeout.TotalSeconds * _time.TimestampFrequency));
+        _discoveryTicks = ToTicks(options.DiscoveryInterval);
+        _sourceTimeoutTicks = ToTicks(options.SourceTimeout);
+        Discovered = new SacnDiscoveryTracker(ToTicks(options.DiscoveryTimeout));
     }
 
     /// <summary>Other sources' universe discovery pages.</summary>
     public SacnDiscoveryTracker Discovered { get; }
 
     /// <summary>Sources seen through universe discovery (allocates; for APIs).</summary>
-    public IReadOnlyList<SacnDiscoveredSource> GetDiscoveredSources() => Discovered.Snapshot(_time.GetTimestamp(), _time);
+    public IReadOnlyList<SacnDiscoveredSource> GetDiscoveredSources() => Discovered.Snapshot(Time.GetTimestamp(), Time);
 
     public SacnOptions Options => _options;
 
@@ -82,9 +75,6 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
             }
         }
     }
-
-    /// <summary>The clock the node and its ports use.</summary>
-    public TimeProvider Time => _time;
 
     /// <summary>Sets the ports (before <see cref="Start"/>) and groups the outputs by sync address.</summary>
     public void SetPorts(SacnInputPort[] inputs, SacnOutputPort[] outputs)
@@ -126,7 +116,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     public IReadOnlyList<int> SyncAddresses => [.. _syncGroups.Select(g => (int)g.Address)];
 
     /// <summary>Iterations of the receive loop (each poll wake-up or 50 ms housekeeping tick); tests check it does not spin.</summary>
-    internal long ReceiveWakeups => _transport?.Wakeups ?? 0;
+    internal long ReceiveWakeups => Transport?.Wakeups ?? 0;
 
     /// <summary>The receive buffer the kernel granted (0 before <see cref="Start"/>); see <see cref="SocketBuffers"/>.</summary>
     public int ReceiveBufferBytes { get; private set; }
@@ -173,13 +163,13 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
             }
         }
 
-        _nextDiscovery = _time.GetTimestamp();
+        _nextDiscovery = Time.GetTimestamp();
 
         // The largest E1.31 packet is 638 bytes; anything longer is reported as MessageSize.
-        _transport = new UdpTransport(this, "sacn-rx", 2048, _time);
-        _transport.Add(socket);
-        _transport.Start();
-        Log.Started(_logger, _options.BindAddress.ToString(), ((IPEndPoint)socket.LocalEndPoint!).Port, SacnRootLayer.FormatCid(_options.Cid));
+        Transport = new UdpTransport(this, "sacn-rx", 2048, Time);
+        Transport.Add(socket);
+        Transport.Start();
+        Log.Started(Logger, _options.BindAddress.ToString(), ((IPEndPoint)socket.LocalEndPoint!).Port, SacnRootLayer.FormatCid(_options.Cid));
     }
 
     // ---------------------------------------------------------------- multicast membership
@@ -209,7 +199,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
                 }
                 catch (SocketException ex)
                 {
-                    Log.MembershipFailed(_logger, "leave", universe, ex.SocketErrorCode.ToString());
+                    Log.MembershipFailed(Logger, "leave", universe, ex.SocketErrorCode.ToString());
                 }
             }
         }
@@ -228,7 +218,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
         }
         catch (SocketException ex)
         {
-            Log.MembershipFailed(_logger, "join", universe, ex.SocketErrorCode.ToString());
+            Log.MembershipFailed(Logger, "join", universe, ex.SocketErrorCode.ToString());
         }
     }
 
@@ -309,7 +299,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
     }
 
     private void Send(Socket socket, ReadOnlySpan<byte> packet, SocketAddress destination, ref long counter) =>
-        _transport?.Send(socket, packet, destination, ref counter, ref Counters[SacnCounters.SendErrors]);
+        Transport?.Send(socket, packet, destination, ref counter, ref Counters[SacnCounters.SendErrors]);
 
     // ---------------------------------------------------------------- receive thread
 
@@ -334,7 +324,7 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
 
     void IUdpHandler.OnSendError(SocketError error) => LogThrottled(error.ToString());
 
-    void IUdpHandler.OnLoopError(Exception exception) => Log.ReceiveFailed(_logger, exception);
+    void IUdpHandler.OnLoopError(Exception exception) => Log.ReceiveFailed(Logger, exception);
 
     /// <summary>Handles one datagram (the receive thread; tests call it directly).</summary>
     internal void Handle(ReadOnlySpan<byte> datagram, long now, SocketAddress? from = null)
@@ -494,22 +484,17 @@ internal sealed partial class SacnNode : IUdpHandler, IDisposable
 
     private void LogThrottled(string what)
     {
-        if (!_badLog.ShouldLog())
+        if (!BadInputLog.ShouldLog())
         {
             return;
         }
 
-        Log.BadPacket(_logger, what, Counters.Read(SacnCounters.Malformed), Counters.Read(SacnCounters.SendErrors));
+        Log.BadPacket(Logger, what, Counters.Read(SacnCounters.Malformed), Counters.Read(SacnCounters.SendErrors));
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _transport?.Dispose(); // closes _socket and joins the receive thread
+        base.Dispose(disposing); // closes _socket and joins the receive thread
         _socket = null;
         _membership?.Dispose();
         _membership = null;
