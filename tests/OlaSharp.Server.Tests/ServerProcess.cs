@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using OlaSharp.Interop;
 
 namespace OlaSharp.Server.Tests;
 
@@ -42,17 +43,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "olasharpd.dll");
-
-    /// <summary>
-    /// How these tests run olasharpd: <c>dotnet olasharpd.dll</c> (the JIT build next to the tests), or, when
-    /// <c>OLASHARPD_NATIVE</c> names a file, that native (AOT) binary, so the same tests check what the package
-    /// ships (.ci/run runs them both ways).
-    /// </summary>
-    public static IReadOnlyList<string> ServerCommand { get; } =
-        Environment.GetEnvironmentVariable("OLASHARPD_NATIVE") is { Length: > 0 } native
-            ? File.Exists(native) ? [Path.GetFullPath(native)] : throw new FileNotFoundException($"OLASHARPD_NATIVE={native}: no such file")
-            : ["dotnet", ServerDll];
+    /// <summary>How these tests run olasharpd: the interop tests' command (the JIT build, or <c>OLASHARPD_NATIVE</c>).</summary>
+    public static IReadOnlyList<string> ServerCommand { get; } = OlasharpdCommand.CommandLine();
 
     /// <summary>A start info for <see cref="ServerCommand"/> (the arguments after it are the caller's).</summary>
     public static ProcessStartInfo ServerStartInfo()
